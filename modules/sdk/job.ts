@@ -1,0 +1,44 @@
+/**
+ * The job side of the SDK: what a long-running module hands the engine so that the work can be
+ * checked, cancelled and finished later, by a server process that may not be the one that started it.
+ * Everything a handle needs is in its JSON params (suspension is data).
+ */
+
+/** One answer of `check()`. */
+export interface JobCheck {
+  status: "running" | "finished" | "failed";
+  /** 0..1 where the handle can tell. */
+  progress?: number;
+  message?: string;
+}
+
+/** A chunk of a job's output stream, read from `offset` (bytes). */
+export interface LogChunk {
+  text: string;
+  /** The offset to ask for next. */
+  nextOffset: number;
+}
+
+/** Rebuilt from persisted params alone; never holds state the params do not. */
+export interface JobHandle {
+  check(): Promise<JobCheck>;
+  stdout?(offset: number): Promise<LogChunk>;
+  stderr?(offset: number): Promise<LogChunk>;
+  /** Stops the real work. Called once a person or a run cancels the job. */
+  cancel?(): Promise<void>;
+}
+
+/** Where a job keeps its files; the same for every process that handles the job. */
+export interface JobEnvironment {
+  jobId: string;
+  jobDir: string;
+}
+
+/** Builds a handle from persisted params. Throws when the params are not understood. */
+export type HandleFactory = (params: unknown, env: JobEnvironment) => JobHandle;
+
+/** The persisted form of a suspension: a registered handle kind and its JSON params. */
+export interface HandleDescriptor {
+  kind: string;
+  params: unknown;
+}

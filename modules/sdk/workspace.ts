@@ -1,0 +1,37 @@
+import { existsSync, realpathSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { ModuleError } from "./module-error.js";
+
+/**
+ * The folder that file-handling modules are confined to. `resolve` refuses any path that escapes
+ * it, through `..`, an absolute path elsewhere or a symlink pointing outside.
+ */
+export class Workspace {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  /** The absolute path of `path` (relative to the workspace, or absolute inside it). */
+  resolve(path: string): string {
+    if (path.includes("\0")) throw new ModuleError("path_refused", `path "${path}" holds a NUL byte`);
+    const absolute = isAbsolute(path) ? resolve(path) : resolve(this.root, path);
+    if (!isInside(this.root, absolute)) {
+      throw new ModuleError("path_outside_workspace", `path "${path}" is outside the workspace ${this.root}`);
+    }
+    // A symlink inside the workspace may still point outside: check what exists of the path for real.
+    const realRoot = existsSync(this.root) ? realpathSync(this.root) : this.root;
+    let probe = absolute;
+    while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
+    if (existsSync(probe) && !isInside(realRoot, realpathSync(probe))) {
+      throw new ModuleError("path_outside_workspace", `path "${path}" leads outside the workspace through a link`);
+    }
+    return absolute;
+  }
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
+}

@@ -1,0 +1,108 @@
+/**
+ * What the engine persists and reports: runs, the state of each module in a run, jobs.
+ * Plain JSON-able data; the Store keeps it, the API and the events carry it.
+ */
+import type { WorkflowDocument } from "../schema/workflow-document.js";
+
+export type RunStatus = "running" | "suspended" | "completed" | "failed" | "cancelled";
+export const FINISHED_RUN_STATUSES: readonly RunStatus[] = ["completed", "failed", "cancelled"];
+
+export type ModuleStatus =
+  | "pending"
+  | "running"
+  | "suspended"
+  | "done"
+  | "cached"
+  | "failed"
+  | "skipped"
+  | "cancelled";
+
+/** A module's failure as kept in the run record: code, message, and the stack of a thrown error. */
+export interface ModuleFailure {
+  code: string;
+  message: string;
+  port?: string;
+  stack?: string;
+}
+
+export interface RunOptions {
+  /** When a job finishes, continue the run at once (true) or wait for a person to resume it. */
+  autoResume: boolean;
+}
+
+export interface RunRecord {
+  id: string;
+  /** The run's own copy of the document: editing the workflow later never changes a run. */
+  document: WorkflowDocument;
+  status: RunStatus;
+  options: RunOptions;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+  /** Why the run ended failed or cancelled, in a sentence. */
+  message?: string;
+}
+
+export interface ModuleRunRecord {
+  runId: string;
+  moduleId: string;
+  moduleType: string;
+  status: ModuleStatus;
+  /** The execution signature; results are cached under it. */
+  signature: string;
+  outputs?: Record<string, unknown>;
+  error?: ModuleFailure;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+export type JobState = "starting" | "queued" | "waiting" | "running" | "cancelling" | "completed" | "failed" | "cancelled";
+export const FINISHED_JOB_STATES: readonly JobState[] = ["completed", "failed", "cancelled"];
+
+/** tomato's letters, shown as a hint to people coming from it. */
+export const JOB_STATE_LETTER: Record<JobState, string> = {
+  starting: "q",
+  queued: "q",
+  waiting: "qw",
+  running: "r",
+  cancelling: "rd",
+  completed: "c",
+  failed: "ce",
+  cancelled: "cd",
+};
+
+export interface JobRecord {
+  /** Derived from the run and the module signature; also the idempotency key given to `start`. */
+  id: string;
+  runId: string;
+  moduleId: string;
+  moduleType: string;
+  signature: string;
+  /** The registered handle kind that rebuilds the handle. */
+  kind: string;
+  /** The handle params `start` returned; null until then. */
+  params: unknown;
+  state: JobState;
+  /** Checking is paused: a flag of the monitor, not a state. */
+  paused: boolean;
+  /** Per-job check interval override in ms; null uses the module's default or the global one. */
+  intervalMs: number | null;
+  submittedAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  lastCheckedAt?: string;
+  nextCheckAt?: string;
+  progress?: number;
+  message?: string;
+  /** Consecutive failed checks; reset by a successful one. */
+  failedChecks: number;
+}
+
+export interface RunLogEntry {
+  seq: number;
+  runId: string;
+  moduleId?: string;
+  at: string;
+  level: "info" | "warn" | "error";
+  message: string;
+}

@@ -1,0 +1,51 @@
+/**
+ * The workflow document (v1): the one schema that the client, the server, the CLI and the tests
+ * share. Kept free of Node imports so the browser bundle can import it.
+ */
+import { z } from "zod";
+
+/** The document version this build writes. Older versions are upgraded on load. */
+export const CURRENT_DOCUMENT_VERSION = 1;
+
+/** Module ids name places in error messages and in file names, so they are kept plain. */
+export const ModuleId = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, "a module id starts with a letter or _ and holds letters, digits, _ . -");
+
+export const PortName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "a port name is an identifier");
+
+/** A module type is `package.Name`, e.g. `basic.Add`. */
+export const ModuleType = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$/, "a module type is package.Name, e.g. basic.Add");
+
+export const Position = z.strictObject({ x: z.number(), y: z.number() });
+
+export const ModuleInstance = z.strictObject({
+  id: ModuleId,
+  type: ModuleType,
+  /** The module version the document was made with; absent means the current one. */
+  version: z.number().int().positive().optional(),
+  label: z.string().max(200).optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
+  position: Position.optional(),
+});
+
+export const PortRef = z.strictObject({ module: ModuleId, port: PortName });
+
+export const Connection = z.strictObject({ from: PortRef, to: PortRef });
+
+export const WorkflowDocument = z.strictObject({
+  version: z.literal(CURRENT_DOCUMENT_VERSION),
+  name: z.string().min(1).max(200),
+  description: z.string().max(10_000).optional(),
+  modules: z.array(ModuleInstance),
+  connections: z.array(Connection).default([]),
+});
+
+export type ModuleInstance = z.infer<typeof ModuleInstance>;
+export type PortRef = z.infer<typeof PortRef>;
+export type Connection = z.infer<typeof Connection>;
+export type WorkflowDocument = z.infer<typeof WorkflowDocument>;
+/** What a document looks like before defaults are applied (what people write). */
+export type WorkflowDocumentInput = z.input<typeof WorkflowDocument>;
