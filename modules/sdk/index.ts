@@ -7,10 +7,24 @@ export {
   type JobStartContext,
   type ModuleDefinition,
 } from "./define-module.js";
-export type { HandleDescriptor, HandleFactory, JobCheck, JobEnvironment, JobHandle, LogChunk } from "./job.js";
+export type {
+  HandleDescriptor,
+  HandleFactory,
+  JobCheck,
+  JobEnvironment,
+  JobHandle,
+  LogChunk,
+} from "./job.js";
 export { ModuleError } from "./module-error.js";
 export { ModuleSuspended } from "./module-suspended.js";
 export { type PortSpec, port } from "./port.js";
-export { canConnect, PORT_TYPES, type PortType, portValueSchema, TableValue, whyCannotConnect } from "./port-types.js";
+export {
+  canConnect,
+  PORT_TYPES,
+  type PortType,
+  portValueSchema,
+  TableValue,
+  whyCannotConnect,
+} from "./port-types.js";
 export { discoverBuiltinModules, ModuleRegistry } from "./registry.js";
 export { Workspace } from "./workspace.js";

@@ -10,7 +10,8 @@ export class ModuleRegistry {
   private readonly handleFactories = new Map<string, HandleFactory>();
 
   register(definition: ModuleDefinition): this {
-    if (this.modules.has(definition.type)) throw new Error(`module type ${definition.type} is registered twice`);
+    if (this.modules.has(definition.type))
+      throw new Error(`module type ${definition.type} is registered twice`);
     this.modules.set(definition.type, definition);
     if (definition.job) this.addHandleKind(definition.type, definition.job.handle as HandleFactory);
     for (const [kind, factory] of Object.entries(definition.handles ?? {})) this.addHandleKind(kind, factory);
@@ -53,10 +54,15 @@ export async function discoverBuiltinModules(registry = new ModuleRegistry()): P
   for (const pkg of packages) {
     const files = readdirSync(join(modulesRoot, pkg)).filter(isModuleFile).sort();
     for (const file of files) {
-      const loaded = (await import(pathToFileURL(join(modulesRoot, pkg, file)).href)) as { default?: ModuleDefinition };
-      if (!loaded.default?.type) throw new Error(`modules/${pkg}/${file} does not default-export a defineModule(...)`);
+      const loaded = (await import(pathToFileURL(join(modulesRoot, pkg, file)).href)) as {
+        default?: ModuleDefinition;
+      };
+      if (!loaded.default?.type)
+        throw new Error(`modules/${pkg}/${file} does not default-export a defineModule(...)`);
       if (loaded.default.package !== pkg) {
-        throw new Error(`modules/${pkg}/${file} defines ${loaded.default.type}, outside its package "${pkg}"`);
+        throw new Error(
+          `modules/${pkg}/${file} defines ${loaded.default.type}, outside its package "${pkg}"`,
+        );
       }
       registry.register(loaded.default);
     }

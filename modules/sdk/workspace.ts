@@ -25,7 +25,10 @@ export class Workspace {
     let probe = absolute;
     while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
     if (existsSync(probe) && !isInside(realRoot, realpathSync(probe))) {
-      throw new ModuleError("path_outside_workspace", `path "${path}" leads outside the workspace through a link`);
+      throw new ModuleError(
+        "path_outside_workspace",
+        `path "${path}" leads outside the workspace through a link`,
+      );
     }
     return absolute;
   }

@@ -56,7 +56,15 @@ export interface ModuleRunRecord {
   finishedAt?: string;
 }
 
-export type JobState = "starting" | "queued" | "waiting" | "running" | "cancelling" | "completed" | "failed" | "cancelled";
+export type JobState =
+  | "starting"
+  | "queued"
+  | "waiting"
+  | "running"
+  | "cancelling"
+  | "completed"
+  | "failed"
+  | "cancelled";
 export const FINISHED_JOB_STATES: readonly JobState[] = ["completed", "failed", "cancelled"];
 
 /** tomato's letters, shown as a hint to people coming from it. */

@@ -36,7 +36,11 @@ export interface Store {
   unfinishedRuns(): RunRecord[];
   deleteRun(id: string): void;
 
-  updateModule(runId: string, moduleId: string, patch: Partial<Omit<ModuleRunRecord, "runId" | "moduleId">>): void;
+  updateModule(
+    runId: string,
+    moduleId: string,
+    patch: Partial<Omit<ModuleRunRecord, "runId" | "moduleId">>,
+  ): void;
   modules(runId: string): ModuleRunRecord[];
 
   /** The cached outputs of those signatures that have them. */

@@ -10,7 +10,10 @@ export const CURRENT_DOCUMENT_VERSION = 1;
 /** Module ids name places in error messages and in file names, so they are kept plain. */
 export const ModuleId = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, "a module id starts with a letter or _ and holds letters, digits, _ . -");
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/,
+    "a module id starts with a letter or _ and holds letters, digits, _ . -",
+  );
 
 export const PortName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "a port name is an identifier");
 

@@ -1,0 +1,263 @@
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import type { ModuleRegistry } from "../../modules/sdk/registry.js";
+import { Workspace } from "../../modules/sdk/workspace.js";
+import type { WorkflowDocument } from "../schema/workflow-document.js";
+import { EngineError } from "./engine-error.js";
+import { EngineEvents } from "./engine-events.js";
+import type { ExecutionEnvironment, JobTracker } from "./execution-environment.js";
+import type {
+  JobRecord,
+  ModuleFailure,
+  ModuleRunRecord,
+  ModuleStatus,
+  RunOptions,
+  RunRecord,
+  RunStatus,
+} from "./records.js";
+import { RunExecution } from "./run-execution.js";
+import { computeSignatures } from "./signature.js";
+import type { RunSummary, Store } from "./store.js";
+import { type ValidGraph, validateWorkflow } from "./validate-workflow.js";
+
+export interface EngineOptions {
+  store: Store;
+  registry: ModuleRegistry;
+  /** The data folder: runs/ and jobs/ hold the files of runs and jobs. */
+  dataDir: string;
+  /** The folder file modules are confined to; default `<dataDir>/workspace`. */
+  workspaceDir?: string;
+  /** Modules computing at once per run; default 8. */
+  maxConcurrency?: number;
+}
+
+export interface ModuleView {
+  status: ModuleStatus;
+  outputs?: Record<string, unknown>;
+  error?: ModuleFailure;
+  progress?: number;
+}
+
+/** A run as the API, the CLI and the editor see it. */
+export interface RunView {
+  runId: string;
+  status: RunStatus;
+  message?: string;
+  workflow: WorkflowDocument;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+  modules: Record<string, ModuleView>;
+}
+
+const DEFAULT_RUN_OPTIONS: RunOptions = { autoResume: true };
+
+/**
+ * The engine: validates documents, runs them, and answers about runs. Transport-free: the HTTP
+ * layer and the CLI call these functions; listeners hear `events`. Jobs are followed by a
+ * JobTracker (the monitor in server/jobs), which reports back through `jobSettled`.
+ */
+export class Engine {
+  readonly events = new EngineEvents();
+  readonly workspace: Workspace;
+  private readonly active = new Map<string, RunExecution>();
+  private readonly env: ExecutionEnvironment;
+
+  constructor(private readonly options: EngineOptions) {
+    this.workspace = new Workspace(options.workspaceDir ?? join(options.dataDir, "workspace"));
+    this.env = {
+      store: options.store,
+      registry: options.registry,
+      events: this.events,
+      workspace: this.workspace,
+      jobs: {
+        track: () => {
+          throw new Error("no job monitor is attached to this engine");
+        },
+        cancel: async () => {},
+      },
+      maxConcurrency: options.maxConcurrency ?? 8,
+      runDir: (runId) => join(options.dataDir, "runs", runId),
+      jobDir: (jobId) => join(options.dataDir, "jobs", jobId),
+    };
+  }
+
+  get store(): Store {
+    return this.options.store;
+  }
+
+  get registry(): ModuleRegistry {
+    return this.options.registry;
+  }
+
+  /** Where a job keeps its files (stdout, stderr, data). */
+  jobDir(jobId: string): string {
+    return this.env.jobDir(jobId);
+  }
+
+  attachJobTracker(tracker: JobTracker): void {
+    this.env.jobs = tracker;
+  }
+
+  /** Checks a document; throws an EngineError listing every problem. */
+  validate(document: unknown): ValidGraph {
+    return validateWorkflow(document, this.options.registry);
+  }
+
+  /** Validates and starts a run; nothing is stored for an invalid document. */
+  startRun(document: unknown, options: Partial<RunOptions> = {}): { runId: string } {
+    const graph = this.validate(document);
+    const signatures = computeSignatures(graph, this.workspace);
+    const runId = newRunId();
+    const at = new Date().toISOString();
+    const run: RunRecord = {
+      id: runId,
+      document: graph.document,
+      status: "running",
+      options: { ...DEFAULT_RUN_OPTIONS, ...options },
+      createdAt: at,
+      updatedAt: at,
+    };
+    const modules: ModuleRunRecord[] = graph.nodes.map((node) => ({
+      runId,
+      moduleId: node.id,
+      moduleType: node.definition.type,
+      status: "pending",
+      signature: signatures[node.index] as string,
+    }));
+    this.options.store.createRun(run, modules);
+    this.launch(new RunExecution(this.env, runId, graph, signatures, run.options));
+    return { runId };
+  }
+
+  /** Resolves with the run's final status (completed, failed or cancelled). */
+  async waitForRun(runId: string): Promise<RunStatus> {
+    const execution = this.active.get(runId);
+    if (execution) return execution.finished;
+    return this.requireRun(runId).status;
+  }
+
+  getRun(runId: string): RunView {
+    const run = this.requireRun(runId);
+    const execution = this.active.get(runId);
+    const modules: Record<string, ModuleView> = execution ? execution.view() : {};
+    if (!execution) {
+      for (const m of this.options.store.modules(runId)) {
+        modules[m.moduleId] = {
+          status: m.status,
+          ...(m.outputs ? { outputs: m.outputs } : {}),
+          ...(m.error ? { error: m.error } : {}),
+        };
+      }
+    }
+    return {
+      runId,
+      status: execution?.currentStatus ?? run.status,
+      ...(run.message ? { message: run.message } : {}),
+      workflow: run.document,
+      createdAt: run.createdAt,
+      updatedAt: run.updatedAt,
+      ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),
+      modules,
+    };
+  }
+
+  listRuns(options?: { limit?: number; offset?: number }): RunSummary[] {
+    return this.options.store.listRuns(options);
+  }
+
+  async cancelRun(runId: string): Promise<{ message?: string }> {
+    const execution = this.active.get(runId);
+    if (!execution) {
+      const run = this.requireRun(runId);
+      return { message: `run ${runId} is already ${run.status}` };
+    }
+    await execution.cancel();
+    return {};
+  }
+
+  /** Continues a run whose finished jobs wait for a person (auto-resume off). */
+  resumeRun(runId: string): { resumedJobs: number } {
+    const execution = this.active.get(runId);
+    if (!execution)
+      throw new EngineError(
+        "run_not_active",
+        `run ${runId} is ${this.requireRun(runId).status}; nothing to resume`,
+      );
+    return { resumedJobs: execution.resume() };
+  }
+
+  /** The monitor saw a job reach a final state. */
+  jobSettled(job: JobRecord): void {
+    this.active.get(job.runId)?.jobSettled(job);
+  }
+
+  /** The monitor saw a job's progress change. */
+  jobProgressed(job: JobRecord): void {
+    this.active.get(job.runId)?.jobProgressed(job);
+  }
+
+  /**
+   * Continues every run the Store holds as unfinished (after a restart). A run whose document no
+   * longer validates (a module type was removed) fails with the reason, and so do its open jobs.
+   */
+  restore(): { restored: number; failed: number } {
+    let restored = 0;
+    let failed = 0;
+    for (const run of this.options.store.unfinishedRuns()) {
+      if (this.active.has(run.id)) continue;
+      let graph: ValidGraph;
+      try {
+        graph = this.validate(run.document);
+      } catch (error) {
+        this.failUnrestorableRun(run, error instanceof Error ? error.message : String(error));
+        failed++;
+        continue;
+      }
+      const records = new Map(this.options.store.modules(run.id).map((m) => [m.moduleId, m]));
+      const computed = computeSignatures(graph, this.workspace);
+      // Signatures are fixed when a run starts (a file read since may have changed): keep the stored ones.
+      const signatures = graph.nodes.map(
+        (node) => records.get(node.id)?.signature ?? (computed[node.index] as string),
+      );
+      const execution = new RunExecution(this.env, run.id, graph, signatures, run.options);
+      this.launch(execution, records);
+      restored++;
+    }
+    return { restored, failed };
+  }
+
+  /** Runs still in progress in this engine. */
+  activeRunIds(): string[] {
+    return [...this.active.keys()];
+  }
+
+  private launch(execution: RunExecution, restored?: Map<string, ModuleRunRecord>): void {
+    this.active.set(execution.runId, execution);
+    void execution.finished.then(() => this.active.delete(execution.runId));
+    execution.begin(restored);
+  }
+
+  private failUnrestorableRun(run: RunRecord, reason: string): void {
+    const at = new Date().toISOString();
+    const message = `the run cannot continue after the restart: ${reason}`;
+    for (const job of this.options.store.listJobs({ runId: run.id })) {
+      if (job.state === "completed" || job.state === "failed" || job.state === "cancelled") continue;
+      this.options.store.updateJob(job.id, { state: "failed", finishedAt: at, message });
+    }
+    this.options.store.updateRun(run.id, { status: "failed", updatedAt: at, finishedAt: at, message });
+    this.options.store.flush();
+    this.events.emit({ type: "run", runId: run.id, status: "failed", message });
+  }
+
+  private requireRun(runId: string): RunRecord {
+    const run = this.options.store.getRun(runId);
+    if (!run) throw EngineError.notFound("run", runId);
+    return run;
+  }
+}
+
+/** Run ids sort by creation time and carry enough randomness to never collide. */
+function newRunId(): string {
+  return `run-${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
+}

@@ -1,0 +1,33 @@
+/** The shortest check interval: faster checking costs CPU and hammers instruments and clusters. */
+export const MIN_CHECK_INTERVAL_MS = 100;
+/** Used when neither the job, the global setting nor the module says otherwise. */
+export const DEFAULT_CHECK_INTERVAL_MS = 1_000;
+/** Backoff after failed checks never waits longer than this. */
+export const MAX_BACKOFF_MS = 5 * 60_000;
+
+/**
+ * The global check interval: `module-default` lets each module's own default apply; `off` checks
+ * only on request (check-now); a number applies to every job without its own override.
+ */
+export type GlobalCheckInterval = "module-default" | "off" | number;
+
+/** The interval in ms a job is checked at, or undefined when automatic checks are off. */
+export function effectiveInterval(
+  jobOverrideMs: number | null,
+  global: GlobalCheckInterval,
+  moduleDefaultMs: number | undefined,
+): number | undefined {
+  const chosen =
+    jobOverrideMs ??
+    (global === "off"
+      ? undefined
+      : global === "module-default"
+        ? (moduleDefaultMs ?? DEFAULT_CHECK_INTERVAL_MS)
+        : global);
+  return chosen === undefined ? undefined : Math.max(MIN_CHECK_INTERVAL_MS, chosen);
+}
+
+/** Wait after `failures` consecutive failed checks: the interval doubled each time, capped. */
+export function backoffDelay(intervalMs: number, failures: number): number {
+  return Math.min(MAX_BACKOFF_MS, intervalMs * 2 ** Math.min(failures, 20));
+}

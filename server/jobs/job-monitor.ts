@@ -1,0 +1,396 @@
+import type { JobCheck, JobHandle, LogChunk } from "../../modules/sdk/job.js";
+import type { ModuleRegistry } from "../../modules/sdk/registry.js";
+import { EngineError } from "../engine/engine-error.js";
+import type { EngineEvents } from "../engine/engine-events.js";
+import type { JobTracker } from "../engine/execution-environment.js";
+import { FINISHED_JOB_STATES, type JobRecord } from "../engine/records.js";
+import type { JobFilter, Store } from "../engine/store.js";
+import { backoffDelay, effectiveInterval, type GlobalCheckInterval } from "./check-interval.js";
+import { DueQueue } from "./due-queue.js";
+
+export interface JobMonitorOptions {
+  store: Store;
+  registry: ModuleRegistry;
+  events: EngineEvents;
+  jobDir(jobId: string): string;
+  /** Told when a job reached a final state, and when its progress changed. */
+  onSettled(job: JobRecord): void;
+  onProgress(job: JobRecord): void;
+  globalInterval?: GlobalCheckInterval;
+  /** Checks in flight at once, across all jobs. */
+  maxConcurrentChecks?: number;
+  /** Consecutive failed checks after which a job fails. */
+  maxFailedChecks?: number;
+  /** A check that takes longer counts as failed. */
+  checkTimeoutMs?: number;
+  /** Progress and last-checked times are written at most this often per job (state changes at once). */
+  persistEveryMs?: number;
+}
+
+interface Tracked {
+  job: JobRecord;
+  handle?: JobHandle;
+  /** When the next automatic check is due (ms epoch); undefined when none is scheduled. */
+  dueAt?: number;
+  checking: boolean;
+  lastPersistedAt: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The job monitor loop: checks each active job through its handle at its interval, with backoff on
+ * failed checks, a bound on checks in flight, pause, check-now and cancel. Handles are rebuilt from
+ * the persisted params; the monitor keeps nothing a restart would need.
+ */
+export class JobMonitor implements JobTracker {
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly due = new DueQueue();
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private inFlight = 0;
+  private stopped = false;
+  private globalInterval: GlobalCheckInterval;
+
+  constructor(private readonly options: JobMonitorOptions) {
+    this.globalInterval = options.globalInterval ?? "module-default";
+  }
+
+  /** Starts following a job (new, or re-attached after a restart). */
+  track(job: JobRecord): void {
+    if (FINISHED_JOB_STATES.includes(job.state) || this.stopped) return;
+    const existing = this.tracked.get(job.id);
+    if (existing) {
+      existing.job = job;
+      return;
+    }
+    const entry: Tracked = { job, checking: false, lastPersistedAt: Date.now() };
+    this.tracked.set(job.id, entry);
+    // A job re-attached after a restart is checked at once: it may have finished while we were away.
+    this.schedule(entry, job.state === "cancelling" ? 0 : this.intervalOf(job));
+  }
+
+  /** The jobs, with the live check times of those being followed. */
+  list(filter?: JobFilter): JobRecord[] {
+    return this.options.store.listJobs(filter).map((job) => this.tracked.get(job.id)?.job ?? job);
+  }
+
+  get(jobId: string): JobRecord {
+    const job = this.tracked.get(jobId)?.job ?? this.options.store.getJob(jobId);
+    if (!job) throw EngineError.notFound("job", jobId);
+    return job;
+  }
+
+  /** Checks a job now, whatever its schedule or pause; answers with the job after the check. */
+  async checkNow(jobId: string): Promise<JobRecord> {
+    const entry = this.tracked.get(jobId);
+    if (!entry) return this.get(jobId);
+    await this.check(entry);
+    return entry.job;
+  }
+
+  /** Checks every active job of a run now. */
+  async checkRun(runId: string): Promise<number> {
+    const entries = [...this.tracked.values()].filter((t) => t.job.runId === runId);
+    await Promise.all(entries.map((t) => this.check(t)));
+    return entries.length;
+  }
+
+  pause(jobId: string): JobRecord {
+    return this.setPaused(jobId, true);
+  }
+
+  resume(jobId: string): JobRecord {
+    return this.setPaused(jobId, false);
+  }
+
+  pauseRun(runId: string, paused: boolean): number {
+    const jobs = this.list({ runId }).filter((j) => !FINISHED_JOB_STATES.includes(j.state));
+    for (const job of jobs) this.setPaused(job.id, paused);
+    return jobs.length;
+  }
+
+  /** Overrides one job's interval (null: back to the global/module default). */
+  setJobInterval(jobId: string, intervalMs: number | null): JobRecord {
+    const job = this.update(this.get(jobId), { intervalMs });
+    const entry = this.tracked.get(jobId);
+    if (entry) this.schedule(entry, this.intervalOf(entry.job));
+    return job;
+  }
+
+  get checkInterval(): GlobalCheckInterval {
+    return this.globalInterval;
+  }
+
+  setGlobalInterval(interval: GlobalCheckInterval): void {
+    this.globalInterval = interval;
+    for (const entry of this.tracked.values()) this.schedule(entry, this.intervalOf(entry.job));
+  }
+
+  /** Stops the real work through the handle. Cancelling a finished job changes nothing and says so. */
+  async cancel(jobId: string): Promise<void> {
+    await this.cancelJob(jobId);
+  }
+
+  async cancelJob(jobId: string): Promise<{ job: JobRecord; message?: string }> {
+    const job = this.get(jobId);
+    if (FINISHED_JOB_STATES.includes(job.state))
+      return { job, message: `job ${jobId} is already ${job.state}; nothing to cancel` };
+    const entry = this.tracked.get(jobId) ?? { job, checking: false, lastPersistedAt: 0 };
+    entry.job = this.update(entry.job, { state: "cancelling" });
+    this.options.store.flush();
+    try {
+      const handle = this.handleOf(entry);
+      await handle.cancel?.();
+    } catch (error) {
+      // The work may still be running: stay `cancelling`, say why, and try again at the next check.
+      entry.job = this.update(entry.job, { message: `cancel failed: ${messageOf(error)}` });
+      return { job: entry.job, message: entry.job.message };
+    }
+    this.settle(entry, { state: "cancelled", message: "cancelled" });
+    return { job: entry.job };
+  }
+
+  /** Removes a job from the list, cancelling it first when it is active. */
+  async delete(jobId: string): Promise<void> {
+    const job = this.get(jobId);
+    if (!FINISHED_JOB_STATES.includes(job.state)) await this.cancelJob(jobId);
+    this.tracked.delete(jobId);
+    this.options.store.deleteJob(jobId);
+  }
+
+  /** A piece of the job's stdout or stderr, from a byte offset. */
+  async log(jobId: string, stream: "stdout" | "stderr", offset: number): Promise<LogChunk> {
+    const job = this.get(jobId);
+    if (job.params === null) return { text: "", nextOffset: offset };
+    const handle = this.handleOf(this.tracked.get(jobId) ?? { job, checking: false, lastPersistedAt: 0 });
+    const read = stream === "stdout" ? handle.stdout : handle.stderr;
+    if (!read) throw new EngineError("no_log", `a ${job.moduleType} job has no ${stream}`);
+    return read.call(handle, offset);
+  }
+
+  /** Stops all timers (the server is shutting down); jobs stay as they are in the Store. */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.flushProgress();
+  }
+
+  /** Writes the progress and check times kept in memory. */
+  flushProgress(): void {
+    for (const entry of this.tracked.values()) this.persist(entry);
+  }
+
+  get trackedCount(): number {
+    return this.tracked.size;
+  }
+
+  private setPaused(jobId: string, paused: boolean): JobRecord {
+    const entry = this.tracked.get(jobId);
+    const job = this.update(entry?.job ?? this.get(jobId), { paused });
+    if (entry) {
+      entry.job = job;
+      this.schedule(entry, paused ? undefined : this.intervalOf(job));
+    }
+    return job;
+  }
+
+  private intervalOf(job: JobRecord): number | undefined {
+    const moduleDefault = this.options.registry.get(job.moduleType)?.job?.intervalMs;
+    return effectiveInterval(job.intervalMs, this.globalInterval, moduleDefault);
+  }
+
+  private schedule(entry: Tracked, delayMs: number | undefined): void {
+    if (delayMs === undefined || entry.job.paused || this.stopped) {
+      entry.dueAt = undefined;
+      return;
+    }
+    entry.dueAt = Date.now() + delayMs;
+    entry.job = { ...entry.job, nextCheckAt: iso(entry.dueAt) };
+    this.due.push(entry.dueAt, entry.job.id);
+    this.armTimer();
+  }
+
+  private armTimer(): void {
+    const next = this.due.peekTime();
+    if (next === undefined || this.stopped || next >= this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = next;
+    this.timer = setTimeout(() => this.onTimer(), Math.max(0, next - Date.now()));
+    this.timer.unref?.();
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    const max = this.options.maxConcurrentChecks ?? 32;
+    const now = Date.now();
+    while (this.inFlight < max) {
+      const at = this.due.peekTime();
+      if (at === undefined || at > now) break;
+      const { id } = this.due.pop() as { at: number; id: string };
+      const entry = this.tracked.get(id);
+      // Stale entries (rescheduled, paused or dropped since) are skipped.
+      if (!entry || entry.dueAt !== at || entry.checking) continue;
+      entry.dueAt = undefined;
+      void this.check(entry);
+    }
+    if (this.inFlight >= max && (this.due.peekTime() ?? Number.POSITIVE_INFINITY) <= now) return; // re-armed when a check ends
+    this.armTimer();
+  }
+
+  private async check(entry: Tracked): Promise<void> {
+    if (entry.checking) return;
+    entry.checking = true;
+    this.inFlight++;
+    try {
+      if (entry.job.state === "cancelling") {
+        await this.cancelJob(entry.job.id);
+        if (FINISHED_JOB_STATES.includes(entry.job.state)) return;
+      }
+      const result = await this.checkWithTimeout(this.handleOf(entry));
+      this.applyCheck(entry, result);
+    } catch (error) {
+      this.applyFailedCheck(entry, error);
+    } finally {
+      entry.checking = false;
+      this.inFlight--;
+      if (this.tracked.has(entry.job.id) && entry.dueAt === undefined) {
+        const interval = this.intervalOf(entry.job);
+        this.schedule(
+          entry,
+          interval === undefined
+            ? undefined
+            : entry.job.failedChecks
+              ? backoffDelay(interval, entry.job.failedChecks)
+              : interval,
+        );
+      }
+      this.armTimer();
+    }
+  }
+
+  private applyCheck(entry: Tracked, result: JobCheck): void {
+    const now = Date.now();
+    const base = { lastCheckedAt: iso(now), failedChecks: 0 };
+    if (result.status === "finished") {
+      return this.settle(entry, {
+        ...base,
+        state: "completed",
+        progress: 1,
+        message: result.message ?? entry.job.message,
+      });
+    }
+    if (result.status === "failed")
+      return this.settle(entry, { ...base, state: "failed", message: result.message ?? "the job failed" });
+    const changed =
+      result.progress !== entry.job.progress ||
+      result.message !== entry.job.message ||
+      entry.job.failedChecks > 0;
+    entry.job = {
+      ...entry.job,
+      ...base,
+      progress: result.progress,
+      message: result.message ?? entry.job.message,
+    };
+    if (entry.job.state === "starting" || entry.job.state === "queued")
+      entry.job = this.update(entry.job, { state: "running" });
+    if (changed) this.options.onProgress(entry.job);
+    if (
+      now - entry.lastPersistedAt >= (this.options.persistEveryMs ?? 10_000) ||
+      entry.job.failedChecks !== base.failedChecks
+    ) {
+      this.persist(entry);
+    }
+    if (this.options.events.hasListeners) this.options.events.emit({ type: "job", job: entry.job });
+  }
+
+  private applyFailedCheck(entry: Tracked, error: unknown): void {
+    const failures = entry.job.failedChecks + 1;
+    const max = this.options.maxFailedChecks ?? 5;
+    const message = `check failed (${failures}/${max}): ${messageOf(error)}`;
+    if (failures >= max || error instanceof HandleRebuildError) {
+      const final =
+        error instanceof HandleRebuildError
+          ? error.message
+          : `${max} checks in a row failed; last: ${messageOf(error)}`;
+      return this.settle(entry, {
+        state: "failed",
+        failedChecks: failures,
+        lastCheckedAt: iso(Date.now()),
+        message: final,
+      });
+    }
+    // A transient error does not fail the job: it is retried with backoff.
+    entry.job = this.update(entry.job, { failedChecks: failures, lastCheckedAt: iso(Date.now()), message });
+  }
+
+  /** Puts a job in a final state, stops following it and tells the engine. */
+  private settle(entry: Tracked, patch: Partial<JobRecord>): void {
+    entry.job = this.update(entry.job, { ...patch, finishedAt: iso(Date.now()), nextCheckAt: undefined });
+    this.options.store.flush();
+    this.tracked.delete(entry.job.id);
+    entry.dueAt = undefined;
+    this.options.onSettled(entry.job);
+  }
+
+  private handleOf(entry: Tracked): JobHandle {
+    if (entry.handle) return entry.handle;
+    const { job } = entry;
+    const factory = this.options.registry.handleFactory(job.kind);
+    if (!factory)
+      throw new HandleRebuildError(
+        `the handle cannot be rebuilt: no module provides the job kind "${job.kind}"`,
+      );
+    try {
+      entry.handle = factory(job.params, { jobId: job.id, jobDir: this.options.jobDir(job.id) });
+    } catch (error) {
+      throw new HandleRebuildError(`the handle cannot be rebuilt from its params: ${messageOf(error)}`);
+    }
+    return entry.handle;
+  }
+
+  private async checkWithTimeout(handle: JobHandle): Promise<JobCheck> {
+    const timeoutMs = this.options.checkTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([handle.check(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private persist(entry: Tracked): void {
+    const { job } = entry;
+    entry.lastPersistedAt = Date.now();
+    this.options.store.updateJob(job.id, {
+      lastCheckedAt: job.lastCheckedAt,
+      progress: job.progress,
+      message: job.message,
+      failedChecks: job.failedChecks,
+    });
+  }
+
+  private update(job: JobRecord, patch: Partial<JobRecord>): JobRecord {
+    const updated = { ...job, ...patch };
+    this.options.store.updateJob(job.id, patch);
+    const entry = this.tracked.get(job.id);
+    if (entry) {
+      entry.job = updated;
+      entry.lastPersistedAt = Date.now();
+    }
+    this.options.events.emit({ type: "job", job: updated });
+    return updated;
+  }
+}
+
+/** The handle of a job cannot be made: retrying will not help, the job fails at once. */
+class HandleRebuildError extends Error {}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
