@@ -271,7 +271,7 @@ export class JobMonitor implements JobTracker {
     }
   }
 
-  private applyCheck(entry: Tracked, result: JobCheck): void {
+  private applyCheck(entry: Tracked, result: JobCheck) {
     const now = Date.now();
     const base = { lastCheckedAt: iso(now), failedChecks: 0 };
     if (result.status === "finished") {
@@ -306,7 +306,7 @@ export class JobMonitor implements JobTracker {
     if (this.options.events.hasListeners) this.options.events.emit({ type: "job", job: entry.job });
   }
 
-  private applyFailedCheck(entry: Tracked, error: unknown): void {
+  private applyFailedCheck(entry: Tracked, error: unknown) {
     const failures = entry.job.failedChecks + 1;
     const max = this.options.maxFailedChecks ?? 5;
     const message = `check failed (${failures}/${max}): ${messageOf(error)}`;
