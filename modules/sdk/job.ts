@@ -10,6 +10,8 @@ export interface JobCheck {
   /** 0..1 where the handle can tell. */
   progress?: number;
   message?: string;
+  /** When the work is known to end sooner than the check interval (a timer), check again after this many ms. */
+  nextCheckMs?: number;
 }
 
 /** A chunk of a job's output stream, read from `offset` (bytes). */

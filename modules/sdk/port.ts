@@ -9,14 +9,23 @@ export interface PortSpec {
 }
 
 type PortOptions = Omit<PortSpec, "type">;
+type TypedPort<T extends PortType> = PortSpec & { type: T };
+
+const builder =
+  <T extends PortType>(type: T) =>
+  (description?: string, options: PortOptions = {}): TypedPort<T> => ({
+    type,
+    ...(description ? { description } : {}),
+    ...options,
+  });
 
 /** Port builders, so module files read `a: port.number("first term")`. */
 export const port = {
-  number: (description?: string, o: PortOptions = {}): PortSpec => ({ type: "number", description, ...o }),
-  string: (description?: string, o: PortOptions = {}): PortSpec => ({ type: "string", description, ...o }),
-  boolean: (description?: string, o: PortOptions = {}): PortSpec => ({ type: "boolean", description, ...o }),
-  json: (description?: string, o: PortOptions = {}): PortSpec => ({ type: "json", description, ...o }),
-  table: (description?: string, o: PortOptions = {}): PortSpec => ({ type: "table", description, ...o }),
-  file: (description?: string, o: PortOptions = {}): PortSpec => ({ type: "file", description, ...o }),
-  any: (description?: string, o: PortOptions = {}): PortSpec => ({ type: "any", description, ...o }),
+  number: builder("number"),
+  string: builder("string"),
+  boolean: builder("boolean"),
+  json: builder("json"),
+  table: builder("table"),
+  file: builder("file"),
+  any: builder("any"),
 };

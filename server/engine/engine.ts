@@ -78,7 +78,7 @@ export class Engine {
       },
       maxConcurrency: options.maxConcurrency ?? 8,
       runDir: (runId) => join(options.dataDir, "runs", runId),
-      jobDir: (jobId) => join(options.dataDir, "jobs", jobId),
+      jobDir: (job) => join(options.dataDir, "runs", job.runId, "jobs", job.id),
     };
   }
 
@@ -91,8 +91,8 @@ export class Engine {
   }
 
   /** Where a job keeps its files (stdout, stderr, data). */
-  jobDir(jobId: string): string {
-    return this.env.jobDir(jobId);
+  jobDir(job: Pick<JobRecord, "id" | "runId">): string {
+    return this.env.jobDir(job);
   }
 
   attachJobTracker(tracker: JobTracker): void {

@@ -25,5 +25,6 @@ export interface ExecutionEnvironment {
   /** Upper bound of modules computing (or starting jobs) at once in one run. */
   maxConcurrency: number;
   runDir(runId: string): string;
-  jobDir(jobId: string): string;
+  /** The folder of a job's files: inside its run's folder. */
+  jobDir(job: Pick<JobRecord, "id" | "runId">): string;
 }

@@ -261,7 +261,7 @@ export class RunExecution {
   }
 
   private async callStart(node: GraphNode, job: JobRecord, inputs: Record<string, unknown>): Promise<void> {
-    const jobDir = this.env.jobDir(job.id);
+    const jobDir = this.env.jobDir(job);
     mkdirSync(jobDir, { recursive: true });
     let params: unknown;
     try {
@@ -328,7 +328,7 @@ export class RunExecution {
   private async deliverJobResults(index: number, job: JobRecord): Promise<void> {
     const node = this.graph.nodes[index] as GraphNode;
     const { definition } = node;
-    const jobEnv = { jobId: job.id, jobDir: this.env.jobDir(job.id) };
+    const jobEnv = { jobId: job.id, jobDir: this.env.jobDir(job) };
     this.busy++;
     this.status[index] = "running";
     this.emitModule(index);

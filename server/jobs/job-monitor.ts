@@ -5,14 +5,14 @@ import type { EngineEvents } from "../engine/engine-events.js";
 import type { JobTracker } from "../engine/execution-environment.js";
 import { FINISHED_JOB_STATES, type JobRecord } from "../engine/records.js";
 import type { JobFilter, Store } from "../engine/store.js";
-import { backoffDelay, effectiveInterval, type GlobalCheckInterval } from "./check-interval.js";
+import { backoffDelay, effectiveInterval, type GlobalCheckInterval, MIN_CHECK_INTERVAL_MS } from "./check-interval.js";
 import { DueQueue } from "./due-queue.js";
 
 export interface JobMonitorOptions {
   store: Store;
   registry: ModuleRegistry;
   events: EngineEvents;
-  jobDir(jobId: string): string;
+  jobDir(job: Pick<JobRecord, "id" | "runId">): string;
   /** Told when a job reached a final state, and when its progress changed. */
   onSettled(job: JobRecord): void;
   onProgress(job: JobRecord): void;
@@ -29,6 +29,8 @@ export interface JobMonitorOptions {
 
 interface Tracked {
   job: JobRecord;
+  /** The handle's hint of when to check next, from the last check. */
+  hintMs?: number;
   handle?: JobHandle;
   /** When the next automatic check is due (ms epoch); undefined when none is scheduled. */
   dueAt?: number;
@@ -257,7 +259,11 @@ export class JobMonitor implements JobTracker {
       entry.checking = false;
       this.inFlight--;
       if (this.tracked.has(entry.job.id) && entry.dueAt === undefined) {
-        const interval = this.intervalOf(entry.job);
+        const configured = this.intervalOf(entry.job);
+        const interval =
+          configured !== undefined && entry.hintMs !== undefined
+            ? Math.max(MIN_CHECK_INTERVAL_MS, Math.min(configured, entry.hintMs))
+            : configured;
         this.schedule(
           entry,
           interval === undefined
@@ -274,6 +280,7 @@ export class JobMonitor implements JobTracker {
   private applyCheck(entry: Tracked, result: JobCheck) {
     const now = Date.now();
     const base = { lastCheckedAt: iso(now), failedChecks: 0 };
+    entry.hintMs = result.nextCheckMs;
     if (result.status === "finished") {
       return this.settle(entry, {
         ...base,
@@ -344,7 +351,7 @@ export class JobMonitor implements JobTracker {
         `the handle cannot be rebuilt: no module provides the job kind "${job.kind}"`,
       );
     try {
-      entry.handle = factory(job.params, { jobId: job.id, jobDir: this.options.jobDir(job.id) });
+      entry.handle = factory(job.params, { jobId: job.id, jobDir: this.options.jobDir(job) });
     } catch (error) {
       throw new HandleRebuildError(`the handle cannot be rebuilt from its params: ${messageOf(error)}`);
     }

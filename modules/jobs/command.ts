@@ -1,0 +1,99 @@
+import { mkdirSync } from "node:fs";
+import { z } from "zod";
+import { defineModule } from "../sdk/define-module.js";
+import { ModuleError } from "../sdk/module-error.js";
+import { port } from "../sdk/port.js";
+import {
+  isAlive,
+  jobFiles,
+  killProcessGroup,
+  launchOnce,
+  readExitCode,
+  readFrom,
+} from "./_detached-process.js";
+
+const CommandJob = z.object({ pid: z.number().int().positive(), jobDir: z.string().min(1) });
+
+/** Variables of the server that a command must not inherit. */
+const SECRET_ENV = ["LABFLOW_TOKEN"];
+
+/**
+ * Runs a command as a job: detached, in its own process group, its output in files; it outlives the
+ * server. A non-zero exit fails the job with the exit code; cancel stops the whole process group.
+ */
+export default defineModule({
+  type: "jobs.Command",
+  version: 1,
+  label: "Command",
+  description:
+    "Runs a program or shell command as a job that survives a server restart; non-zero exit fails it.",
+  inputs: {},
+  outputs: {
+    exitCode: port.number("the exit code (0)"),
+    stdout: port.file("file holding the standard output"),
+    stderr: port.file("file holding the standard error"),
+  },
+  params: z.object({
+    command: z
+      .union([z.string().min(1), z.array(z.string()).min(1)])
+      .describe("A shell command line, or an argv array run without a shell"),
+    cwd: z.string().default(".").describe("Working folder, relative to the workspace"),
+    env: z.record(z.string(), z.string()).default({}).describe("Extra environment variables"),
+  }),
+  job: {
+    intervalMs: 1_000,
+    async start(ctx) {
+      const cwd = ctx.workspace.resolve(ctx.params.cwd);
+      mkdirSync(cwd, { recursive: true });
+      const argv =
+        typeof ctx.params.command === "string" ? ["/bin/sh", "-c", ctx.params.command] : ctx.params.command;
+      const env: Record<string, string> = {};
+      for (const [key, value] of Object.entries(process.env)) {
+        if (value !== undefined && !SECRET_ENV.includes(key)) env[key] = value;
+      }
+      Object.assign(env, ctx.params.env, { LABFLOW_JOB_ID: ctx.jobId, LABFLOW_RUN_ID: ctx.runId });
+      try {
+        const pid = await launchOnce({ argv, cwd, env, jobDir: ctx.jobDir });
+        return { pid, jobDir: ctx.jobDir };
+      } catch (error) {
+        throw new ModuleError(
+          "command_not_started",
+          `the command could not start: ${(error as Error).message}`,
+        );
+      }
+    },
+    handle(raw) {
+      const { pid, jobDir } = CommandJob.parse(raw);
+      const files = jobFiles(jobDir);
+      return {
+        async check() {
+          const code = readExitCode(jobDir) ?? (isAlive(pid) ? undefined : readExitCode(jobDir));
+          if (code === 0) return { status: "finished", message: "exit code 0" };
+          if (code !== undefined) {
+            const lastError = readFrom(files.stderr, 0).text.trim().split("\n").pop() ?? "";
+            return {
+              status: "failed",
+              message: `exited with code ${code}${lastError ? `: ${lastError}` : ""}`,
+            };
+          }
+          if (isAlive(pid)) return { status: "running", message: `pid ${pid}` };
+          return { status: "failed", message: `process ${pid} ended without an exit status (killed?)` };
+        },
+        async stdout(offset) {
+          return readFrom(files.stdout, offset);
+        },
+        async stderr(offset) {
+          return readFrom(files.stderr, offset);
+        },
+        async cancel() {
+          await killProcessGroup(pid);
+        },
+      };
+    },
+    setResults(raw) {
+      const { jobDir } = CommandJob.parse(raw);
+      const files = jobFiles(jobDir);
+      return { exitCode: readExitCode(jobDir) ?? 0, stdout: files.stdout, stderr: files.stderr };
+    },
+  },
+});

@@ -1,0 +1,49 @@
+import { z } from "zod";
+import { defineModule } from "../sdk/define-module.js";
+import { port } from "../sdk/port.js";
+
+const TimerParams = z.object({ startedAt: z.number(), seconds: z.number().min(0) });
+
+/** VisTrails' TimedJob: a wait that is a job, so it survives a restart of the server. */
+export default defineModule({
+  type: "jobs.Timer",
+  version: 1,
+  label: "Timer",
+  description: "Waits the given number of seconds as a job; a restart of the server does not reset it.",
+  inputs: {},
+  outputs: { finished: port.boolean("true once the time has passed") },
+  params: z.object({
+    seconds: z
+      .number()
+      .min(0)
+      .max(366 * 24 * 3600)
+      .default(5)
+      .describe("How long to wait, in seconds"),
+  }),
+  job: {
+    intervalMs: 1_000,
+    async start(ctx) {
+      return { startedAt: Date.now(), seconds: ctx.params.seconds };
+    },
+    handle(raw) {
+      const { startedAt, seconds } = TimerParams.parse(raw);
+      const durationMs = seconds * 1000;
+      return {
+        async check() {
+          const elapsed = Date.now() - startedAt;
+          if (elapsed >= durationMs) return { status: "finished" };
+          const remaining = durationMs - elapsed;
+          return {
+            status: "running",
+            progress: durationMs ? elapsed / durationMs : 1,
+            message: `${Math.ceil(remaining / 1000)} s left`,
+            nextCheckMs: remaining,
+          };
+        },
+        // Nothing runs outside: cancelling a timer only stops waiting for it.
+        async cancel() {},
+      };
+    },
+    setResults: () => ({ finished: true }),
+  },
+});

@@ -1,0 +1,158 @@
+/**
+ * The `labflow` command: serve, run, validate, and the job commands (jobs, status, cancel, check,
+ * pause, resume, logs). `--data DIR` (or LABFLOW_DATA) picks the data folder, default ./.labflow.
+ */
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { CliError } from "./cli/cli-error.js";
+import {
+  cancelCommand,
+  checkCommand,
+  jobsCommand,
+  logsCommand,
+  pauseCommand,
+  resumeCommand,
+  statusCommand,
+} from "./cli/commands/job-commands.js";
+import { requireFile, runCommand } from "./cli/commands/run-command.js";
+import { serveCommand } from "./cli/commands/serve-command.js";
+import { validateCommand } from "./cli/commands/validate-command.js";
+import { ServerError } from "./cli/remote-access.js";
+import { EngineError } from "./engine/engine-error.js";
+import type { GlobalCheckInterval } from "./jobs/check-interval.js";
+import { formatProblem, type Problem } from "./schema/problem.js";
+
+const USAGE = `usage: labflow <command> [options]
+
+commands:
+  serve                     start the editor and API (http://127.0.0.1:8080)
+  run FILE                  run a workflow and wait for it (--json, --detach, --no-auto-resume)
+  validate FILE             check a workflow document
+  status [RUN]              list runs, or show one run
+  jobs                      list jobs (--run RUN, --json)
+  check [JOB]               check one job, or all active jobs, now
+  pause JOB                 pause checking a job
+  resume JOB|RUN            resume checking a job, or continue a run waiting for a person
+  cancel JOB|RUN            cancel a job (its real work stops) or a whole run
+  logs JOB                  print a job's stdout (--stderr, --follow)
+
+options:
+  --data DIR                data folder (default $LABFLOW_DATA or ./.labflow)
+  --host HOST --port PORT   where serve listens (default 127.0.0.1:8080)
+  --token TOKEN             required when --host is not loopback (or $LABFLOW_TOKEN)
+  --workspace DIR           folder file modules may use (default DATA/workspace)
+  --check-interval MS|off   global job check interval for serve`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      data: { type: "string" },
+      host: { type: "string", default: "127.0.0.1" },
+      port: { type: "string", default: "8080" },
+      token: { type: "string" },
+      workspace: { type: "string" },
+      "check-interval": { type: "string" },
+      json: { type: "boolean", default: false },
+      detach: { type: "boolean", default: false },
+      "no-auto-resume": { type: "boolean", default: false },
+      run: { type: "string" },
+      stderr: { type: "boolean", default: false },
+      follow: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const [command, arg] = positionals;
+  const dataDir = resolve(values.data ?? process.env.LABFLOW_DATA ?? ".labflow");
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  switch (command) {
+    case "serve":
+      return serveCommand({
+        dataDir,
+        host: values.host,
+        port: parsePort(values.port),
+        token: values.token ?? process.env.LABFLOW_TOKEN,
+        workspaceDir: values.workspace,
+        checkInterval: parseInterval(values["check-interval"]),
+      });
+    case "run":
+      return runCommand({
+        file: requireFile(arg, "labflow run FILE"),
+        dataDir,
+        json: values.json,
+        detach: values.detach,
+        autoResume: !values["no-auto-resume"],
+      });
+    case "validate":
+      return validateCommand(requireFile(arg, "labflow validate FILE"));
+    case "status":
+      return statusCommand(dataDir, arg, values.json);
+    case "jobs":
+      return jobsCommand(dataDir, { runId: values.run, json: values.json });
+    case "check":
+      return checkCommand(dataDir, arg);
+    case "pause":
+      return pauseCommand(dataDir, requireFile(arg, "labflow pause JOB"));
+    case "resume":
+      return resumeCommand(dataDir, requireFile(arg, "labflow resume JOB|RUN"));
+    case "cancel":
+      return cancelCommand(dataDir, requireFile(arg, "labflow cancel JOB|RUN"));
+    case "logs":
+      return logsCommand(dataDir, requireFile(arg, "labflow logs JOB"), {
+        stderr: values.stderr,
+        follow: values.follow,
+      });
+    default:
+      throw new CliError(`unknown command "${command}"\n\n${USAGE}`, 2);
+  }
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError(`--port: "${text}" is not a port number`, 2);
+  return port;
+}
+
+function parseInterval(text: string | undefined): GlobalCheckInterval | undefined {
+  if (text === undefined) return undefined;
+  if (text === "off" || text === "module-default") return text;
+  const ms = Number(text);
+  if (!Number.isFinite(ms) || ms < 100)
+    throw new CliError(`--check-interval: give milliseconds (>= 100) or "off"`, 2);
+  return ms;
+}
+
+function report(error: unknown): number {
+  if (error instanceof EngineError || error instanceof ServerError) {
+    const problems = (
+      error instanceof EngineError ? error.problems : (error.body.problems ?? [])
+    ) as Problem[];
+    console.error(`labflow: ${error.message}`);
+    for (const problem of problems) console.error(`  ${formatProblem(problem)}`);
+    return 1;
+  }
+  if (error instanceof CliError) {
+    console.error(`labflow: ${error.message}`);
+    return error.exitCode;
+  }
+  if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
+    console.error(`labflow: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  console.error("labflow: unexpected error:", error);
+  return 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.exitCode = report(error);
+  },
+);

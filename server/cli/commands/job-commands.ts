@@ -1,0 +1,144 @@
+import { JOB_STATE_LETTER, type JobRecord } from "../../engine/records.js";
+import { connect } from "../connect.js";
+import { percent, table } from "../format.js";
+import type { LabflowAccess } from "../labflow-access.js";
+
+/** Runs `body` with access to labflow, closing it after. */
+async function withAccess<T>(dataDir: string, body: (access: LabflowAccess) => Promise<T>): Promise<T> {
+  const access = await connect(dataDir);
+  try {
+    return await body(access);
+  } finally {
+    await access.close();
+  }
+}
+
+/** `labflow jobs [--run RUN] [--json]` */
+export function jobsCommand(dataDir: string, options: { runId?: string; json: boolean }): Promise<number> {
+  return withAccess(dataDir, async (access) => {
+    const jobs = await access.listJobs(options.runId ? { runId: options.runId } : undefined);
+    if (options.json) {
+      console.log(JSON.stringify({ jobs }));
+      return 0;
+    }
+    if (jobs.length === 0) {
+      console.log("no jobs");
+      return 0;
+    }
+    const rows = [["JOB", "RUN", "MODULE", "TYPE", "STATE", "", "PROGRESS", "SUBMITTED", "MESSAGE"]];
+    for (const j of jobs) {
+      rows.push([
+        j.id,
+        j.runId,
+        j.moduleId,
+        j.moduleType,
+        `${j.state}${j.paused ? " (paused)" : ""}`,
+        JOB_STATE_LETTER[j.state],
+        percent(j.progress),
+        j.submittedAt.replace("T", " ").slice(0, 19),
+        j.message ?? "",
+      ]);
+    }
+    console.log(table(rows));
+    return 0;
+  });
+}
+
+function describe(job: JobRecord): string {
+  return `${job.id} ${job.state}${job.paused ? " (checks paused)" : ""}${job.message ? `: ${job.message}` : ""}`;
+}
+
+/** `labflow cancel JOB|RUN` */
+export function cancelCommand(dataDir: string, id: string): Promise<number> {
+  return withAccess(dataDir, async (access) => {
+    if (id.startsWith("run-")) {
+      const result = await access.cancelRun(id);
+      console.log(result.message ?? `run ${id} cancelled`);
+      return 0;
+    }
+    const { job, message } = await access.cancelJob(id);
+    console.log(message ?? describe(job));
+    return 0;
+  });
+}
+
+/** `labflow check [JOB]`: checks one job, or every active job, now. */
+export function checkCommand(dataDir: string, jobId?: string): Promise<number> {
+  return withAccess(dataDir, async (access) => {
+    const ids = jobId ? [jobId] : (await access.listJobs()).filter((j) => isActive(j)).map((j) => j.id);
+    for (const id of ids) console.log(describe(await access.checkJob(id)));
+    if (ids.length === 0) console.log("no active jobs");
+    return 0;
+  });
+}
+
+/** `labflow pause JOB` */
+export function pauseCommand(dataDir: string, jobId: string): Promise<number> {
+  return withAccess(dataDir, async (access) => {
+    console.log(describe(await access.pauseJob(jobId, true)));
+    return 0;
+  });
+}
+
+/** `labflow resume JOB|RUN`: resumes checking a job, or continues a run waiting for a person. */
+export function resumeCommand(dataDir: string, id: string): Promise<number> {
+  return withAccess(dataDir, async (access) => {
+    if (id.startsWith("run-")) {
+      const { resumedJobs } = await access.resumeRun(id);
+      console.log(`run ${id} resumed (${resumedJobs} finished job(s) delivered)`);
+      return 0;
+    }
+    console.log(describe(await access.pauseJob(id, false)));
+    return 0;
+  });
+}
+
+/** `labflow logs JOB [--stderr] [--follow]` */
+export function logsCommand(
+  dataDir: string,
+  jobId: string,
+  options: { stderr: boolean; follow: boolean },
+): Promise<number> {
+  return withAccess(dataDir, async (access) => {
+    const stream = options.stderr ? "stderr" : "stdout";
+    let offset = 0;
+    for (;;) {
+      const chunk = await access.jobLog(jobId, stream, offset);
+      if (chunk.text) process.stdout.write(chunk.text);
+      offset = chunk.nextOffset;
+      if (!options.follow) return 0;
+      if (!chunk.text && !isActive(await access.getJob(jobId))) return 0;
+      if (!chunk.text) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  });
+}
+
+/** `labflow status RUN` */
+export function statusCommand(dataDir: string, runId: string | undefined, json: boolean): Promise<number> {
+  return withAccess(dataDir, async (access) => {
+    if (!runId) {
+      const runs = await access.listRuns();
+      if (json) console.log(JSON.stringify({ runs }));
+      else
+        console.log(
+          table([
+            ["RUN", "WORKFLOW", "STATUS", "CREATED"],
+            ...runs.map((r) => [r.id, r.workflowName, r.status, r.createdAt]),
+          ]),
+        );
+      return 0;
+    }
+    const view = await access.getRun(runId);
+    if (json) console.log(JSON.stringify(view));
+    else {
+      console.log(`run ${view.runId} ${view.status}${view.message ? `: ${view.message}` : ""}`);
+      for (const [id, m] of Object.entries(view.modules))
+        console.log(`  ${id.padEnd(16)} ${m.status} ${m.error?.message ?? ""}`.trimEnd());
+    }
+    return 0;
+  });
+}
+
+function isActive(job: JobRecord): boolean {
+  return job.state !== "completed" && job.state !== "failed" && job.state !== "cancelled";
+}

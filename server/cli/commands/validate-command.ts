@@ -1,0 +1,13 @@
+import { discoverBuiltinModules } from "../../../modules/sdk/registry.js";
+import { validateWorkflow } from "../../engine/validate-workflow.js";
+import { readWorkflowFile } from "../read-workflow-file.js";
+
+/** `labflow validate FILE`: checks a document without running it or touching any store. */
+export async function validateCommand(file: string): Promise<number> {
+  const document = readWorkflowFile(file);
+  const graph = validateWorkflow(document, await discoverBuiltinModules());
+  console.log(
+    `${file}: valid (${graph.nodes.length} modules, ${graph.document.connections.length} connections)`,
+  );
+  return 0;
+}

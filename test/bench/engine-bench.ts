@@ -1,0 +1,130 @@
+/**
+ * Engine cost per module on 10,000-module DAGs of trivial modules, cold and fully cached, including
+ * persistence, against the floor of the same count of raw SQLite inserts.
+ */
+
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { z } from "zod";
+import { defineModule } from "../../modules/sdk/define-module.js";
+import { port } from "../../modules/sdk/port.js";
+import { discoverBuiltinModules } from "../../modules/sdk/registry.js";
+import { openRuntime } from "../../server/labflow-runtime.js";
+import type { WorkflowDocumentInput } from "../../server/schema/workflow-document.js";
+
+const inc = defineModule({
+  type: "bench.Inc",
+  version: 1,
+  label: "Inc",
+  description: "x + 1",
+  inputs: { x: port.number() },
+  outputs: { y: port.number() },
+  params: z.object({ salt: z.number().default(0) }),
+  compute: (ctx) => ({ y: ctx.inputs.x + 1 }),
+});
+
+/** n modules in a line: c -> i1 -> i2 -> ... */
+export function chain(n: number, salt: number): WorkflowDocumentInput {
+  const modules: WorkflowDocumentInput["modules"] = [
+    { id: "m0", type: "basic.Constant", params: { value: salt } },
+  ];
+  const connections: NonNullable<WorkflowDocumentInput["connections"]> = [];
+  for (let i = 1; i < n; i++) {
+    modules.push({ id: `m${i}`, type: "bench.Inc", params: { salt } });
+    connections.push({
+      from: { module: `m${i - 1}`, port: i === 1 ? "value" : "y" },
+      to: { module: `m${i}`, port: "x" },
+    });
+  }
+  return { version: 1, name: `chain-${n}`, modules, connections };
+}
+
+/** One source, n/2 parallel Incs, then a binary tree of Adds back to one sum (n modules in all). */
+export function fanOutFanIn(n: number, salt: number): WorkflowDocumentInput {
+  const width = Math.floor(n / 2);
+  const modules: WorkflowDocumentInput["modules"] = [
+    { id: "src", type: "basic.Constant", params: { value: salt } },
+  ];
+  const connections: NonNullable<WorkflowDocumentInput["connections"]> = [];
+  let layer: { module: string; port: string }[] = [];
+  for (let i = 0; i < width; i++) {
+    modules.push({ id: `w${i}`, type: "bench.Inc", params: { salt } });
+    connections.push({ from: { module: "src", port: "value" }, to: { module: `w${i}`, port: "x" } });
+    layer.push({ module: `w${i}`, port: "y" });
+  }
+  let adds = 0;
+  while (layer.length > 1) {
+    const next: typeof layer = [];
+    for (let i = 0; i + 1 < layer.length; i += 2) {
+      const id = `a${adds++}`;
+      modules.push({ id, type: "basic.Add" });
+      connections.push({ from: layer[i] as { module: string; port: string }, to: { module: id, port: "a" } });
+      connections.push({
+        from: layer[i + 1] as { module: string; port: string },
+        to: { module: id, port: "b" },
+      });
+      next.push({ module: id, port: "sum" });
+    }
+    if (layer.length % 2) next.push(layer[layer.length - 1] as { module: string; port: string });
+    layer = next;
+  }
+  return { version: 1, name: `fan-${n}`, modules, connections };
+}
+
+export async function engineBench(dataRoot: string, n = 10_000) {
+  const rows: { case: string; modules: number; ms: number; usPerModule: number }[] = [];
+  for (const [name, make] of [
+    ["chain", chain],
+    ["fan-out/fan-in", fanOutFanIn],
+  ] as const) {
+    const registry = await discoverBuiltinModules();
+    registry.register(inc);
+    const runtime = await openRuntime({ dataDir: join(dataRoot, name.replace(/\W/g, "-")), registry });
+    const document = make(n, 1);
+    const count = document.modules.length;
+    for (const phase of ["cold", "cached"] as const) {
+      const started = process.hrtime.bigint();
+      const { runId } = runtime.engine.startRun(document);
+      const status = await runtime.engine.waitForRun(runId);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (status !== "completed")
+        throw new Error(`${name} ${phase} run ended ${status}: ${runtime.engine.getRun(runId).message}`);
+      rows.push({ case: `${name}, ${phase}`, modules: count, ms, usPerModule: (ms * 1000) / count });
+    }
+    runtime.close();
+  }
+  return rows;
+}
+
+/** The floor: the same count of raw inserts of a similar row, in one transaction and one by one. */
+export function rawInsertFloor(dataRoot: string, n = 10_000) {
+  const db = new Database(join(dataRoot, "raw.db"));
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.exec("CREATE TABLE cache (signature TEXT PRIMARY KEY, module_type TEXT, outputs TEXT, created_at TEXT)");
+  const insert = db.prepare("INSERT INTO cache VALUES (?, ?, ?, ?)");
+  const row = (i: number, tag: string) => [
+    `${tag}-${i.toString(16).padStart(64, "0")}`,
+    "bench.Inc",
+    `{"y":${i}}`,
+    new Date().toISOString(),
+  ];
+  let started = process.hrtime.bigint();
+  db.transaction(() => {
+    for (let i = 0; i < n; i++) insert.run(...row(i, "tx"));
+  })();
+  const inTransaction = Number(process.hrtime.bigint() - started) / 1e6;
+  started = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) insert.run(...row(i, "single"));
+  const oneByOne = Number(process.hrtime.bigint() - started) / 1e6;
+  db.close();
+  return [
+    {
+      case: "raw inserts, one transaction",
+      modules: n,
+      ms: inTransaction,
+      usPerModule: (inTransaction * 1000) / n,
+    },
+    { case: "raw inserts, one commit each", modules: n, ms: oneByOne, usPerModule: (oneByOne * 1000) / n },
+  ];
+}

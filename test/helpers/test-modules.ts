@@ -1,0 +1,122 @@
+import { z } from "zod";
+import { defineModule } from "../../modules/sdk/define-module.js";
+import { ModuleSuspended } from "../../modules/sdk/module-suspended.js";
+import { port } from "../../modules/sdk/port.js";
+import { discoverBuiltinModules } from "../../modules/sdk/registry.js";
+
+/** Counts executions per module id, so tests can tell "ran" from "served from cache". */
+export class ExecutionLog {
+  readonly calls: string[] = [];
+  count(moduleId?: string): number {
+    return moduleId ? this.calls.filter((c) => c === moduleId).length : this.calls.length;
+  }
+}
+
+/**
+ * Modules only tests use: `test.Number` (counted constant), `test.Inc` (counted x+1), `test.Fail`
+ * (throws), `test.Gate` (waits until released or aborted, to observe concurrency and cancel), and
+ * `test.Suspend` (a low-level ModuleSuspended with its own handle kind).
+ */
+export function testModules(
+  log: ExecutionLog,
+  gate?: { inFlight: number; maxInFlight: number; release?: Promise<void> },
+) {
+  const numberModule = defineModule({
+    type: "test.Number",
+    version: 1,
+    label: "Number",
+    description: "A counted constant.",
+    inputs: {},
+    outputs: { value: port.number() },
+    params: z.object({ value: z.number().default(1) }),
+    compute: (ctx) => {
+      log.calls.push(ctx.moduleId);
+      return { value: ctx.params.value };
+    },
+  });
+  const inc = defineModule({
+    type: "test.Inc",
+    version: 1,
+    label: "Inc",
+    description: "x + step, counted.",
+    inputs: { x: port.number() },
+    outputs: { y: port.number() },
+    params: z.object({ step: z.number().default(1) }),
+    compute: async (ctx) => {
+      log.calls.push(ctx.moduleId);
+      return { y: ctx.inputs.x + ctx.params.step };
+    },
+  });
+  const fail = defineModule({
+    type: "test.Fail",
+    version: 1,
+    label: "Fail",
+    description: "Always throws.",
+    inputs: { x: port.number("", { optional: true }) },
+    outputs: { y: port.number() },
+    params: z.object({ message: z.string().default("boom") }),
+    compute: (ctx) => {
+      log.calls.push(ctx.moduleId);
+      throw new Error(ctx.params.message);
+    },
+  });
+  const gateModule = defineModule({
+    type: "test.Gate",
+    version: 1,
+    label: "Gate",
+    description: "Waits for the test to release it, or for cancel.",
+    inputs: {},
+    outputs: { value: port.number() },
+    params: z.object({ value: z.number().default(0) }),
+    compute: async (ctx) => {
+      log.calls.push(ctx.moduleId);
+      if (!gate) return { value: ctx.params.value };
+      gate.inFlight++;
+      gate.maxInFlight = Math.max(gate.maxInFlight, gate.inFlight);
+      try {
+        await new Promise<void>((resolve, reject) => {
+          gate.release?.then(resolve);
+          ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason), { once: true });
+        });
+      } finally {
+        gate.inFlight--;
+      }
+      return { value: ctx.params.value };
+    },
+  });
+  const suspend = defineModule({
+    type: "test.Suspend",
+    version: 1,
+    label: "Suspend",
+    description: "Suspends until a file named by its param exists.",
+    inputs: {},
+    outputs: { value: port.string() },
+    params: z.object({ flag: z.string() }),
+    compute: (ctx) => {
+      log.calls.push(ctx.moduleId);
+      if (ctx.resumed) return { value: `resumed:${(ctx.resumed.params as { flag: string }).flag}` };
+      throw new ModuleSuspended("waiting for the flag file", {
+        kind: "test.flag",
+        params: { flag: ctx.params.flag },
+      });
+    },
+    handles: {
+      "test.flag": (params) => ({
+        check: async () => {
+          const { existsSync } = await import("node:fs");
+          return existsSync((params as { flag: string }).flag)
+            ? { status: "finished" }
+            : { status: "running" };
+        },
+      }),
+    },
+  });
+  return [numberModule, inc, fail, gateModule, suspend];
+}
+
+/** The built-in modules plus the test modules. */
+export async function registryWithTestModules(log: ExecutionLog, gate?: Parameters<typeof testModules>[1]) {
+  const registry = await discoverBuiltinModules();
+  for (const m of testModules(log, gate)) registry.register(m);
+  return registry;
+}

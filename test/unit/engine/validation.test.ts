@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { EngineError } from "../../../server/engine/engine-error.js";
+import { testRuntime } from "../../helpers/runtime.js";
+import { workflow } from "../../helpers/workflow-builder.js";
+
+async function problemsOf(document: unknown) {
+  const { engine, store } = await testRuntime();
+  let caught: unknown;
+  try {
+    engine.startRun(document);
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(EngineError);
+  // Nothing of an invalid document reaches the store.
+  expect(store.listRuns()).toEqual([]);
+  return (caught as EngineError).problems;
+}
+
+describe("workflow validation", () => {
+  it("names the module of an unknown module type", async () => {
+    const problems = await problemsOf(workflow().module("x", "basic.Nope").build());
+    expect(problems).toEqual([expect.objectContaining({ code: "unknown_module_type", moduleId: "x" })]);
+  });
+
+  it("names module and port of an unknown port", async () => {
+    const doc = workflow()
+      .module("a", "test.Number")
+      .module("b", "test.Inc")
+      .connect("a.nope", "b.x")
+      .build();
+    expect(await problemsOf(doc)).toContainEqual(
+      expect.objectContaining({ code: "unknown_port", moduleId: "a", port: "nope" }),
+    );
+  });
+
+  it("refuses an incompatible connection, naming the target port", async () => {
+    const doc = workflow()
+      .module("s", "basic.Template", { template: "x" })
+      .module("b", "test.Inc")
+      .connect("s.text", "b.x")
+      .build();
+    expect(await problemsOf(doc)).toContainEqual(
+      expect.objectContaining({
+        code: "incompatible_ports",
+        moduleId: "b",
+        port: "x",
+        message: expect.stringContaining("string"),
+      }),
+    );
+  });
+
+  it("refuses a second connection into a single input", async () => {
+    const doc = workflow()
+      .module("a", "test.Number")
+      .module("c", "test.Number")
+      .module("b", "test.Inc")
+      .connect("a.value", "b.x")
+      .connect("c.value", "b.x")
+      .build();
+    expect(await problemsOf(doc)).toContainEqual(
+      expect.objectContaining({ code: "input_already_connected", moduleId: "b", port: "x" }),
+    );
+  });
+
+  it("names a missing required input", async () => {
+    const problems = await problemsOf(workflow().module("b", "test.Inc").build());
+    expect(problems).toEqual([expect.objectContaining({ code: "missing_input", moduleId: "b", port: "x" })]);
+  });
+
+  it("names the modules of a cycle", async () => {
+    const doc = workflow()
+      .module("a", "test.Inc")
+      .module("b", "test.Inc")
+      .connect("a.y", "b.x")
+      .connect("b.y", "a.x")
+      .build();
+    const problems = await problemsOf(doc);
+    expect(problems).toEqual([
+      expect.objectContaining({ code: "cycle", message: expect.stringMatching(/a -> b -> a|b -> a -> b/) }),
+    ]);
+  });
+
+  it("refuses unknown keys, naming the field and module", async () => {
+    const doc = { ...workflow().module("a", "test.Number").build(), extra: 1 };
+    expect(await problemsOf(doc)).toContainEqual(expect.objectContaining({ code: "invalid_document" }));
+    const withBadModuleKey = {
+      version: 1,
+      name: "x",
+      modules: [{ id: "a", type: "test.Number", colour: "red" }],
+    };
+    expect(await problemsOf(withBadModuleKey)).toContainEqual(
+      expect.objectContaining({ moduleId: "a", field: "modules.0" }),
+    );
+  });
+
+  it("names the module and field of an invalid param", async () => {
+    const doc = workflow().module("a", "test.Number", { value: "two" }).build();
+    expect(await problemsOf(doc)).toContainEqual(
+      expect.objectContaining({ code: "invalid_param", moduleId: "a", field: "params.value" }),
+    );
+  });
+
+  it("refuses a document from a newer labflow", async () => {
+    expect(await problemsOf({ version: 2, name: "x", modules: [] })).toContainEqual(
+      expect.objectContaining({ code: "document_too_new", field: "version" }),
+    );
+  });
+});
