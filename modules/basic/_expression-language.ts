@@ -128,10 +128,10 @@ export function compileExpression(
     const { description, index } = error as { description?: unknown; index?: unknown };
     const at = typeof index === "number" ? index : undefined;
     const what = typeof description === "string" ? description : String(error);
-    throw new ExpressionError(
-      `the expression does not parse: ${what}${at === undefined ? "" : ` at character ${at + 1}`}`,
-      at,
-    );
+    // jsep ends its messages with "at character N" (0-based); say it for people, counting from 1.
+    const bare = what.replace(/ at character \d+$/, "");
+    const where = at === undefined ? "" : at >= source.length ? " at the end" : ` at character ${at + 1}`;
+    throw new ExpressionError(`the expression does not parse: ${bare}${where}`, at);
   }
   const used: string[] = [];
   const root = vet(tree, new Set(inputs), used);
@@ -213,7 +213,12 @@ function vet(node: jsep.Expression, inputs: ReadonlySet<string>, used: string[])
     }
     case "ConditionalExpression": {
       const { test, consequent, alternate } = node as jsep.ConditionalExpression;
-      return { kind: "conditional", test: child(test), consequent: child(consequent), alternate: child(alternate) };
+      return {
+        kind: "conditional",
+        test: child(test),
+        consequent: child(consequent),
+        alternate: child(alternate),
+      };
     }
     case "CallExpression": {
       const { callee, arguments: args } = node as jsep.CallExpression;
@@ -223,7 +228,9 @@ function vet(node: jsep.Expression, inputs: ReadonlySet<string>, used: string[])
       const { name } = callee as jsep.Identifier;
       const fn = FUNCTIONS.get(name);
       if (!fn) {
-        throw new ExpressionError(`unknown function "${name}" (functions: ${[...FUNCTIONS.keys()].join(", ")})`);
+        throw new ExpressionError(
+          `unknown function "${name}" (functions: ${[...FUNCTIONS.keys()].join(", ")})`,
+        );
       }
       if (args.length < fn.minArgs || args.length > fn.maxArgs) {
         const expected =
@@ -329,7 +336,8 @@ function arithmetic(operator: ArithmeticOperator, left: Value, right: Value): Va
 
 function compare(operator: ComparisonOperator, left: Value, right: Value): boolean {
   if (operator === "==" || operator === "!=") {
-    const equal = scalar(left, `the left side of ${operator}`) === scalar(right, `the right side of ${operator}`);
+    const equal =
+      scalar(left, `the left side of ${operator}`) === scalar(right, `the right side of ${operator}`);
     return operator === "==" ? equal : !equal;
   }
   const bothStrings = typeof left === "string" && typeof right === "string";
@@ -370,6 +378,7 @@ function describe(value: Value): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "object") return "an object";
-  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   return String(value);
 }

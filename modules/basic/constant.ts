@@ -11,7 +11,10 @@ export default defineModule({
     value: port.any("The value of the `value` parameter."),
   },
   params: z.strictObject({
-    value: z.json().default(0).describe("The value to output: a number, a string, true/false, a list or an object."),
+    value: z
+      .json()
+      .default(0)
+      .describe("The value to output: a number, a string, true/false, a list or an object."),
   }),
   compute: ({ params }) => ({ value: params.value }),
 });
