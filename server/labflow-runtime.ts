@@ -16,6 +16,11 @@ export interface RuntimeOptions {
   maxConcurrency?: number;
   /** Extra modules (tests, plugins) besides the built-in packages. */
   registry?: ModuleRegistry;
+  /**
+   * Continue every unfinished run (default true). Commands that only look or act on one job open
+   * the data folder without it, so they never half-run a run and leave.
+   */
+  restore?: boolean;
 }
 
 /** A running labflow: the engine, the job monitor and the store they share, owning a data folder. */
@@ -57,7 +62,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<LabflowRunti
       globalInterval: options.globalInterval,
     });
     engine.attachJobTracker(monitor);
-    engine.restore();
+    if (options.restore !== false) engine.restore();
     const opened = store;
     return {
       dataDir,

@@ -11,8 +11,9 @@ export class LocalAccess implements LabflowAccess {
 
   private constructor(private readonly runtime: LabflowRuntime) {}
 
+  /** Opens the data folder without continuing other runs: this process lives only as long as the command. */
   static async open(dataDir: string): Promise<LocalAccess> {
-    return new LocalAccess(await openRuntime({ dataDir }));
+    return new LocalAccess(await openRuntime({ dataDir, restore: false }));
   }
 
   async startRun(document: unknown, options = {}) {

@@ -21,8 +21,7 @@ export function computeSignatures(graph: ValidGraph, workspace: Workspace): stri
     const hash = createHash("sha256");
     hash.update(`${definition.type}@${definition.version}\n`);
     hash.update(canonicalJson(node.params));
-    if (definition.fingerprint)
-      hash.update(`\nfp:${canonicalJson(definition.fingerprint(node.params, workspace))}`);
+    if (definition.fingerprint) hash.update(`\nfp:${canonicalJson(safeFingerprint(node, workspace))}`);
     const ports = [...node.inputs.keys()].sort();
     for (const port of ports) {
       const source = node.inputs.get(port);
@@ -36,4 +35,13 @@ export function computeSignatures(graph: ValidGraph, workspace: Workspace): stri
 /** The id of the job a module execution starts: stable for a run and a signature (the idempotency key). */
 export function jobIdFor(runId: string, signature: string): string {
   return `job-${createHash("sha256").update(`${runId}:${signature}`).digest("hex").slice(0, 20)}`;
+}
+
+/** A fingerprint that throws must not stop the run: the module then runs (and reports its own error). */
+function safeFingerprint(node: ValidGraph["nodes"][number], workspace: Workspace): unknown {
+  try {
+    return node.definition.fingerprint?.(node.params, workspace);
+  } catch (error) {
+    return { fingerprintFailed: error instanceof Error ? error.message : String(error), at: Date.now() };
+  }
 }

@@ -85,9 +85,12 @@ export class JobMonitor implements JobTracker {
 
   /** Checks a job now, whatever its schedule or pause; answers with the job after the check. */
   async checkNow(jobId: string): Promise<JobRecord> {
-    const entry = this.tracked.get(jobId);
-    if (!entry) return this.get(jobId);
+    const job = this.get(jobId);
+    if (FINISHED_JOB_STATES.includes(job.state) || job.params === null) return job;
+    // A job this process does not follow (a CLI command beside no server) is checked all the same.
+    const entry = this.tracked.get(jobId) ?? { job, checking: false, lastPersistedAt: 0 };
     await this.check(entry);
+    if (!this.tracked.has(jobId)) this.persist(entry);
     return entry.job;
   }
 
