@@ -20,8 +20,10 @@ export class Workspace {
     if (!isInside(this.root, absolute)) {
       throw new ModuleError("path_outside_workspace", `path "${path}" is outside the workspace ${this.root}`);
     }
+    // Nothing inside a workspace that does not exist yet can be a link.
+    if (!existsSync(this.root)) return absolute;
     // A symlink inside the workspace may still point outside: check what exists of the path for real.
-    const realRoot = existsSync(this.root) ? realpathSync(this.root) : this.root;
+    const realRoot = realpathSync(this.root);
     let probe = absolute;
     while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
     if (existsSync(probe) && !isInside(realRoot, realpathSync(probe))) {

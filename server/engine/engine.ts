@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { ModuleRegistry } from "../../modules/sdk/registry.js";
 import { Workspace } from "../../modules/sdk/workspace.js";
@@ -65,6 +66,7 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.workspace = new Workspace(options.workspaceDir ?? join(options.dataDir, "workspace"));
+    mkdirSync(this.workspace.root, { recursive: true });
     this.env = {
       store: options.store,
       registry: options.registry,

@@ -5,7 +5,12 @@ import type { EngineEvents } from "../engine/engine-events.js";
 import type { JobTracker } from "../engine/execution-environment.js";
 import { FINISHED_JOB_STATES, type JobRecord } from "../engine/records.js";
 import type { JobFilter, Store } from "../engine/store.js";
-import { backoffDelay, effectiveInterval, type GlobalCheckInterval, MIN_CHECK_INTERVAL_MS } from "./check-interval.js";
+import {
+  backoffDelay,
+  effectiveInterval,
+  type GlobalCheckInterval,
+  MIN_CHECK_INTERVAL_MS,
+} from "./check-interval.js";
 import { DueQueue } from "./due-queue.js";
 
 export interface JobMonitorOptions {

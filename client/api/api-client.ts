@@ -1,0 +1,93 @@
+/**
+ * The one HTTP client of the editor: every call to `/api` goes through here. When the page was
+ * opened as `/?token=...`, the token is sent as a Bearer header.
+ */
+import { WorkflowDocument } from "../../server/schema/workflow-document.js";
+import type { CatalogEntry } from "./catalog.js";
+import type { ErrorInfo, RunResponse } from "./runs.js";
+
+/** The access token from the page URL, if any. */
+export function accessToken(): string | undefined {
+  if (typeof location === "undefined") return undefined;
+  return new URLSearchParams(location.search).get("token") ?? undefined;
+}
+
+/** An error answer of the API, or a network failure (code `network`). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly info: ErrorInfo,
+    readonly problems: ErrorInfo[] = [],
+  ) {
+    super(info.message);
+    this.name = "ApiError";
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  const token = accessToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response: Response;
+  try {
+    response = await fetch(`/api${path}`, {
+      method,
+      headers,
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+  } catch (error) {
+    throw new ApiError(0, { code: "network", message: `the server cannot be reached (${String(error)})` });
+  }
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : {};
+  } catch {
+    parsed = undefined;
+  }
+  if (!response.ok) {
+    const answer = parsed as { error?: ErrorInfo; problems?: ErrorInfo[] } | undefined;
+    const info = answer?.error ?? { code: `http_${response.status}`, message: `${method} ${path}: ${response.status}` };
+    throw new ApiError(response.status, info, answer?.problems ?? []);
+  }
+  return parsed as T;
+}
+
+const enc = encodeURIComponent;
+
+export interface WorkflowListItem {
+  name: string;
+  readOnly: boolean;
+  description?: string;
+}
+
+export const api = {
+  async modules(): Promise<CatalogEntry[]> {
+    return (await request<{ modules: CatalogEntry[] }>("GET", "/modules")).modules;
+  },
+  async workflows(): Promise<WorkflowListItem[]> {
+    return (await request<{ workflows: WorkflowListItem[] }>("GET", "/workflows")).workflows;
+  },
+  /** A saved or example workflow; the answer is the document, or `{ workflow: document, ... }`. */
+  async workflow(name: string): Promise<WorkflowDocument> {
+    const answer = await request<Record<string, unknown>>("GET", `/workflows/${enc(name)}`);
+    const raw = "version" in answer ? answer : answer.workflow;
+    return WorkflowDocument.parse(raw);
+  },
+  async saveWorkflow(document: WorkflowDocument): Promise<void> {
+    await request("PUT", `/workflows/${enc(document.name)}`, document);
+  },
+  async deleteWorkflow(name: string): Promise<void> {
+    await request("DELETE", `/workflows/${enc(name)}`);
+  },
+  async startRun(document: WorkflowDocument): Promise<string> {
+    return (await request<{ runId: string }>("POST", "/runs", { workflow: document })).runId;
+  },
+  async run(runId: string): Promise<RunResponse> {
+    return request<RunResponse>("GET", `/runs/${enc(runId)}`);
+  },
+  async cancelRun(runId: string): Promise<void> {
+    await request("POST", `/runs/${enc(runId)}/cancel`, {});
+  },
+};

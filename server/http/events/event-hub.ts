@@ -1,0 +1,171 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { type WebSocket, WebSocketServer } from "ws";
+import type { EngineEvent } from "../../engine/engine-events.js";
+import type { LabflowRuntime } from "../../labflow-runtime.js";
+import { tokenMatches, tokenOf } from "../auth.js";
+import { hostAllowed, originAllowed } from "../request-guards.js";
+import { eventMessage } from "../views.js";
+import { buildSnapshot } from "./snapshot.js";
+
+export const EVENTS_PATH = "/api/events";
+
+export interface EventHubOptions {
+  token?: string;
+  /** A client with more than this waiting to be sent is dropped; it reconnects and gets a snapshot. */
+  maxBufferedBytes?: number;
+  /** Pings every this often; a client that did not answer the last ping is dropped. */
+  heartbeatMs?: number;
+}
+
+interface Client {
+  socket: WebSocket;
+  alive: boolean;
+}
+
+/**
+ * The WebSocket at /api/events: each client gets a snapshot of the current state, then every engine
+ * event as JSON. Listens to the engine once and fans out; checks Origin, Host and the token on the
+ * upgrade; drops slow and dead clients.
+ */
+export class EventHub {
+  private readonly server = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  private readonly clients = new Set<Client>();
+  private readonly stopListening: () => void;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly maxBufferedBytes: number;
+  private closed = false;
+
+  constructor(
+    private readonly runtime: LabflowRuntime,
+    private readonly options: EventHubOptions = {},
+  ) {
+    this.maxBufferedBytes = options.maxBufferedBytes ?? 8 * 1024 * 1024;
+    this.stopListening = runtime.engine.events.on((event) => this.broadcast(event));
+    this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs ?? 30_000);
+    this.heartbeat.unref();
+  }
+
+  /** The HTTP server's `upgrade` listener. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on("error", () => {}); // a peer resetting mid-handshake must not crash the server
+    const refusal = this.refusalOf(req);
+    if (refusal) {
+      refuse(socket, refusal);
+      return;
+    }
+    this.server.handleUpgrade(req, socket, head, (ws) => {
+      try {
+        this.connected(ws);
+      } catch (error) {
+        console.error("labflow: a WebSocket client could not be given its snapshot:", error);
+        ws.close(1011, "internal error");
+      }
+    });
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** Says goodbye to every client (1001) and stops listening to the engine. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    this.stopListening();
+    const closing = [...this.clients].map(
+      ({ socket }) =>
+        new Promise<void>((resolve) => {
+          socket.once("close", () => resolve());
+          socket.close(1001, "the server is shutting down");
+          setTimeout(() => socket.terminate(), 1_000).unref();
+        }),
+    );
+    await Promise.all(closing);
+    this.clients.clear();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private refusalOf(req: IncomingMessage): Refusal | undefined {
+    if (this.closed) return { status: 503, code: "shutting_down", message: "the server is shutting down" };
+    const path = new URL(req.url ?? "/", "http://labflow.invalid").pathname;
+    if (path !== EVENTS_PATH) return { status: 404, code: "not_found", message: `no WebSocket at ${path}` };
+    const { token } = this.options;
+    if (!hostAllowed(req.headers, token !== undefined))
+      return { status: 403, code: "forbidden_host", message: "connect by a loopback address" };
+    if (!originAllowed(req.headers)) {
+      return {
+        status: 403,
+        code: "forbidden_origin",
+        message: "connections from another site's pages are refused",
+      };
+    }
+    if (token !== undefined && !tokenMatches(token, tokenOf(req)))
+      return { status: 401, code: "unauthorized", message: "this labflow server needs its token (?token=)" };
+    return undefined;
+  }
+
+  private connected(socket: WebSocket): void {
+    const client: Client = { socket, alive: true };
+    socket.on("error", () => socket.terminate());
+    socket.on("pong", () => {
+      client.alive = true;
+    });
+    socket.on("close", () => this.clients.delete(client));
+    // Snapshot then subscribe in the same turn: no event can fall in between.
+    socket.send(JSON.stringify(buildSnapshot(this.runtime)));
+    this.clients.add(client);
+  }
+
+  private broadcast(event: EngineEvent): void {
+    if (this.clients.size === 0) return;
+    const data = JSON.stringify(eventMessage(event));
+    for (const client of this.clients) {
+      const { socket } = client;
+      if (socket.readyState !== socket.OPEN) continue;
+      if (socket.bufferedAmount > this.maxBufferedBytes) {
+        this.clients.delete(client);
+        socket.terminate();
+        continue;
+      }
+      socket.send(data);
+    }
+  }
+
+  private beat(): void {
+    for (const client of this.clients) {
+      if (!client.alive) {
+        this.clients.delete(client);
+        client.socket.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.socket.ping();
+    }
+  }
+}
+
+const REASONS: Record<number, string> = {
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  503: "Service Unavailable",
+};
+
+interface Refusal {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/** Answers an upgrade request with an HTTP error (same JSON body as the API) and closes. */
+function refuse(socket: Duplex, { status, code, message }: Refusal): void {
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${REASONS[status] ?? "Error"}\r\n` +
+      "Connection: close\r\nContent-Type: application/json\r\n" +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      (status === 401 ? 'WWW-Authenticate: Bearer realm="labflow"\r\n' : "") +
+      `\r\n${body}`,
+  );
+}

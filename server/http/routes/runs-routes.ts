@@ -1,0 +1,51 @@
+import { Router } from "express";
+import { RunsQuery, StartRunRequest } from "../../schema/api.js";
+import type { HttpContext } from "../http-context.js";
+import { deleteFinishedRun, requireRun } from "../run-actions.js";
+import { parseBody, parseQuery } from "../validate-input.js";
+import { runDetail } from "../views.js";
+
+/** `/api/runs`: start, list, show, cancel, resume and delete runs; check or pause all their jobs. */
+export function runsRoutes({ runtime, workflows, settings }: HttpContext): Router {
+  const { engine, monitor } = runtime;
+  return Router()
+    .post("/", async (req, res) => {
+      const body = parseBody(StartRunRequest, req.body);
+      const document = body.workflow ?? (await workflows.get(body.name as string)).workflow;
+      const { runId } = engine.startRun(document, {
+        autoResume: body.autoResume ?? settings.get().autoResume,
+      });
+      res
+        .status(201)
+        .location(`/api/runs/${encodeURIComponent(runId)}`)
+        .json({ runId });
+    })
+    .get("/", (req, res) => {
+      res.json({ runs: engine.listRuns(parseQuery(RunsQuery, req.query)) });
+    })
+    .get("/:id", (req, res) => {
+      res.json(runDetail(engine.getRun(req.params.id)));
+    })
+    .delete("/:id", async (req, res) => {
+      await deleteFinishedRun(runtime, req.params.id);
+      res.status(204).end();
+    })
+    .post("/:id/cancel", async (req, res) => {
+      res.json(await engine.cancelRun(req.params.id));
+    })
+    .post("/:id/resume", (req, res) => {
+      res.json(engine.resumeRun(req.params.id));
+    })
+    .post("/:id/check-all", async (req, res) => {
+      requireRun(runtime, req.params.id);
+      res.json({ checked: await monitor.checkRun(req.params.id) });
+    })
+    .post("/:id/pause-all", (req, res) => {
+      requireRun(runtime, req.params.id);
+      res.json({ paused: monitor.pauseRun(req.params.id, true) });
+    })
+    .post("/:id/resume-checks", (req, res) => {
+      requireRun(runtime, req.params.id);
+      res.json({ resumed: monitor.pauseRun(req.params.id, false) });
+    });
+}

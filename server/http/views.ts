@@ -1,0 +1,55 @@
+/**
+ * How records are shown over HTTP and WebSocket: jobs without their handle params and internal
+ * counters, module errors without stacks (they stay in the server's store and log).
+ */
+import type { ModuleView, RunView } from "../engine/engine.js";
+import type { EngineEvent } from "../engine/engine-events.js";
+import { JOB_STATE_LETTER, type JobRecord, type ModuleFailure } from "../engine/records.js";
+import type { JobView, ModuleErrorView, ModuleStateView, RunDetail, ServerMessage } from "../schema/api.js";
+
+export function jobView(job: JobRecord): JobView {
+  return {
+    id: job.id,
+    runId: job.runId,
+    moduleId: job.moduleId,
+    type: job.moduleType,
+    moduleType: job.moduleType,
+    state: job.state,
+    letter: JOB_STATE_LETTER[job.state],
+    paused: job.paused,
+    intervalMs: job.intervalMs,
+    ...optional("progress", job.progress),
+    ...optional("message", job.message),
+    submittedAt: job.submittedAt,
+    ...optional("startedAt", job.startedAt),
+    ...optional("finishedAt", job.finishedAt),
+    ...optional("lastCheckedAt", job.lastCheckedAt),
+    ...optional("nextCheckAt", job.nextCheckAt),
+  };
+}
+
+export function moduleErrorView(error: ModuleFailure): ModuleErrorView {
+  return { code: error.code, message: error.message, ...optional("port", error.port) };
+}
+
+export function moduleStatesView(modules: Record<string, ModuleView>): Record<string, ModuleStateView> {
+  const out: Record<string, ModuleStateView> = {};
+  for (const [id, { error, ...rest }] of Object.entries(modules)) {
+    out[id] = error ? { ...rest, error: moduleErrorView(error) } : rest;
+  }
+  return out;
+}
+
+export function runDetail(view: RunView): RunDetail {
+  return { ...view, modules: moduleStatesView(view.modules) };
+}
+
+export function eventMessage(event: EngineEvent): ServerMessage {
+  if (event.type === "job") return { type: "job", job: jobView(event.job) };
+  if (event.type === "module" && event.error) return { ...event, error: moduleErrorView(event.error) };
+  return event as ServerMessage;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

@@ -1,0 +1,120 @@
+import { mkdir, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type WorkflowEntry, type WorkflowListEntry, WorkflowName } from "../schema/api.js";
+import type { WorkflowDocument } from "../schema/workflow-document.js";
+import { HttpError } from "./http-error.js";
+
+export interface WorkflowDirs {
+  /** The repository's example workflows: listed and readable, never written. */
+  examples: string;
+  /** The data folder's saved workflows, `<name>.json` each. */
+  saved: string;
+}
+
+/**
+ * The workflows folders as the API sees them: saved documents by name, and the examples beside
+ * them, read-only. Names are checked before any path is built, so no name leaves its folder.
+ */
+export class WorkflowFiles {
+  constructor(private readonly dirs: WorkflowDirs) {}
+
+  async list(): Promise<WorkflowListEntry[]> {
+    const examples = await this.entries(this.dirs.examples, true);
+    const taken = new Set(examples.map((e) => e.name));
+    const saved = (await this.entries(this.dirs.saved, false)).filter((e) => !taken.has(e.name));
+    return [...examples, ...saved].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async get(name: string): Promise<WorkflowEntry> {
+    checkName(name);
+    for (const readOnly of [true, false]) {
+      const document = parseWorkflow(await readOrUndefined(this.pathOf(name, readOnly)));
+      if (document) return { name, readOnly, workflow: document };
+    }
+    throw new HttpError(404, "workflow_not_found", `no workflow named "${name}"`);
+  }
+
+  /** Writes a saved workflow (whole, through a temporary file); says whether it is new. */
+  async put(name: string, document: WorkflowDocument): Promise<{ created: boolean }> {
+    await this.refuseExample(name);
+    const path = this.pathOf(name, false);
+    const created = (await readOrUndefined(path)) === undefined;
+    await mkdir(this.dirs.saved, { recursive: true });
+    const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+    await writeFile(temporary, `${JSON.stringify(document, null, 2)}\n`);
+    await rename(temporary, path);
+    return { created };
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.refuseExample(name);
+    try {
+      await unlink(this.pathOf(name, false));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT")
+        throw new HttpError(404, "workflow_not_found", `no saved workflow named "${name}"`);
+      throw error;
+    }
+  }
+
+  private async refuseExample(name: string): Promise<void> {
+    checkName(name);
+    if ((await readOrUndefined(this.pathOf(name, true))) !== undefined)
+      throw new HttpError(403, "read_only", `"${name}" is an example workflow: save it under another name`);
+  }
+
+  private pathOf(name: string, example: boolean): string {
+    return join(example ? this.dirs.examples : this.dirs.saved, `${name}.json`);
+  }
+
+  private async entries(dir: string, readOnly: boolean): Promise<WorkflowListEntry[]> {
+    let files: string[];
+    try {
+      files = await readdir(dir);
+    } catch {
+      return []; // nothing saved yet
+    }
+    const out: WorkflowListEntry[] = [];
+    for (const file of files) {
+      const name = file.slice(0, -".json".length);
+      if (!file.endsWith(".json") || !WorkflowName.safeParse(name).success) continue;
+      const document = parseWorkflow(await readOrUndefined(join(dir, file)));
+      if (!document) continue;
+      const description =
+        typeof document.description === "string" ? { description: document.description } : {};
+      out.push({ name, readOnly, ...description });
+    }
+    return out;
+  }
+}
+
+function checkName(name: string): void {
+  const result = WorkflowName.safeParse(name);
+  if (!result.success)
+    throw new HttpError(400, "invalid_name", `name: ${result.error.issues[0]?.message ?? "invalid"}`, "name");
+}
+
+async function readOrUndefined(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+/**
+ * A file's document, or undefined when it is not one: other JSON files (the document's JSON Schema
+ * beside the examples) and files broken by hand are not offered as workflows.
+ */
+function parseWorkflow(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value = JSON.parse(text) as { modules?: unknown } | null;
+    return value && typeof value === "object" && Array.isArray(value.modules)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

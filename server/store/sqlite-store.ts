@@ -1,0 +1,251 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type Database from "better-sqlite3";
+import type { JobRecord, ModuleRunRecord, RunLogEntry, RunRecord } from "../engine/records.js";
+import type { JobFilter, RunSummary, Store } from "../engine/store.js";
+import { GroupCommit, type WriteTarget } from "./group-commit.js";
+import { PatchStatements } from "./patch-statements.js";
+import {
+  JOB_PATCH_COLUMNS,
+  type JobRow,
+  jobFromRow,
+  jobParams,
+  type LogRow,
+  logEntryFromRow,
+  logParams,
+  MODULE_PATCH_COLUMNS,
+  type ModuleRow,
+  moduleFromRow,
+  moduleParams,
+  RUN_PATCH_COLUMNS,
+  type RunRow,
+  type RunSummaryRow,
+  runFromRow,
+  runParams,
+  runSummaryFromRow,
+  toJson,
+} from "./record-rows.js";
+import { openDatabase } from "./sqlite-connection.js";
+import { StoreError } from "./store-error.js";
+import {
+  prepareStatements,
+  SIGNATURES_PER_LOOKUP,
+  SIGNATURES_PER_SHORT_LOOKUP,
+  type StoreStatements,
+  TARGETS,
+} from "./store-statements.js";
+
+/** The database file inside a data folder. */
+export const DATABASE_FILE_NAME = "labflow.db";
+
+/**
+ * Opens the Store of a data folder (`<dataDir>/labflow.db`), creating the folder and the database,
+ * and bringing an older schema up to date. Take the data folder's lock first (data-folder-lock.ts):
+ * one engine writes a data folder at a time.
+ */
+export function openSqliteStore(dataDir: string): SqliteStore {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, DATABASE_FILE_NAME);
+  return new SqliteStore(openDatabase(file), file);
+}
+
+/**
+ * The Store on SQLite (better-sqlite3, WAL). Writes are queued and committed together at the end of
+ * the event-loop turn (group commit, see GroupCommit); every read and `flush()` commits the queue
+ * first, so reads see every earlier write and a failed write is thrown to them.
+ *
+ * Module outputs are not kept per run: they live in the cache under the module's signature, and
+ * `modules()` joins them back for modules that are done or cached. Outputs given in `createRun` or
+ * `updateModule` are therefore written to the cache.
+ *
+ * Updating or deleting a row that does not exist changes nothing.
+ */
+export class SqliteStore implements Store {
+  private readonly writes: GroupCommit;
+  private readonly sql: StoreStatements;
+  private readonly runPatches: PatchStatements;
+  private readonly modulePatches: PatchStatements;
+  private readonly jobPatches: PatchStatements;
+  private closed = false;
+
+  /** Takes over an open database at the latest schema; `openSqliteStore` is the usual way in. */
+  constructor(
+    private readonly db: Database.Database,
+    /** The database file, for messages. */
+    readonly file: string,
+  ) {
+    this.writes = new GroupCommit(db);
+    this.sql = prepareStatements(db);
+    this.runPatches = new PatchStatements(db, "runs", RUN_PATCH_COLUMNS, ["id"]);
+    this.modulePatches = new PatchStatements(db, "run_modules", MODULE_PATCH_COLUMNS, [
+      "run_id",
+      "module_id",
+    ]);
+    this.jobPatches = new PatchStatements(db, "jobs", JOB_PATCH_COLUMNS, ["id"]);
+  }
+
+  createRun(run: RunRecord, modules: ModuleRunRecord[]): void {
+    const stranger = modules.find((m) => m.runId !== run.id);
+    if (stranger) {
+      throw new StoreError(
+        "store_write_failed",
+        `cannot write run_modules (run "${run.id}", module "${stranger.moduleId}"): ` +
+          `the module belongs to run "${stranger.runId}"`,
+      );
+    }
+    // Queued together, so they commit in one transaction: a run is never seen without its modules.
+    this.write(TARGETS.insertRun, this.sql.insertRun, runParams(run));
+    for (const module of modules) {
+      this.write(TARGETS.insertModule, this.sql.insertModule, moduleParams(run.id, module));
+      if (module.outputs !== undefined)
+        this.cacheOutputs(module.signature, module.moduleType, module.outputs);
+    }
+  }
+
+  updateRun(id: string, patch: Partial<Omit<RunRecord, "id" | "document" | "createdAt">>): void {
+    const update = this.runPatches.bind(patch, [id]);
+    if (update) this.write(TARGETS.updateRun, update.statement, update.params);
+  }
+
+  getRun(id: string): RunRecord | undefined {
+    this.beforeRead();
+    const row = this.sql.getRun.get(id) as RunRow | undefined;
+    return row && runFromRow(row);
+  }
+
+  listRuns(options: { limit?: number; offset?: number } = {}): RunSummary[] {
+    this.beforeRead();
+    // LIMIT -1 is SQLite's "no limit".
+    const rows = this.sql.listRuns.all(options.limit ?? -1, options.offset ?? 0) as RunSummaryRow[];
+    return rows.map(runSummaryFromRow);
+  }
+
+  unfinishedRuns(): RunRecord[] {
+    this.beforeRead();
+    return (this.sql.unfinishedRuns.all() as RunRow[]).map(runFromRow);
+  }
+
+  deleteRun(id: string): void {
+    this.write(TARGETS.deleteRunJobs, this.sql.deleteRunJobs, [id]);
+    this.write(TARGETS.deleteRunLog, this.sql.deleteRunLog, [id]);
+    this.write(TARGETS.deleteRunModules, this.sql.deleteRunModules, [id]);
+    this.write(TARGETS.deleteRun, this.sql.deleteRun, [id]);
+  }
+
+  updateModule(
+    runId: string,
+    moduleId: string,
+    patch: Partial<Omit<ModuleRunRecord, "runId" | "moduleId">>,
+  ): void {
+    const update = this.modulePatches.bind(patch, [runId, moduleId]);
+    if (update) this.write(TARGETS.updateModule, update.statement, update.params);
+    if (patch.outputs !== undefined) {
+      this.write(TARGETS.upsertCacheOfModule, this.sql.upsertCacheOfModule, [
+        toJson(patch.outputs),
+        runId,
+        moduleId,
+      ]);
+    }
+  }
+
+  modules(runId: string): ModuleRunRecord[] {
+    this.beforeRead();
+    return (this.sql.modules.all(runId) as ModuleRow[]).map((row) => moduleFromRow(runId, row));
+  }
+
+  cachedOutputs(signatures: readonly string[]): Map<string, Record<string, unknown>> {
+    this.beforeRead();
+    const found = new Map<string, Record<string, unknown>>();
+    for (let start = 0; start < signatures.length; start += SIGNATURES_PER_LOOKUP) {
+      const chunk: (string | null)[] = signatures.slice(start, start + SIGNATURES_PER_LOOKUP);
+      const short = chunk.length <= SIGNATURES_PER_SHORT_LOOKUP;
+      const lookup = short ? this.sql.cachedOutputsShort : this.sql.cachedOutputs;
+      // A statement has a fixed count of placeholders: NULL matches no signature.
+      const size = short ? SIGNATURES_PER_SHORT_LOOKUP : SIGNATURES_PER_LOOKUP;
+      while (chunk.length < size) chunk.push(null);
+      for (const [signature, outputs] of lookup.all(chunk) as [string, string][]) {
+        found.set(signature, JSON.parse(outputs));
+      }
+    }
+    return found;
+  }
+
+  cacheOutputs(signature: string, moduleType: string, outputs: Record<string, unknown>): void {
+    this.write(TARGETS.upsertCache, this.sql.upsertCache, [signature, moduleType, toJson(outputs)]);
+  }
+
+  appendLog(entry: Omit<RunLogEntry, "seq">): void {
+    this.write(TARGETS.insertLog, this.sql.insertLog, logParams(entry));
+  }
+
+  runLog(runId: string, afterSeq = 0): RunLogEntry[] {
+    this.beforeRead();
+    return (this.sql.runLog.all(runId, afterSeq) as LogRow[]).map(logEntryFromRow);
+  }
+
+  createJob(job: JobRecord): void {
+    this.write(TARGETS.insertJob, this.sql.insertJob, jobParams(job));
+  }
+
+  updateJob(id: string, patch: Partial<Omit<JobRecord, "id" | "runId" | "moduleId" | "signature">>): void {
+    const update = this.jobPatches.bind(patch, [id]);
+    if (update) this.write(TARGETS.updateJob, update.statement, update.params);
+  }
+
+  getJob(id: string): JobRecord | undefined {
+    this.beforeRead();
+    const row = this.sql.getJob.get(id) as JobRow | undefined;
+    return row && jobFromRow(row);
+  }
+
+  listJobs(filter: JobFilter = {}): JobRecord[] {
+    this.beforeRead();
+    const { runId, states } = filter;
+    const rows =
+      runId !== undefined && states !== undefined
+        ? this.sql.jobsOfRunInStates.all(runId, toJson(states))
+        : runId !== undefined
+          ? this.sql.jobsOfRun.all(runId)
+          : states !== undefined
+            ? this.sql.jobsInStates.all(toJson(states))
+            : this.sql.allJobs.all();
+    return (rows as JobRow[]).map(jobFromRow);
+  }
+
+  deleteJob(id: string): void {
+    this.write(TARGETS.deleteJob, this.sql.deleteJob, [id]);
+  }
+
+  /** Commits every write so far, now; throws (after a rollback) when one of them fails. */
+  flush(): void {
+    this.assertOpen();
+    this.writes.commit();
+  }
+
+  /** Commits what is queued, then closes the database. Closing twice is harmless. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.writes.commit();
+    } finally {
+      this.writes.discard();
+      this.db.close();
+    }
+  }
+
+  private write(target: WriteTarget, statement: Database.Statement, params: unknown[]): void {
+    this.assertOpen();
+    this.writes.enqueue(target, statement, params);
+  }
+
+  /** Reads see every earlier write: the queue is committed first. */
+  private beforeRead(): void {
+    this.assertOpen();
+    this.writes.commit();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreError("store_closed", `the store ${this.file} is closed`);
+  }
+}

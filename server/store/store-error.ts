@@ -1,0 +1,23 @@
+/**
+ * Why the Store refused or failed, as a stable code; the message names the place (file, table, key).
+ * - `store_write_failed`: a write broke a constraint (a bug in the caller); its group was rolled back.
+ * - `store_schema_too_new`: the database was made by a newer labflow.
+ * - `store_closed`: a write after `close()`.
+ * - `data_folder_in_use`: another labflow process owns the data folder.
+ */
+export type StoreErrorCode =
+  | "store_write_failed"
+  | "store_schema_too_new"
+  | "store_closed"
+  | "data_folder_in_use";
+
+/** An error of the SQLite store or of the data folder lock. */
+export class StoreError extends Error {
+  readonly code: StoreErrorCode;
+
+  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "StoreError";
+    this.code = code;
+  }
+}

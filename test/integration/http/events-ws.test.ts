@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ServerProcess, startServerProcess } from "../../helpers/server-process.js";
+import { workflow } from "../../helpers/workflow-builder.js";
+import { type ApiClient, apiClient, openEvents } from "./api-client.js";
+
+describe("the /api/events WebSocket", () => {
+  let server: ServerProcess;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    server = await startServerProcess();
+    api = apiClient(server.url);
+  });
+  afterAll(() => server?.stop());
+
+  it("sends a snapshot first, then the run and module events of a run", async () => {
+    const events = await openEvents(server.url);
+    const snapshot = await events.next((m) => m.type === "snapshot", "the snapshot");
+    expect(events.messages[0]).toBe(snapshot);
+    expect(snapshot).toMatchObject({ runs: expect.any(Array), jobs: expect.any(Array) });
+
+    const doc = workflow("live")
+      .module("a", "basic.Constant", { value: 20 })
+      .module("b", "basic.Constant", { value: 22 })
+      .module("s", "basic.Add")
+      .connect("a.value", "s.a")
+      .connect("b.value", "s.b")
+      .build();
+    const { runId } = (await api.post("/api/runs", { workflow: doc })).body;
+
+    await events.next((m) => m.type === "run" && m.runId === runId && m.status === "completed", "completed");
+    const done = await events.next(
+      (m) => m.type === "module" && m.runId === runId && m.moduleId === "s" && m.status === "done",
+      "module s done",
+    );
+    expect(done.outputs).toEqual({ sum: 42 });
+    const runningAt = events.messages.findIndex((m) => m.type === "module" && m.moduleId === "s");
+    const completedAt = events.messages.findIndex((m) => m.type === "run" && m.status === "completed");
+    expect(runningAt).toBeLessThan(completedAt);
+    await events.close();
+  });
+
+  it("gives a client that reconnects the current state of a run in progress", async () => {
+    const doc = workflow("long").module("t", "jobs.Timer", { seconds: 120 }).build();
+    const first = await openEvents(server.url);
+    const { runId } = (await api.post("/api/runs", { workflow: doc })).body;
+    await first.next(
+      (m) => m.type === "module" && m.runId === runId && m.moduleId === "t" && m.status === "suspended",
+      "the timer to suspend",
+    );
+    await first.close();
+
+    const again = await openEvents(server.url);
+    const snapshot = await again.next((m) => m.type === "snapshot", "the snapshot");
+    const run = snapshot.runs.find((r: { id: string }) => r.id === runId);
+    expect(run).toMatchObject({ status: "suspended", workflowName: "long" });
+    expect(run.modules.t.status).toBe("suspended");
+    const job = snapshot.jobs.find((j: { runId: string }) => j.runId === runId);
+    expect(job).toMatchObject({ moduleId: "t", type: "jobs.Timer", state: "running", letter: "r" });
+    expect(job).not.toHaveProperty("params");
+
+    await api.post(`/api/runs/${runId}/cancel`);
+    await again.next((m) => m.type === "run" && m.runId === runId && m.status === "cancelled", "cancelled");
+    await again.next(
+      (m) => m.type === "job" && m.job.runId === runId && m.job.state === "cancelled",
+      "the job event of the cancel",
+    );
+    await again.close();
+  });
+});
