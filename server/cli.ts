@@ -148,6 +148,8 @@ function report(error: unknown): number {
   return 1;
 }
 
+// Until a command says otherwise, ending is a failure: a promise left pending must never exit 0.
+process.exitCode = 1;
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -27,7 +27,11 @@ export default defineModule({
   label: "Command",
   description:
     "Runs a program or shell command as a job that survives a server restart; non-zero exit fails it.",
-  inputs: {},
+  inputs: {
+    input: port.any("a value for the command, as JSON in the environment variable LABFLOW_INPUT", {
+      optional: true,
+    }),
+  },
   outputs: {
     exitCode: port.number("the exit code (0)"),
     stdout: port.file("file holding the standard output"),
@@ -52,6 +56,7 @@ export default defineModule({
         if (value !== undefined && !SECRET_ENV.includes(key)) env[key] = value;
       }
       Object.assign(env, ctx.params.env, { LABFLOW_JOB_ID: ctx.jobId, LABFLOW_RUN_ID: ctx.runId });
+      if (ctx.inputs.input !== undefined) env.LABFLOW_INPUT = JSON.stringify(ctx.inputs.input);
       try {
         const pid = await launchOnce({ argv, cwd, env, jobDir: ctx.jobDir });
         return { pid, jobDir: ctx.jobDir };

@@ -227,8 +227,8 @@ export class JobMonitor implements JobTracker {
     if (next === undefined || this.stopped || next >= this.timerAt) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = next;
+    // Not unref'd: a process waiting on jobs must stay alive for them; close() stops the timer.
     this.timer = setTimeout(() => this.onTimer(), Math.max(0, next - Date.now()));
-    this.timer.unref?.();
   }
 
   private onTimer(): void {

@@ -15,7 +15,7 @@ import {
   writeFileSync,
   writeSync,
 } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { StoreError } from "./store-error.js";
 
 /** The lock file inside a data folder. */
@@ -42,6 +42,13 @@ export interface HeldDataFolderLock {
 const UNREADABLE_LOCK_GRACE_MS = 2_000;
 
 /**
+ * The current holder of each lock this process holds. The file alone cannot tell two acquisitions
+ * of one process apart (same pid, possibly the same millisecond): a released holder must not remove
+ * the lock of the next one.
+ */
+const heldByThisProcess = new Map<string, symbol>();
+
+/**
  * Takes the data folder (creating it), or throws a StoreError `data_folder_in_use` naming the pid
  * that holds it. A lock left by a dead process is taken over.
  */
@@ -52,7 +59,11 @@ export function acquireDataFolderLock(dataDir: string): HeldDataFolderLock {
   // Each round takes the lock, names a live holder, or removes a stale lock; more than a few rounds
   // means other processes keep racing for the folder.
   for (let round = 0; round < 5; round++) {
-    if (createExclusively(path, JSON.stringify(mine))) return { release: () => releaseIfHeld(path, mine) };
+    if (createExclusively(path, JSON.stringify(mine))) {
+      const token = Symbol(path);
+      heldByThisProcess.set(path, token);
+      return { release: () => releaseIfHeld(path, token) };
+    }
     const text = readText(path);
     if (text === undefined) continue; // released in between
     const holder = parseLock(text);
@@ -80,8 +91,7 @@ export function acquireDataFolderLock(dataDir: string): HeldDataFolderLock {
 
 /** The lock's content, or undefined when the folder is not locked (or the file is unreadable). */
 export function readDataFolderLock(dataDir: string): DataFolderLock | undefined {
-  const text = readText(lockPath(dataDir));
-  return text === undefined ? undefined : parseLock(text);
+  return readDataFolderLockAt(lockPath(dataDir));
 }
 
 /**
@@ -93,8 +103,8 @@ export function updateDataFolderLock(
   patch: Partial<Omit<DataFolderLock, "pid" | "startedAt">>,
 ): void {
   const path = lockPath(dataDir);
-  const current = readDataFolderLock(dataDir);
-  if (current?.pid !== process.pid) {
+  const current = readDataFolderLockAt(path);
+  if (!heldByThisProcess.has(path) || current?.pid !== process.pid) {
     throw new Error(`cannot update ${path}: this process (pid ${process.pid}) does not hold it`);
   }
   const next = `${path}.${process.pid}.tmp`;
@@ -103,7 +113,8 @@ export function updateDataFolderLock(
 }
 
 function lockPath(dataDir: string): string {
-  return join(dataDir, LOCK_FILE_NAME);
+  // Resolved: the same folder named two ways is one entry of heldByThisProcess.
+  return join(resolve(dataDir), LOCK_FILE_NAME);
 }
 
 /** O_EXCL: of processes creating the file at once, exactly one succeeds. */
@@ -153,15 +164,21 @@ function removeStaleLock(path: string, staleText: string): void {
   }
 }
 
-function releaseIfHeld(path: string, mine: DataFolderLock): void {
-  const text = readText(path);
-  const holder = text === undefined ? undefined : parseLock(text);
-  if (holder?.pid !== mine.pid || holder.startedAt !== mine.startedAt) return;
+function releaseIfHeld(path: string, token: symbol): void {
+  if (heldByThisProcess.get(path) !== token) return;
+  heldByThisProcess.delete(path);
+  // The file may have been taken over meanwhile (removed by hand, then locked by another process).
+  if (readDataFolderLockAt(path)?.pid !== process.pid) return;
   try {
     unlinkSync(path);
   } catch (error) {
     if (errorCode(error) !== "ENOENT") throw error;
   }
+}
+
+function readDataFolderLockAt(path: string): DataFolderLock | undefined {
+  const text = readText(path);
+  return text === undefined ? undefined : parseLock(text);
 }
 
 function parseLock(text: string): DataFolderLock | undefined {

@@ -29,7 +29,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       );
     const view = await access.waitForRun(runId, {
       untilSuspended: options.detach,
-      onEvent: options.json ? undefined : printProgress,
+      onEvent: options.json ? undefined : progressPrinter(),
     });
     if (options.json) console.log(JSON.stringify(jsonResult(view)));
     else printSummary(view);
@@ -58,21 +58,27 @@ function jsonResult(view: RunView) {
   };
 }
 
-function printProgress(event: EngineEvent): void {
-  if (event.type === "module" && event.status !== "pending" && event.status !== "running") {
-    const detail = event.error
-      ? event.error.message
-      : event.status === "suspended"
-        ? percent(event.progress)
-        : "";
-    console.log(`  ${event.moduleId.padEnd(16)} ${event.status.padEnd(9)} ${detail}`.trimEnd());
-  } else if (event.type === "job" && event.job.state === "running" && event.job.progress !== undefined) {
-    console.log(
-      `  ${event.job.moduleId.padEnd(16)} job ${event.job.state} ${percent(event.job.progress)} ${event.job.message ?? ""}`.trimEnd(),
-    );
-  } else if (event.type === "log") {
-    console.log(`  ${(event.entry.moduleId ?? "").padEnd(16)} log: ${event.entry.message}`);
-  }
+/** One line per change of a module's state; repeated identical lines are left out. */
+function progressPrinter(): (event: EngineEvent) => void {
+  const last = new Map<string, string>();
+  return (event) => {
+    let key: string | undefined;
+    let line: string | undefined;
+    if (event.type === "module" && event.status !== "pending" && event.status !== "running") {
+      const detail = event.error
+        ? event.error.message
+        : event.status === "suspended"
+          ? percent(event.progress)
+          : "";
+      key = event.moduleId;
+      line = `  ${event.moduleId.padEnd(16)} ${event.status.padEnd(9)} ${detail}`.trimEnd();
+    } else if (event.type === "log") {
+      console.log(`  ${(event.entry.moduleId ?? "").padEnd(16)} log: ${event.entry.message}`);
+    }
+    if (key === undefined || line === undefined || last.get(key) === line) return;
+    last.set(key, line);
+    console.log(line);
+  };
 }
 
 function printSummary(view: RunView): void {
