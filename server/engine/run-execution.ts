@@ -474,7 +474,7 @@ export class RunExecution {
   }
 
   private jobId(index: number): string {
-    return jobIdFor(this.runId, this.signatures[index] as string);
+    return jobIdFor(this.runId, this.graph.nodes[index]?.id as string, this.signatures[index] as string);
   }
 
   private emitModule(index: number): void {

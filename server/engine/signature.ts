@@ -32,9 +32,13 @@ export function computeSignatures(graph: ValidGraph, workspace: Workspace): stri
   return signatures;
 }
 
-/** The id of the job a module execution starts: stable for a run and a signature (the idempotency key). */
-export function jobIdFor(runId: string, signature: string): string {
-  return `job-${createHash("sha256").update(`${runId}:${signature}`).digest("hex").slice(0, 20)}`;
+/**
+ * The id of the job a module execution starts: stable for a run, a module and its signature, so a
+ * restart finds it again (the idempotency key). The module id is part of it because two modules
+ * alike in every way are still two jobs (two acquisitions of the same settings are two datasets).
+ */
+export function jobIdFor(runId: string, moduleId: string, signature: string): string {
+  return `job-${createHash("sha256").update(`${runId}:${moduleId}:${signature}`).digest("hex").slice(0, 20)}`;
 }
 
 /** A fingerprint that throws must not stop the run: the module then runs (and reports its own error). */

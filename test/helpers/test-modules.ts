@@ -120,3 +120,35 @@ export async function registryWithTestModules(log: ExecutionLog, gate?: Paramete
   for (const m of testModules(log, gate)) registry.register(m);
   return registry;
 }
+
+/** What a `test.Flaky` handle saw: the time of each check. Failing checks throw until `healAfter`. */
+export interface FlakyProbe {
+  checks: number[];
+  healAfter: number;
+}
+
+/** A job whose checks fail `healAfter` times (an unreachable cluster, say) before it finishes. */
+export function flakyModule(probe: FlakyProbe) {
+  return defineModule({
+    type: "test.Flaky",
+    version: 1,
+    label: "Flaky",
+    description: "A job whose checks fail for a while.",
+    inputs: {},
+    outputs: { done: port.boolean() },
+    params: z.object({}),
+    job: {
+      intervalMs: 100,
+      start: async () => ({}),
+      handle: () => ({
+        check: async () => {
+          probe.checks.push(Date.now());
+          if (probe.checks.length <= probe.healAfter)
+            throw new Error(`connection refused (${probe.checks.length})`);
+          return { status: "running" };
+        },
+      }),
+      setResults: () => ({ done: true }),
+    },
+  });
+}

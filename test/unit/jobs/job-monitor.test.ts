@@ -1,0 +1,147 @@
+import { describe, expect, it } from "vitest";
+import { discoverBuiltinModules } from "../../../modules/sdk/registry.js";
+import type { JobRecord } from "../../../server/engine/records.js";
+import { openRuntime } from "../../../server/labflow-runtime.js";
+import { testRuntime } from "../../helpers/runtime.js";
+import { tempDir } from "../../helpers/temp-dir.js";
+import { type FlakyProbe, flakyModule } from "../../helpers/test-modules.js";
+import { waitUntil } from "../../helpers/wait-until.js";
+import { workflow } from "../../helpers/workflow-builder.js";
+
+async function flakyRuntime(probe: FlakyProbe) {
+  const registry = await discoverBuiltinModules();
+  registry.register(flakyModule(probe));
+  const runtime = await openRuntime({ dataDir: tempDir(), registry });
+  const { runId } = runtime.engine.startRun(workflow().module("f", "test.Flaky").build());
+  const job = await waitUntil(() => runtime.monitor.list({ runId })[0], "the job");
+  return { runtime, runId, jobId: job.id };
+}
+
+describe("the job monitor", () => {
+  it("backs off exponentially on failing checks and keeps the job running while they are transient", async () => {
+    const probe: FlakyProbe = { checks: [], healAfter: 3 };
+    const { runtime, jobId } = await flakyRuntime(probe);
+    try {
+      await waitUntil(() => probe.checks.length >= 5, "five checks");
+      const gaps = probe.checks.slice(1).map((t, i) => t - (probe.checks[i] as number));
+      // 100 ms interval: after failures 1, 2, 3 the waits are 200, 400, 800 ms; then back to 100.
+      expect(gaps[1]).toBeGreaterThan((gaps[0] as number) * 1.5);
+      expect(gaps[2]).toBeGreaterThan((gaps[1] as number) * 1.5);
+      expect(gaps[3]).toBeLessThan(gaps[2] as number);
+      const job = runtime.monitor.get(jobId);
+      expect(job.state).toBe("running");
+      expect(job.failedChecks).toBe(0);
+    } finally {
+      runtime.close();
+    }
+  });
+
+  it("fails a job after repeated check errors, with the last error in its message", async () => {
+    const probe: FlakyProbe = { checks: [], healAfter: 1_000 };
+    const { runtime, runId, jobId } = await flakyRuntime(probe);
+    try {
+      expect(await runtime.engine.waitForRun(runId)).toBe("failed");
+      const job = runtime.monitor.get(jobId);
+      expect(job.state).toBe("failed");
+      expect(job.message).toMatch(/5 checks in a row failed; last: connection refused \(5\)/);
+      expect(runtime.engine.getRun(runId).modules.f?.error?.message).toBe(job.message);
+    } finally {
+      runtime.close();
+    }
+  });
+
+  it("stops checking a paused job while others go on, and checks it again on resume", async () => {
+    const runtime = await testRuntime({ globalInterval: 100 });
+    const doc = workflow()
+      .module("a", "jobs.Timer", { seconds: 60 })
+      .module("b", "jobs.Timer", { seconds: 60 })
+      .build();
+    const { runId } = runtime.engine.startRun(doc);
+    const [a, b] = await waitUntil(() => {
+      const jobs = runtime.monitor.list({ runId });
+      return jobs.length === 2 && jobs.every((j) => j.lastCheckedAt) ? jobs : undefined;
+    }, "both timers checked");
+    const paused = runtime.monitor.pause((a as JobRecord).id);
+    expect(paused.paused).toBe(true);
+    const pausedAt = runtime.monitor.get(paused.id).lastCheckedAt;
+    const otherBefore = runtime.monitor.get((b as JobRecord).id).lastCheckedAt;
+    // Three more checks of the other job prove time passed with the monitor running.
+    await waitUntil(() => {
+      const later = runtime.monitor.get((b as JobRecord).id).lastCheckedAt ?? "";
+      return Date.parse(later) - Date.parse(otherBefore ?? "") >= 300;
+    }, "the other job to be checked on");
+    expect(runtime.monitor.get(paused.id).lastCheckedAt).toBe(pausedAt);
+    runtime.monitor.resume(paused.id);
+    await waitUntil(() => runtime.monitor.get(paused.id).lastCheckedAt !== pausedAt, "checks to resume");
+  });
+
+  it("checks a paused job on request", async () => {
+    const runtime = await testRuntime({ globalInterval: "off" });
+    const { runId } = runtime.engine.startRun(workflow().module("t", "jobs.Timer", { seconds: 60 }).build());
+    const job = await waitUntil(() => runtime.monitor.list({ runId })[0], "the job");
+    expect(job.lastCheckedAt).toBeUndefined();
+    runtime.monitor.pause(job.id);
+    const checked = await runtime.monitor.checkNow(job.id);
+    expect(checked.lastCheckedAt).toBeDefined();
+    expect(checked.progress).toBeGreaterThanOrEqual(0);
+  });
+
+  it("says cancelling a finished job changes nothing", async () => {
+    const runtime = await testRuntime({ globalInterval: 100 });
+    const { runId } = runtime.engine.startRun(workflow().module("t", "jobs.Timer", { seconds: 0 }).build());
+    expect(await runtime.engine.waitForRun(runId)).toBe("completed");
+    const [job] = runtime.monitor.list({ runId });
+    const result = await runtime.monitor.cancelJob((job as JobRecord).id);
+    expect(result.message).toMatch(/already completed/);
+    expect(result.job.state).toBe("completed");
+  });
+
+  it("fails, never completes, a job whose handle cannot be rebuilt", async () => {
+    const dataDir = tempDir();
+    const first = await testRuntime({ dataDir, globalInterval: 100 });
+    const { runId } = first.engine.startRun(
+      workflow().module("s", "test.Suspend", { flag: "/nonexistent/flag" }).build(),
+    );
+    await waitUntil(() => first.engine.getRun(runId).status === "suspended", "the run to suspend");
+    const [job] = first.monitor.list({ runId });
+    first.store.updateJob((job as JobRecord).id, { kind: "test.removed-kind" });
+    first.close();
+    const second = await testRuntime({ dataDir, globalInterval: 100 });
+    expect(await second.engine.waitForRun(runId)).toBe("failed");
+    const failed = second.monitor.get((job as JobRecord).id);
+    expect(failed.state).toBe("failed");
+    expect(failed.message).toMatch(/cannot be rebuilt.*test\.removed-kind/);
+  });
+
+  it("keeps a run waiting after its job finished when auto-resume is off, until resumed", async () => {
+    const runtime = await testRuntime({ globalInterval: 100 });
+    const doc = workflow()
+      .module("t", "jobs.Timer", { seconds: 0.1 })
+      .module("l", "basic.Log")
+      .connect("t.finished", "l.value")
+      .build();
+    const { runId } = runtime.engine.startRun(doc, { autoResume: false });
+    await waitUntil(() => runtime.monitor.list({ runId })[0]?.state === "completed", "the job to complete");
+    const waiting = runtime.engine.getRun(runId);
+    expect(waiting.status).toBe("suspended");
+    expect(waiting.modules.l?.status).toBe("pending");
+    expect(runtime.engine.resumeRun(runId).resumedJobs).toBe(1);
+    expect(await runtime.engine.waitForRun(runId)).toBe("completed");
+  });
+
+  it("follows two identical job modules of one run as two jobs", async () => {
+    const runtime = await testRuntime({ globalInterval: 100 });
+    const doc = workflow()
+      .module("a", "jobs.Timer", { seconds: 0.2 })
+      .module("b", "jobs.Timer", { seconds: 0.2 })
+      .build();
+    const { runId } = runtime.engine.startRun(doc);
+    expect(await runtime.engine.waitForRun(runId)).toBe("completed");
+    expect(
+      runtime.monitor
+        .list({ runId })
+        .map((j) => j.moduleId)
+        .sort(),
+    ).toEqual(["a", "b"]);
+  });
+});
