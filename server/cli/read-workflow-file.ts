@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { type ParseError, parse, printParseErrorCode } from "jsonc-parser";
 import { CliError } from "./cli-error.js";
 
 /** Reads and parses a workflow file; a syntax error names the file, line and column. */
@@ -12,14 +13,25 @@ export function readWorkflowFile(path: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const message = (error as Error).message;
-    const position = /position (\d+)/.exec(message)?.[1];
-    if (position === undefined) throw new CliError(`${path}: not valid JSON: ${message}`);
-    const before = text.slice(0, Number(position));
-    const line = before.split("\n").length;
-    const column = Number(position) - before.lastIndexOf("\n");
+    const place = syntaxErrorPlace(text);
+    const where = place ? `${path}:${place.line}:${place.column}` : path;
     throw new CliError(
-      `${path}:${line}:${column}: not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`,
+      `${where}: not valid JSON${place ? ` (${place.problem})` : ""}: ${(error as Error).message}`,
     );
   }
+}
+
+/**
+ * Where the first syntax error is. JSON.parse stays the (strict) parser; jsonc-parser only
+ * finds where it went wrong, which Node 20's messages do not always say.
+ */
+function syntaxErrorPlace(text: string): { line: number; column: number; problem: string } | undefined {
+  const errors: ParseError[] = [];
+  parse(text, errors, { allowTrailingComma: false, disallowComments: true });
+  const first = errors[0];
+  if (!first) return undefined;
+  const before = text.slice(0, first.offset);
+  const line = before.split("\n").length;
+  const column = first.offset - before.lastIndexOf("\n");
+  return { line, column, problem: printParseErrorCode(first.error) };
 }
