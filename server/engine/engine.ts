@@ -120,15 +120,20 @@ export class Engine {
       createdAt: at,
       updatedAt: at,
     };
+    const cache = this.options.store.cachedOutputs(signatures);
+    const cachedNow = servedFromCache(graph, signatures, cache);
     const modules: ModuleRunRecord[] = graph.nodes.map((node) => ({
       runId,
       moduleId: node.id,
       moduleType: node.definition.type,
-      status: "pending",
+      status: cachedNow[node.index] ? "cached" : "pending",
       signature: signatures[node.index] as string,
+      ...(cachedNow[node.index] ? { finishedAt: at } : {}),
     }));
+    // Modules served from the cache are recorded `cached` at once: an unchanged re-run writes each row once.
     this.options.store.createRun(run, modules);
-    this.launch(new RunExecution(this.env, runId, graph, signatures, run.options));
+    const execution = new RunExecution(this.env, runId, graph, signatures, run.options);
+    this.launch(execution, new Map(modules.map((m) => [m.moduleId, m])), cache);
     return { runId };
   }
 
@@ -234,10 +239,14 @@ export class Engine {
     return [...this.active.keys()];
   }
 
-  private launch(execution: RunExecution, restored?: Map<string, ModuleRunRecord>): void {
+  private launch(
+    execution: RunExecution,
+    recorded?: Map<string, ModuleRunRecord>,
+    cache?: Map<string, Record<string, unknown>>,
+  ): void {
     this.active.set(execution.runId, execution);
     void execution.finished.then(() => this.active.delete(execution.runId));
-    execution.begin(restored);
+    execution.begin(recorded, cache);
   }
 
   private failUnrestorableRun(run: RunRecord, reason: string): void {
@@ -257,6 +266,17 @@ export class Engine {
     if (!run) throw EngineError.notFound("run", runId);
     return run;
   }
+}
+
+/** The modules a run serves from the cache before anything runs: hits whose upstream are all such hits. */
+function servedFromCache(graph: ValidGraph, signatures: string[], cache: Map<string, unknown>): boolean[] {
+  const served = new Array<boolean>(graph.nodes.length).fill(false);
+  for (const index of graph.order) {
+    const node = graph.nodes[index];
+    if (!node || !cache.has(signatures[index] as string)) continue;
+    served[index] = [...node.inputs.values()].every((source) => served[source.node]);
+  }
+  return served;
 }
 
 /** Run ids sort by creation time and carry enough randomness to never collide. */

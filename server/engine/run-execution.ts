@@ -75,16 +75,21 @@ export class RunExecution {
     return this.runStatus;
   }
 
-  /** Starts a new run, or continues a restored one from the module states the Store kept. */
-  begin(restored?: Map<string, ModuleRunRecord>): void {
+  /**
+   * Starts a new run, or continues a restored one, from the module states the Store holds (a new run
+   * is created with its cache hits already `cached`). `cache` saves a second look-up when the caller
+   * has just made it.
+   */
+  begin(recorded?: Map<string, ModuleRunRecord>, cache?: Map<string, Record<string, unknown>>): void {
     const { nodes } = this.graph;
-    if (restored) this.adoptRestoredStates(restored);
+    if (recorded) this.adoptRecordedStates(recorded, cache);
     for (const node of nodes) {
       if (RESOLVED.has(this.status[node.index] as ModuleStatus)) continue;
       for (const d of node.downstream) this.waitingUpstream[d] = (this.waitingUpstream[d] ?? 0) + 1;
     }
     const pending = nodes.filter((node) => !RESOLVED.has(this.status[node.index] as ModuleStatus));
-    this.cache = this.env.store.cachedOutputs(pending.map((node) => this.signatures[node.index] as string));
+    this.cache =
+      cache ?? this.env.store.cachedOutputs(pending.map((node) => this.signatures[node.index] as string));
     for (const index of this.graph.order) {
       if (this.status[index] !== "pending" || this.waitingUpstream[index] !== 0) continue;
       const sources = [...(nodes[index]?.inputs.values() ?? [])];
@@ -173,9 +178,12 @@ export class RunExecution {
     return this.awaitingResume.size;
   }
 
-  private adoptRestoredStates(restored: Map<string, ModuleRunRecord>): void {
+  private adoptRecordedStates(
+    restored: Map<string, ModuleRunRecord>,
+    cache?: Map<string, Record<string, unknown>>,
+  ): void {
     const done = [...restored.values()].filter((m) => m.status === "done" || m.status === "cached");
-    const outputs = this.env.store.cachedOutputs(done.map((m) => m.signature));
+    const outputs = cache ?? this.env.store.cachedOutputs(done.map((m) => m.signature));
     for (const node of this.graph.nodes) {
       const record = restored.get(node.id);
       if (!record || !RESOLVED.has(record.status)) continue;
@@ -186,6 +194,7 @@ export class RunExecution {
       this.outputs[node.index] = cached;
       this.errors[node.index] = record.error;
       this.unresolved--;
+      this.emitModule(node.index);
     }
   }
 
