@@ -28,6 +28,8 @@ export default defineModule({
     handle(raw) {
       const { startedAt, seconds } = TimerParams.parse(raw);
       const durationMs = seconds * 1000;
+      // A fixed message: a long wait is read by its end time, and the monitor is told only of changes.
+      const message = `ends at ${new Date(startedAt + durationMs).toISOString().replace("T", " ").slice(0, 19)} UTC`;
       return {
         async check() {
           const elapsed = Date.now() - startedAt;
@@ -36,7 +38,7 @@ export default defineModule({
           return {
             status: "running",
             progress: durationMs ? elapsed / durationMs : 1,
-            message: `${Math.ceil(remaining / 1000)} s left`,
+            message,
             nextCheckMs: remaining,
           };
         },

@@ -5,6 +5,7 @@ import type { EngineEvents } from "../engine/engine-events.js";
 import type { JobTracker } from "../engine/execution-environment.js";
 import { FINISHED_JOB_STATES, type JobRecord } from "../engine/records.js";
 import type { JobFilter, Store } from "../engine/store.js";
+import { CheckDeadlines } from "./check-deadlines.js";
 import {
   backoffDelay,
   effectiveInterval,
@@ -34,6 +35,8 @@ export interface JobMonitorOptions {
 
 interface Tracked {
   job: JobRecord;
+  /** When the last check answered, while the job is followed (written out as text only when read). */
+  lastCheckedMs?: number;
   /** The handle's hint of when to check next, from the last check. */
   hintMs?: number;
   handle?: JobHandle;
@@ -44,6 +47,10 @@ interface Tracked {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const percentOf = (progress: number | undefined) =>
+  progress === undefined ? -1 : Math.floor(progress * 100);
+/** How early a job may be checked so that checks due close together share one wake-up. */
+const BATCH_SLACK_MS = 10;
 
 /**
  * The job monitor loop: checks each active job through its handle at its interval, with backoff on
@@ -58,6 +65,9 @@ export class JobMonitor implements JobTracker {
   private inFlight = 0;
   private stopped = false;
   private globalInterval: GlobalCheckInterval;
+  private readonly deadlines = new CheckDeadlines();
+  /** Each module type's default check interval (null: none), looked up once. */
+  private readonly moduleIntervals = new Map<string, number | null>();
 
   constructor(private readonly options: JobMonitorOptions) {
     this.globalInterval = options.globalInterval ?? "module-default";
@@ -79,11 +89,15 @@ export class JobMonitor implements JobTracker {
 
   /** The jobs, with the live check times of those being followed. */
   list(filter?: JobFilter): JobRecord[] {
-    return this.options.store.listJobs(filter).map((job) => this.tracked.get(job.id)?.job ?? job);
+    return this.options.store.listJobs(filter).map((job) => {
+      const entry = this.tracked.get(job.id);
+      return entry ? this.view(entry) : job;
+    });
   }
 
   get(jobId: string): JobRecord {
-    const job = this.tracked.get(jobId)?.job ?? this.options.store.getJob(jobId);
+    const entry = this.tracked.get(jobId);
+    const job = entry ? this.view(entry) : this.options.store.getJob(jobId);
     if (!job) throw EngineError.notFound("job", jobId);
     return job;
   }
@@ -96,7 +110,7 @@ export class JobMonitor implements JobTracker {
     const entry = this.tracked.get(jobId) ?? { job, checking: false, lastPersistedAt: 0 };
     await this.check(entry);
     if (!this.tracked.has(jobId)) this.persist(entry);
-    return entry.job;
+    return this.view(entry);
   }
 
   /** Checks every active job of a run now. */
@@ -182,6 +196,7 @@ export class JobMonitor implements JobTracker {
   /** Stops all timers (the server is shutting down); jobs stay as they are in the Store. */
   stop(): void {
     this.stopped = true;
+    this.deadlines.stop();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.flushProgress();
@@ -207,8 +222,12 @@ export class JobMonitor implements JobTracker {
   }
 
   private intervalOf(job: JobRecord): number | undefined {
-    const moduleDefault = this.options.registry.get(job.moduleType)?.job?.intervalMs;
-    return effectiveInterval(job.intervalMs, this.globalInterval, moduleDefault);
+    let moduleDefault = this.moduleIntervals.get(job.moduleType);
+    if (moduleDefault === undefined) {
+      moduleDefault = this.options.registry.get(job.moduleType)?.job?.intervalMs ?? null;
+      this.moduleIntervals.set(job.moduleType, moduleDefault);
+    }
+    return effectiveInterval(job.intervalMs, this.globalInterval, moduleDefault ?? undefined);
   }
 
   private schedule(entry: Tracked, delayMs: number | undefined): void {
@@ -217,7 +236,6 @@ export class JobMonitor implements JobTracker {
       return;
     }
     entry.dueAt = Date.now() + delayMs;
-    entry.job = { ...entry.job, nextCheckAt: iso(entry.dueAt) };
     this.due.push(entry.dueAt, entry.job.id);
     this.armTimer();
   }
@@ -235,7 +253,8 @@ export class JobMonitor implements JobTracker {
     this.timer = undefined;
     this.timerAt = Number.POSITIVE_INFINITY;
     const max = this.options.maxConcurrentChecks ?? 32;
-    const now = Date.now();
+    // Jobs due within the slack are checked together: a few timer wake-ups a second, not one per job.
+    const now = Date.now() + BATCH_SLACK_MS;
     while (this.inFlight < max) {
       const at = this.due.peekTime();
       if (at === undefined || at > now) break;
@@ -259,7 +278,10 @@ export class JobMonitor implements JobTracker {
         await this.cancelJob(entry.job.id);
         if (FINISHED_JOB_STATES.includes(entry.job.state)) return;
       }
-      const result = await this.checkWithTimeout(this.handleOf(entry));
+      const result = await this.deadlines.watch(
+        this.handleOf(entry).check(),
+        this.options.checkTimeoutMs ?? 30_000,
+      );
       this.applyCheck(entry, result);
     } catch (error) {
       this.applyFailedCheck(entry, error);
@@ -287,38 +309,39 @@ export class JobMonitor implements JobTracker {
 
   private applyCheck(entry: Tracked, result: JobCheck) {
     const now = Date.now();
-    const base = { lastCheckedAt: iso(now), failedChecks: 0 };
     entry.hintMs = result.nextCheckMs;
+    if (result.status !== "running") entry.lastCheckedMs = undefined;
+    const settled = () => ({ lastCheckedAt: iso(now), failedChecks: 0 });
     if (result.status === "finished") {
       return this.settle(entry, {
-        ...base,
+        ...settled(),
         state: "completed",
         progress: 1,
         message: result.message ?? entry.job.message,
       });
     }
     if (result.status === "failed")
-      return this.settle(entry, { ...base, state: "failed", message: result.message ?? "the job failed" });
+      return this.settle(entry, {
+        ...settled(),
+        state: "failed",
+        message: result.message ?? "the job failed",
+      });
+    const { job } = entry;
+    const recovered = job.failedChecks > 0;
+    // People see progress in percent: smaller steps are not worth telling the engine about.
     const changed =
-      result.progress !== entry.job.progress ||
-      result.message !== entry.job.message ||
-      entry.job.failedChecks > 0;
-    entry.job = {
-      ...entry.job,
-      ...base,
-      progress: result.progress,
-      message: result.message ?? entry.job.message,
-    };
-    if (entry.job.state === "starting" || entry.job.state === "queued")
-      entry.job = this.update(entry.job, { state: "running" });
+      percentOf(result.progress) !== percentOf(job.progress) || result.message !== job.message || recovered;
+    // Only these fields change with a check; they are set in place, as this runs for every check of
+    // every job. The check time is kept as a number and written out as text only when read.
+    entry.lastCheckedMs = now;
+    job.failedChecks = 0;
+    job.progress = result.progress;
+    if (result.message !== undefined) job.message = result.message;
+    if (job.state === "starting" || job.state === "queued") this.update(job, { state: "running" });
     if (changed) this.options.onProgress(entry.job);
-    if (
-      now - entry.lastPersistedAt >= (this.options.persistEveryMs ?? 10_000) ||
-      entry.job.failedChecks !== base.failedChecks
-    ) {
+    if (recovered || now - entry.lastPersistedAt >= (this.options.persistEveryMs ?? 30_000))
       this.persist(entry);
-    }
-    if (this.options.events.hasListeners) this.options.events.emit({ type: "job", job: entry.job });
+    if (this.options.events.hasListeners) this.options.events.emit({ type: "job", job: this.view(entry) });
   }
 
   private applyFailedCheck(entry: Tracked, error: unknown) {
@@ -338,7 +361,12 @@ export class JobMonitor implements JobTracker {
       });
     }
     // A transient error does not fail the job: it is retried with backoff.
-    entry.job = this.update(entry.job, { failedChecks: failures, lastCheckedAt: iso(Date.now()), message });
+    entry.lastCheckedMs = Date.now();
+    entry.job = this.update(entry.job, {
+      failedChecks: failures,
+      lastCheckedAt: iso(entry.lastCheckedMs),
+      message,
+    });
   }
 
   /** Puts a job in a final state, stops following it and tells the engine. */
@@ -366,21 +394,17 @@ export class JobMonitor implements JobTracker {
     return entry.handle;
   }
 
-  private async checkWithTimeout(handle: JobHandle): Promise<JobCheck> {
-    const timeoutMs = this.options.checkTimeoutMs ?? 30_000;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    });
-    try {
-      return await Promise.race([handle.check(), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  /** The job as people see it: the record plus when it is checked next. */
+  private view(entry: Tracked): JobRecord {
+    return {
+      ...entry.job,
+      ...(entry.lastCheckedMs !== undefined ? { lastCheckedAt: iso(entry.lastCheckedMs) } : {}),
+      nextCheckAt: entry.dueAt === undefined ? undefined : iso(entry.dueAt),
+    };
   }
 
   private persist(entry: Tracked): void {
-    const { job } = entry;
+    const job = this.view(entry);
     entry.lastPersistedAt = Date.now();
     this.options.store.updateJob(job.id, {
       lastCheckedAt: job.lastCheckedAt,
