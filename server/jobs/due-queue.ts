@@ -1,66 +1,88 @@
 /**
- * A min-heap of (time, id): the monitor's schedule. Entries are never removed early; a stale entry
- * (the job was rescheduled or dropped) is recognised by its caller when it comes due and ignored.
- * Pushing and popping cost O(log n), so 10,000 jobs cost nothing while they wait.
+ * The monitor's schedule: (time, job id) pairs, taken out earliest first. Times are grouped in
+ * slots of SLOT_MS, kept in a map, with a small min-heap of the slots in use: pushing costs a map
+ * look-up, not a heap walk per job, so 10,000 jobs checked every second cost little to schedule.
+ * Entries are never removed early; a stale one (the job was rescheduled or dropped) is recognised by
+ * its caller when it comes out and ignored.
  */
+const SLOT_MS = 10;
+
+interface Slot {
+  times: number[];
+  ids: string[];
+  next: number;
+}
+
 export class DueQueue {
-  private readonly times: number[] = [];
-  private readonly ids: string[] = [];
+  private readonly slots = new Map<number, Slot>();
+  private readonly heap: number[] = [];
+  private count = 0;
 
   get size(): number {
-    return this.times.length;
+    return this.count;
   }
 
   push(at: number, id: string): void {
-    this.times.push(at);
-    this.ids.push(id);
-    this.up(this.times.length - 1);
+    const key = Math.floor(at / SLOT_MS);
+    let slot = this.slots.get(key);
+    if (!slot) {
+      slot = { times: [], ids: [], next: 0 };
+      this.slots.set(key, slot);
+      this.heapPush(key);
+    }
+    slot.times.push(at);
+    slot.ids.push(id);
+    this.count++;
   }
 
-  /** The earliest time in the queue, or undefined when it is empty. */
+  /** About the earliest time in the queue (the start of its slot), or undefined when it is empty. */
   peekTime(): number | undefined {
-    return this.times[0];
+    const key = this.heap[0];
+    return key === undefined ? undefined : key * SLOT_MS;
   }
 
   pop(): { at: number; id: string } | undefined {
-    if (this.times.length === 0) return undefined;
-    const at = this.times[0] as number;
-    const id = this.ids[0] as string;
-    const lastTime = this.times.pop() as number;
-    const lastId = this.ids.pop() as string;
-    if (this.times.length > 0) {
-      this.times[0] = lastTime;
-      this.ids[0] = lastId;
-      this.down(0);
+    const key = this.heap[0];
+    if (key === undefined) return undefined;
+    const slot = this.slots.get(key) as Slot;
+    const at = slot.times[slot.next] as number;
+    const id = slot.ids[slot.next] as string;
+    slot.next++;
+    this.count--;
+    if (slot.next === slot.ids.length) {
+      this.slots.delete(key);
+      this.heapPop();
     }
     return { at, id };
   }
 
-  private up(i: number): void {
+  private heapPush(key: number): void {
+    const heap = this.heap;
+    heap.push(key);
+    let i = heap.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if ((this.times[parent] as number) <= (this.times[i] as number)) return;
-      this.swap(i, parent);
+      if ((heap[parent] as number) <= key) break;
+      heap[i] = heap[parent] as number;
       i = parent;
     }
+    heap[i] = key;
   }
 
-  private down(i: number): void {
-    const n = this.times.length;
+  private heapPop(): void {
+    const heap = this.heap;
+    const last = heap.pop() as number;
+    if (heap.length === 0) return;
+    let i = 0;
     for (;;) {
       const left = 2 * i + 1;
+      if (left >= heap.length) break;
       const right = left + 1;
-      let smallest = i;
-      if (left < n && (this.times[left] as number) < (this.times[smallest] as number)) smallest = left;
-      if (right < n && (this.times[right] as number) < (this.times[smallest] as number)) smallest = right;
-      if (smallest === i) return;
-      this.swap(i, smallest);
-      i = smallest;
+      const child = right < heap.length && (heap[right] as number) < (heap[left] as number) ? right : left;
+      if ((heap[child] as number) >= last) break;
+      heap[i] = heap[child] as number;
+      i = child;
     }
-  }
-
-  private swap(a: number, b: number): void {
-    [this.times[a], this.times[b]] = [this.times[b] as number, this.times[a] as number];
-    [this.ids[a], this.ids[b]] = [this.ids[b] as string, this.ids[a] as string];
+    heap[i] = last;
   }
 }

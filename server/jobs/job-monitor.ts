@@ -256,9 +256,9 @@ export class JobMonitor implements JobTracker {
     // Jobs due within the slack are checked together: a few timer wake-ups a second, not one per job.
     const now = Date.now() + BATCH_SLACK_MS;
     while (this.inFlight < max) {
-      const at = this.due.peekTime();
-      if (at === undefined || at > now) break;
-      const { id } = this.due.pop() as { at: number; id: string };
+      const soonest = this.due.peekTime();
+      if (soonest === undefined || soonest > now) break;
+      const { at, id } = this.due.pop() as { at: number; id: string };
       const entry = this.tracked.get(id);
       // Stale entries (rescheduled, paused or dropped since) are skipped.
       if (!entry || entry.dueAt !== at || entry.checking) continue;
