@@ -1,6 +1,6 @@
 import type { ModuleDefinition } from "../../modules/sdk/define-module.js";
 import { ModuleError } from "../../modules/sdk/module-error.js";
-import { portValueSchema } from "../../modules/sdk/port-types.js";
+import { type PortType, portValueSchema } from "../../modules/sdk/port-types.js";
 import type { ModuleFailure } from "./records.js";
 import type { GraphNode } from "./validate-workflow.js";
 
@@ -21,8 +21,7 @@ export function gatherInputs(
       throw new ModuleError("missing_input", `input "${port}" received no value`, { port });
     }
     if (spec.type !== "any" && spec.type !== "json") {
-      const checked = portValueSchema[spec.type].safeParse(value);
-      if (!checked.success) {
+      if (!fitsPortType(spec.type, value)) {
         throw new ModuleError(
           "invalid_input",
           `input "${port}" expects ${spec.type}, got ${describe(value)}`,
@@ -48,8 +47,7 @@ export function checkOutputs(definition: ModuleDefinition, result: unknown): Rec
     const value = outputs[port];
     if (value === undefined)
       throw new ModuleError("invalid_output", `output "${port}" was not set`, { port });
-    const checked = portValueSchema[spec.type].safeParse(value);
-    if (!checked.success) {
+    if (!fitsPortType(spec.type, value)) {
       throw new ModuleError(
         "invalid_output",
         `output "${port}" should be ${spec.type}, got ${describe(value)}`,
@@ -58,6 +56,28 @@ export function checkOutputs(definition: ModuleDefinition, result: unknown): Rec
     }
   }
   return outputs;
+}
+
+/**
+ * Whether a value fits a port type. Plain checks for the scalar types (this runs for every port of
+ * every module), the zod schema for the structured ones.
+ */
+function fitsPortType(type: PortType, value: unknown): boolean {
+  switch (type) {
+    case "number":
+      return typeof value === "number" && Number.isFinite(value);
+    case "string":
+      return typeof value === "string";
+    case "file":
+      return typeof value === "string" && value.length > 0;
+    case "boolean":
+      return typeof value === "boolean";
+    case "json":
+    case "any":
+      return value !== undefined;
+    default:
+      return portValueSchema[type].safeParse(value).success;
+  }
 }
 
 /** What the run record keeps of an error: a ModuleError's code and port, a bug's stack. */
