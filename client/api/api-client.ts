@@ -48,7 +48,10 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   }
   if (!response.ok) {
     const answer = parsed as { error?: ErrorInfo; problems?: ErrorInfo[] } | undefined;
-    const info = answer?.error ?? { code: `http_${response.status}`, message: `${method} ${path}: ${response.status}` };
+    const info = answer?.error ?? {
+      code: `http_${response.status}`,
+      message: `${method} ${path}: ${response.status}`,
+    };
     throw new ApiError(response.status, info, answer?.problems ?? []);
   }
   return parsed as T;

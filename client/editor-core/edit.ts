@@ -27,5 +27,14 @@ export function replaceDocument(doc: WorkflowDocument, next: WorkflowDocument): 
   return { doc: result, patches, inverse };
 }
 
+/** `first` then `second` (made on first's document) as one edit. */
+export function combineEdits(first: Edit, second: Edit): Edit {
+  return {
+    doc: second.doc,
+    patches: [...first.patches, ...second.patches],
+    inverse: [...second.inverse, ...first.inverse],
+  };
+}
+
 /** True when the edit changed nothing (e.g. setting a value to what it was). */
 export const isEmptyEdit = (e: Edit): boolean => e.patches.length === 0;

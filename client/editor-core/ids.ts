@@ -1,5 +1,5 @@
 /** Module ids: unique within a document, plain (see ModuleId in the document schema). */
-import { ModuleId } from "../../server/schema/workflow-document.js";
+import { ModuleId, type WorkflowDocument } from "../../server/schema/workflow-document.js";
 
 const MAX_ID = 64;
 
@@ -30,3 +30,6 @@ export function freshId(preferred: string, taken: ReadonlySet<string>): string {
 export function freshIdForType(type: string, taken: ReadonlySet<string>): string {
   return freshId(`${idBaseForType(type)}1`, taken);
 }
+
+/** The ids in use in a document. */
+export const moduleIds = (doc: WorkflowDocument): Set<string> => new Set(doc.modules.map((m) => m.id));

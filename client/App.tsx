@@ -1,0 +1,144 @@
+/** The editor page: toolbar, palette, canvas, inspector and status line, bound to one store. */
+import { useReactFlow } from "@xyflow/react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { fitViewOptions } from "./canvas/view-options.js";
+import { Canvas } from "./components/Canvas.js";
+import { HelpDialog } from "./components/HelpDialog.js";
+import { Inspector } from "./components/Inspector.js";
+import { OpenDialog } from "./components/OpenDialog.js";
+import { Palette } from "./components/Palette.js";
+import { StatusLine } from "./components/StatusLine.js";
+import { Toolbar } from "./components/Toolbar.js";
+import { canRedo, canUndo } from "./editor-core/history.js";
+import { documentProblems, withServerProblems } from "./editor-core/problems.js";
+import { useAutosave } from "./hooks/useAutosave.js";
+import { useCatalog } from "./hooks/useCatalog.js";
+import { useDocumentActions } from "./hooks/useDocumentActions.js";
+import { useEditor, useStore } from "./hooks/useEditor.js";
+import { useRun } from "./hooks/useRun.js";
+import { useShortcuts } from "./hooks/useShortcuts.js";
+import { runBelongsTo } from "./run/run-state.js";
+
+const CASCADE = 30;
+
+export function App({ catalogError }: { catalogError: string | undefined }) {
+  const store = useStore();
+  const doc = useEditor((s) => s.doc);
+  const catalog = useEditor((s) => s.catalog);
+  const history = useEditor((s) => s.history);
+  const unsaved = useEditor((s) => s.doc !== s.savedDoc);
+  const catalogState = useCatalog(catalogError);
+  const run = useRun(store);
+  const actions = useDocumentActions(store);
+  const { screenToFlowPosition, fitView } = useReactFlow();
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [openOpen, setOpenOpen] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  useAutosave();
+
+  // A run's states show on the document that ran (by name), not on another one opened since.
+  const shownRun = runBelongsTo(run.view, doc.name) ? run.view : undefined;
+  const localProblems = useMemo(() => documentProblems(doc, catalog), [doc, catalog]);
+  const problems = useMemo(
+    () => withServerProblems(localProblems, run.serverProblems),
+    [localProblems, run.serverProblems],
+  );
+
+  useEffect(() => {
+    document.title = `${doc.name}${unsaved ? " *" : ""} - labflow`;
+  }, [doc.name, unsaved]);
+
+  /** Adds a module in the middle of the view, cascading so repeated adds do not overlap. */
+  const addAtCentre = useCallback(
+    (type: string) => {
+      const pane = document.querySelector(".lf-canvas")?.getBoundingClientRect();
+      const centre = pane
+        ? screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 })
+        : { x: 0, y: 0 };
+      const base = { x: centre.x - 80, y: centre.y - 40 };
+      let n = 0;
+      const taken = new Set(store.getState().doc.modules.map((m) => `${m.position?.x},${m.position?.y}`));
+      const at = () => ({ x: Math.round(base.x + n * CASCADE), y: Math.round(base.y + n * CASCADE) });
+      while (taken.has(`${at().x},${at().y}`) && n < 50) n++;
+      store.addModule(type, at());
+    },
+    [store, screenToFlowPosition],
+  );
+
+  useShortcuts({
+    undo: () => store.undo(),
+    redo: () => store.redo(),
+    copy: () => {
+      const n = store.copy();
+      if (n > 0) store.notify("info", `Copied ${n} module${n > 1 ? "s" : ""}`);
+    },
+    cut: () => store.cut(),
+    paste: () => store.paste(),
+    selectAll: () => store.selectAll(),
+    delete: () => store.deleteSelection(),
+    save: () => void actions.save(),
+    run: () => void run.start(),
+    fitView: () => void fitView({ ...fitViewOptions(store.getState().doc.modules.length), duration: 200 }),
+    help: () => setHelpOpen(true),
+    deselect: () => store.select({ modules: new Set(), connections: new Set() }),
+  });
+
+  return (
+    <div className="lf-app">
+      <Toolbar
+        name={doc.name}
+        unsaved={unsaved}
+        canUndo={canUndo(history)}
+        canRedo={canRedo(history)}
+        run={run.view}
+        starting={run.starting}
+        connected={run.connected}
+        onNew={actions.newDocument}
+        onOpen={() => setOpenOpen(true)}
+        onSave={() => void actions.save()}
+        onImport={() => fileInput.current?.click()}
+        onExport={actions.exportFile}
+        onUndo={() => store.undo()}
+        onRedo={() => store.redo()}
+        onRun={() => void run.start()}
+        onCancel={() => void run.cancel()}
+        onClearRun={run.clear}
+        onHelp={() => setHelpOpen(true)}
+      />
+      <main className="lf-main">
+        <Palette
+          catalog={catalog}
+          loading={catalogState.loading}
+          error={catalogState.error}
+          onRetry={catalogState.reload}
+          onAdd={addAtCentre}
+        />
+        <Canvas problems={problems} run={shownRun} />
+        <Inspector problems={problems} run={shownRun} />
+      </main>
+      <StatusLine />
+      <HelpDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
+      <OpenDialog
+        open={openOpen}
+        unsaved={unsaved}
+        onClose={() => setOpenOpen(false)}
+        onOpen={(name) => {
+          setOpenOpen(false);
+          void actions.open(name);
+        }}
+      />
+      <input
+        ref={fileInput}
+        type="file"
+        accept=".json,application/json"
+        aria-label="Workflow file to import"
+        hidden
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          e.target.value = "";
+          if (file) void actions.importFile(file);
+        }}
+      />
+    </div>
+  );
+}

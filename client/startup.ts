@@ -1,0 +1,58 @@
+/**
+ * What the editor needs before its first render, fetched in parallel: the local draft, the module
+ * catalog and, with `/?workflow=<name>`, that workflow. Rendering once with everything in hand
+ * avoids laying out every node twice (first without port types, then with them).
+ */
+import { api } from "./api/api-client.js";
+import type { CatalogEntry } from "./api/catalog.js";
+import { EditorStore } from "./editor-core/editor-store.js";
+import { emptyDocument } from "./editor-core/modules.js";
+import { loadDraft } from "./storage/drafts.js";
+
+export interface Startup {
+  store: EditorStore;
+  catalogError: string | undefined;
+}
+
+/** The editor opens without the server too (drafts work offline): do not wait for it forever. */
+const SERVER_WAIT_MS = 5000;
+
+function withDeadline<T>(promise: Promise<T>, what: string): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what}: no answer from the server`)), SERVER_WAIT_MS),
+    ),
+  ]);
+}
+
+export async function prepareEditor(search = location.search): Promise<Startup> {
+  const name = new URLSearchParams(search).get("workflow");
+  const [draft, catalog, opened] = await Promise.all([
+    loadDraft().catch(() => undefined),
+    withDeadline(api.modules(), "the module catalog").then(
+      (entries): { entries: CatalogEntry[]; error?: string } => ({ entries }),
+      (error: Error) => ({ entries: [], error: error.message }),
+    ),
+    name
+      ? withDeadline(api.workflow(name), name).then(
+          (doc) => ({ doc, error: undefined }),
+          (error: Error) => ({ doc: undefined, error: error.message }),
+        )
+      : undefined,
+  ]);
+  const doc = draft?.doc ?? emptyDocument();
+  const store = new EditorStore(doc, draft?.unsaved ? undefined : doc);
+  store.setCatalog(catalog.entries);
+  if (opened?.doc) {
+    // An undoable step: Undo brings the draft back.
+    store.openDocument(opened.doc, `Open ${name}`, true);
+    store.notify("info", `Opened ${name}`);
+  } else if (opened?.error) {
+    store.notify("error", `Could not open ${name}: ${opened.error}`);
+  } else if (draft) {
+    store.notify("info", `Restored your draft of ${doc.name}`);
+  }
+  if (catalog.error) store.notify("error", `The module catalog could not be loaded: ${catalog.error}`);
+  return { store, catalogError: catalog.error };
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { documentProblems, withServerProblems } from "../../../client/editor-core/problems.js";
+import { catalog, doc } from "./catalog-fixture.js";
+
+const messages = (map: ReturnType<typeof documentProblems>, id: string) => map.get(id)?.map((p) => p.message);
+
+describe("problems shown on the nodes", () => {
+  it("names unconnected inputs, bad params and unknown types by module", () => {
+    const d = doc((w) =>
+      w
+        .module("s", "basic.Add")
+        .module("t", "data.Table", { rows: 0 })
+        .module("x", "nope.Thing")
+        .connect("t.table", "s.a"),
+    );
+    const problems = documentProblems(d, catalog);
+    expect(messages(problems, "s")).toEqual([
+      "input b is not connected",
+      "a: a table output cannot feed a number input",
+    ]);
+    expect(messages(problems, "t")).toEqual(["rows must be at least 1", "path is required"]);
+    expect(messages(problems, "x")).toEqual(['unknown module type "nope.Thing"']);
+  });
+
+  it("finds nothing wrong in a complete document", () => {
+    const d = doc((w) =>
+      w
+        .module("k", "basic.Constant")
+        .module("s", "basic.Add")
+        .connect("k.value", "s.a")
+        .connect("k.value", "s.b"),
+    );
+    expect(documentProblems(d, catalog).size).toBe(0);
+  });
+
+  it("adds the server's problems to the module they name", () => {
+    const merged = withServerProblems(new Map(), [{ code: "cycle", message: "a cycle", moduleId: "k" }]);
+    expect(merged.get("k")?.[0]?.message).toBe("a cycle");
+  });
+});

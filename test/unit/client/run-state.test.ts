@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import type { EventMessage } from "../../../client/api/runs.js";
+import { applyEvent, mergeFetched, RUN_KEY, type RunView, touchedBy } from "../../../client/run/run-state.js";
+
+const view = (): RunView => ({ runId: "r1", status: "running", modules: { a: { status: "running" } } });
+
+describe("the watched run, folded from events", () => {
+  it("applies module and run events of its own run only", () => {
+    let v = applyEvent(view(), {
+      type: "module",
+      runId: "r1",
+      moduleId: "a",
+      status: "done",
+      outputs: { x: 1 },
+    });
+    v = applyEvent(v, { type: "module", runId: "other", moduleId: "a", status: "failed" });
+    v = applyEvent(v, { type: "run", runId: "r1", status: "completed" });
+    expect(v.modules.a).toEqual({ status: "done", outputs: { x: 1 } });
+    expect(v.status).toBe("completed");
+  });
+
+  it("shows a suspended job's progress from job events", () => {
+    const job: EventMessage = {
+      type: "job",
+      job: { id: "j", runId: "r1", moduleId: "a", state: "running", progress: 0.4, message: "3 s left" },
+    };
+    const v = applyEvent({ ...view(), modules: { a: { status: "suspended" } } }, job);
+    expect(v.modules.a).toEqual({ status: "suspended", progress: 0.4, message: "3 s left" });
+  });
+
+  it("takes a snapshot's states for its run", () => {
+    const v = applyEvent(view(), {
+      type: "snapshot",
+      runs: [{ id: "r1", status: "suspended", modules: { a: { status: "suspended", progress: 0.1 } } }],
+    });
+    expect(v.status).toBe("suspended");
+    expect(v.modules.a?.progress).toBe(0.1);
+  });
+
+  it("keeps what events changed while a re-fetch was under way", () => {
+    const fetched: RunView = {
+      runId: "r1",
+      status: "running",
+      modules: { a: { status: "running" }, b: { status: "done" } },
+    };
+    const mine = applyEvent(view(), { type: "module", runId: "r1", moduleId: "a", status: "done" });
+    const touched = new Set(
+      touchedBy(view(), { type: "module", runId: "r1", moduleId: "a", status: "done" }),
+    );
+    const merged = mergeFetched(mine, fetched, touched);
+    expect(merged.modules).toEqual({ a: { status: "done" }, b: { status: "done" } });
+    expect(mergeFetched(mine, fetched, new Set([RUN_KEY])).modules.a).toEqual({ status: "running" });
+  });
+});

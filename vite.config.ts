@@ -1,0 +1,24 @@
+/**
+ * The editor's build: `client/` -> `dist/client`, which `labflow serve` serves at `/`.
+ * `npx vite` serves the editor with hot reload and sends `/api` (HTTP and WebSocket) to a
+ * `labflow serve` on 127.0.0.1:8080. The Host header is kept, so the server's Origin check sees
+ * the page's own host.
+ */
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+export default defineConfig({
+  root: "client",
+  plugins: [react()],
+  build: {
+    outDir: "../dist/client",
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1000,
+  },
+  server: {
+    proxy: {
+      // Every /api request except the editor's own sources in client/api/ (*.ts, served by Vite).
+      "^/api(?![^?]*\\.tsx?(\\?|$))": { target: "http://127.0.0.1:8080", ws: true },
+    },
+  },
+});
