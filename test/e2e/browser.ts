@@ -23,9 +23,15 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** Keeps a screenshot of the page under test-results/ when a test fails, named after the test. */
-export async function screenshotOnFailure(page: Page | undefined, name: string, failed: boolean): Promise<void> {
+export async function screenshotOnFailure(
+  page: Page | undefined,
+  name: string,
+  failed: boolean,
+): Promise<void> {
   if (!page || !failed) return;
   const dir = join(repoRoot, "test-results");
   mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, `${name.replace(/[^\w-]+/g, "-")}.png`), fullPage: true }).catch(() => {});
+  await page
+    .screenshot({ path: join(dir, `${name.replace(/[^\w-]+/g, "-")}.png`), fullPage: true })
+    .catch(() => {});
 }

@@ -5,7 +5,7 @@ describe("the monitor's due queue", () => {
   it("gives entries back earliest first, across slots, with their exact times", () => {
     const queue = new DueQueue();
     const times = [5000, 12, 7, 999, 3, 5001, 120, 7];
-    times.forEach((at, i) => queue.push(at, `j${i}`));
+    for (const [i, at] of times.entries()) queue.push(at, `j${i}`);
     const out: number[] = [];
     for (let e = queue.pop(); e; e = queue.pop()) out.push(e.at);
     // Within a 10 ms slot the order is the order of pushing; slots come out in time order.
