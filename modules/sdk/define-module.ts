@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { ModuleServices } from "./instruments.js";
 import type { HandleFactory, JobEnvironment, JobHandle } from "./job.js";
 import type { PortSpec } from "./port.js";
 import type { TableValue } from "./port-types.js";
@@ -37,6 +38,8 @@ export interface ComputeContext<Inputs, Params> {
    * it suspended with.
    */
   resumed?: { kind: string; params: unknown };
+  /** What the server lends modules (instruments...); absent pieces are not configured. */
+  services?: ModuleServices;
 }
 
 /** What `start` receives: the compute context plus the job's identity (its idempotency key). */

@@ -8,6 +8,16 @@ export {
   type ModuleDefinition,
 } from "./define-module.js";
 export type {
+  AttributeReading,
+  ClaimResult,
+  InstrumentAccess,
+  InstrumentRequest,
+  InstrumentTarget,
+  ModuleServices,
+  TaskSpec,
+  TaskState,
+} from "./instruments.js";
+export type {
   HandleDescriptor,
   HandleFactory,
   JobCheck,

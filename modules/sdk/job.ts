@@ -4,9 +4,12 @@
  * Everything a handle needs is in its JSON params (suspension is data).
  */
 
+import type { ModuleServices } from "./instruments.js";
+
 /** One answer of `check()`. */
 export interface JobCheck {
-  status: "running" | "finished" | "failed";
+  /** `waiting`: queued for a device or pipeline (tomato's qw). */
+  status: "waiting" | "running" | "finished" | "failed";
   /** 0..1 where the handle can tell. */
   progress?: number;
   message?: string;
@@ -34,6 +37,8 @@ export interface JobHandle {
 export interface JobEnvironment {
   jobId: string;
   jobDir: string;
+  /** What the server lends modules (instruments...); absent pieces are not configured. */
+  services?: ModuleServices;
 }
 
 /** Builds a handle from persisted params. Throws when the params are not understood. */

@@ -1,0 +1,78 @@
+/**
+ * What instrument modules see of the lab: pipelines, samples and drivers behind one interface.
+ * The server implements it (server/devices); modules never talk to a driver or a serial port.
+ * Every call is keyed by the job id, so a server that restarted finds the same claim and task.
+ */
+
+/** Which pipeline an instrument job needs (tomato's rules decide which one it gets). */
+export interface InstrumentRequest {
+  /** The pipeline role whose device does the work, e.g. "heater". */
+  role: string;
+  /** A capability of the device's driver, e.g. "acquire". */
+  technique: string;
+  /** The sample the pipeline must hold; undefined: any sample. */
+  sample?: string;
+  /** One pipeline by name, when the workflow wants that one only. */
+  pipeline?: string;
+}
+
+/** A device channel: where attributes are read and tasks run. */
+export interface InstrumentTarget {
+  device: string;
+  channel: string;
+}
+
+export type ClaimResult =
+  | ({ status: "claimed"; pipeline: string; sample?: string } & InstrumentTarget)
+  /** qw: a pipeline could do it, but none is ready with the sample now. */
+  | { status: "waiting"; reason: string }
+  /** No pipeline in the devices file could ever do it. */
+  | { status: "impossible"; reason: string };
+
+export interface TaskSpec {
+  technique: string;
+  params: Record<string, unknown>;
+  durationMs: number;
+  samplingMs: number;
+  /** NDJSON file the driver appends one reading per line to: `{"t":"<ISO UTC>", "<quantity>": number, ...}`. */
+  dataFile: string;
+}
+
+export interface TaskState {
+  state: "running" | "completed" | "failed" | "stopped";
+  /** Readings appended to the data file so far. */
+  readings: number;
+  message?: string;
+}
+
+export interface AttributeReading {
+  name: string;
+  value: number | string | boolean;
+  unit?: string;
+  /** ISO UTC. */
+  t: string;
+}
+
+export interface InstrumentAccess {
+  /** Claims a ready pipeline that holds the sample, for this job; the same answer again for the same job. */
+  claim(jobId: string, request: InstrumentRequest): ClaimResult;
+  /**
+   * Frees the job's pipeline. `reReady` (only honoured for `completed`) marks it ready again, for a
+   * workflow that asks for it; failed and cancelled jobs never re-ready a pipeline.
+   */
+  release(jobId: string, outcome: "completed" | "failed" | "cancelled", reReady: boolean): void;
+  /** Starts the task on the device; idempotent per job id (a second call finds the running task). */
+  startTask(jobId: string, target: InstrumentTarget, task: TaskSpec): Promise<TaskState>;
+  taskStatus(jobId: string, target: InstrumentTarget): Promise<TaskState>;
+  /** Stops the acquisition on the instrument itself. */
+  stopTask(jobId: string, target: InstrumentTarget): Promise<TaskState>;
+  /** Resolves a pipeline role to its device channel; throws naming the pipeline or role when unknown. */
+  resolve(pipeline: string, role: string): InstrumentTarget;
+  getAttribute(target: InstrumentTarget, name: string): Promise<AttributeReading>;
+  setAttribute(target: InstrumentTarget, name: string, value: number | string | boolean): Promise<void>;
+}
+
+/** Services the server lends modules. Absent when the server runs without them (no devices file). */
+export interface ModuleServices {
+  instruments?: InstrumentAccess;
+}
