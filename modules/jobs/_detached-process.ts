@@ -12,6 +12,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { isProcessGroupAlive } from "../sdk/process-alive.js";
 
 // The wrapper records its own pid before anything else, so a server dying right after the spawn
 // cannot lose track of the process; `"$@"` keeps the argv exactly as given.
@@ -73,33 +74,15 @@ export function readExitCode(jobDir: string): number | undefined {
   return Number.isInteger(code) ? code : undefined;
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Stops the whole process group: SIGTERM, then SIGKILL after a grace period. */
 export async function killProcessGroup(pid: number, graceMs = 3_000): Promise<void> {
   if (!signalGroup(pid, "SIGTERM")) return;
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    if (!groupAlive(pid)) return;
+    if (!isProcessGroupAlive(pid)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   signalGroup(pid, "SIGKILL");
-}
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {

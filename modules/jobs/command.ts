@@ -3,14 +3,8 @@ import { z } from "zod";
 import { defineModule } from "../sdk/define-module.js";
 import { ModuleError } from "../sdk/module-error.js";
 import { port } from "../sdk/port.js";
-import {
-  isAlive,
-  jobFiles,
-  killProcessGroup,
-  launchOnce,
-  readExitCode,
-  readFrom,
-} from "./_detached-process.js";
+import { isProcessAlive } from "../sdk/process-alive.js";
+import { jobFiles, killProcessGroup, launchOnce, readExitCode, readFrom } from "./_detached-process.js";
 
 const CommandJob = z.object({ pid: z.number().int().positive(), jobDir: z.string().min(1) });
 
@@ -72,7 +66,7 @@ export default defineModule({
       const files = jobFiles(jobDir);
       return {
         async check() {
-          const code = readExitCode(jobDir) ?? (isAlive(pid) ? undefined : readExitCode(jobDir));
+          const code = readExitCode(jobDir) ?? (isProcessAlive(pid) ? undefined : readExitCode(jobDir));
           if (code === 0) return { status: "finished", message: "exit code 0" };
           if (code !== undefined) {
             const lastError = readFrom(files.stderr, 0).text.trim().split("\n").pop() ?? "";
@@ -81,7 +75,7 @@ export default defineModule({
               message: `exited with code ${code}${lastError ? `: ${lastError}` : ""}`,
             };
           }
-          if (isAlive(pid)) return { status: "running", message: `pid ${pid}` };
+          if (isProcessAlive(pid)) return { status: "running", message: `pid ${pid}` };
           return { status: "failed", message: `process ${pid} ended without an exit status (killed?)` };
         },
         async stdout(offset) {

@@ -1,3 +1,4 @@
+import { isProcessAlive } from "../../modules/sdk/process-alive.js";
 import { readDataFolderLock } from "../store/data-folder-lock.js";
 import type { LabflowAccess } from "./labflow-access.js";
 import { LocalAccess } from "./local-access.js";
@@ -9,15 +10,6 @@ import { RemoteAccess } from "./remote-access.js";
  */
 export async function connect(dataDir: string): Promise<LabflowAccess> {
   const lock = readDataFolderLock(dataDir);
-  if (lock?.url && isAlive(lock.pid)) return new RemoteAccess(lock.url, process.env.LABFLOW_TOKEN);
+  if (lock?.url && isProcessAlive(lock.pid)) return new RemoteAccess(lock.url, process.env.LABFLOW_TOKEN);
   return LocalAccess.open(dataDir);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

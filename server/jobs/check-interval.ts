@@ -1,5 +1,7 @@
+import { MIN_INTERVAL_MS } from "../schema/api.js";
+
 /** The shortest check interval: faster checking costs CPU and hammers instruments and clusters. */
-export const MIN_CHECK_INTERVAL_MS = 100;
+export const MIN_CHECK_INTERVAL_MS = MIN_INTERVAL_MS;
 /** Used when neither the job, the global setting nor the module says otherwise. */
 export const DEFAULT_CHECK_INTERVAL_MS = 1_000;
 /** Backoff after failed checks never waits longer than this. */

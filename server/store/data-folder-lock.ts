@@ -3,6 +3,7 @@
  * naming its pid (and, for `labflow serve`, its URL, where the CLI finds it). A lock whose process
  * is gone (a SIGKILL, a power cut) is stale and taken over.
  */
+
 import {
   closeSync,
   linkSync,
@@ -16,6 +17,7 @@ import {
   writeSync,
 } from "node:fs";
 import { join, resolve } from "node:path";
+import { isProcessAlive } from "../../modules/sdk/process-alive.js";
 import { StoreError } from "./store-error.js";
 
 /** The lock file inside a data folder. */
@@ -67,7 +69,7 @@ export function acquireDataFolderLock(dataDir: string): HeldDataFolderLock {
     const text = readText(path);
     if (text === undefined) continue; // released in between
     const holder = parseLock(text);
-    if (holder && isAlive(holder.pid)) {
+    if (holder && isProcessAlive(holder.pid)) {
       throw new StoreError(
         "data_folder_in_use",
         `data folder ${dataDir} is in use by labflow pid ${holder.pid} (since ${holder.startedAt}` +
@@ -190,16 +192,6 @@ function parseLock(text: string): DataFolderLock | undefined {
     return value as DataFolderLock;
   } catch {
     return undefined;
-  }
-}
-
-/** Signal 0 checks that the process exists; EPERM means it does, under another user. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errorCode(error) === "EPERM";
   }
 }
 
