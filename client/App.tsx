@@ -17,6 +17,13 @@ import { useDocumentActions } from "./hooks/useDocumentActions.js";
 import { useEditor, useStore } from "./hooks/useEditor.js";
 import { useRun } from "./hooks/useRun.js";
 import { useShortcuts } from "./hooks/useShortcuts.js";
+import { PipelinesPanel } from "./instruments/PipelinesPanel.js";
+import { JobsPanel } from "./jobs/components/JobsPanel.js";
+import { JobToasts } from "./jobs/components/JobToasts.js";
+import type { JobView } from "./jobs/job-types.js";
+import { useJobFocus } from "./jobs/useJobFocus.js";
+import { useJobMonitor } from "./jobs/useJobMonitor.js";
+import { useJobsView } from "./jobs/useJobsView.js";
 import { runBelongsTo } from "./run/run-state.js";
 
 const CASCADE = 30;
@@ -33,8 +40,30 @@ export function App({ catalogError }: { catalogError: string | undefined }) {
   const { screenToFlowPosition, fitView } = useReactFlow();
   const [helpOpen, setHelpOpen] = useState(false);
   const [openOpen, setOpenOpen] = useState(false);
+  const [pipelinesOpen, setPipelinesOpen] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   useAutosave();
+  const monitor = useJobMonitor();
+  const [jobsView, setJobsView] = useJobsView();
+  const jobFocus = useJobFocus(store, run);
+  // From the Jobs page, a job or run opens in the editor, with the jobs beside it.
+  const focusJob = useCallback(
+    (job: JobView) => {
+      setJobsView("side");
+      jobFocus.focusJob(job);
+    },
+    [jobFocus, setJobsView],
+  );
+  const openRun = useCallback(
+    (runId: string) => {
+      setJobsView("side");
+      void jobFocus.openRun(runId);
+    },
+    [jobFocus, setJobsView],
+  );
+  const jobsPanel = (mode: "side" | "page") => (
+    <JobsPanel monitor={monitor} mode={mode} onFocusJob={focusJob} onOpenRun={openRun} onMode={setJobsView} />
+  );
 
   // A run's states show on the document that ran (by name), not on another one opened since.
   const shownRun = runBelongsTo(run.view, doc.name) ? run.view : undefined;
@@ -104,18 +133,29 @@ export function App({ catalogError }: { catalogError: string | undefined }) {
         onCancel={() => void run.cancel()}
         onClearRun={run.clear}
         onHelp={() => setHelpOpen(true)}
+        jobsOpen={jobsView !== "closed"}
+        onToggleJobs={() => setJobsView(jobsView === "closed" ? "side" : "closed")}
+        pipelinesOpen={pipelinesOpen}
+        onTogglePipelines={() => setPipelinesOpen((open) => !open)}
       />
-      <main className="lf-main">
-        <Palette
-          catalog={catalog}
-          loading={catalogState.loading}
-          error={catalogState.error}
-          onRetry={catalogState.reload}
-          onAdd={addAtCentre}
-        />
-        <Canvas problems={problems} run={shownRun} />
-        <Inspector problems={problems} run={shownRun} />
-      </main>
+      {pipelinesOpen && <PipelinesPanel onClose={() => setPipelinesOpen(false)} onFocusJob={focusJob} />}
+      {jobsView === "page" ? (
+        <main className="lf-jobs-page">{jobsPanel("page")}</main>
+      ) : (
+        <main className={`lf-main${jobsView === "side" ? " with-jobs" : ""}`}>
+          <Palette
+            catalog={catalog}
+            loading={catalogState.loading}
+            error={catalogState.error}
+            onRetry={catalogState.reload}
+            onAdd={addAtCentre}
+          />
+          <Canvas problems={problems} run={shownRun} />
+          {jobsView === "side" && jobsPanel("side")}
+          <Inspector problems={problems} run={shownRun} />
+        </main>
+      )}
+      <JobToasts toasts={monitor.toasts} onDismiss={monitor.actions.dismissToast} />
       <StatusLine />
       <HelpDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
       <OpenDialog

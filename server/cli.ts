@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { CliError } from "./cli/cli-error.js";
+import { instrumentCommand } from "./cli/commands/instrument-commands.js";
 import {
   cancelCommand,
   checkCommand,
@@ -18,6 +19,7 @@ import { requireFile, runCommand } from "./cli/commands/run-command.js";
 import { serveCommand } from "./cli/commands/serve-command.js";
 import { validateCommand } from "./cli/commands/validate-command.js";
 import { ServerError } from "./cli/remote-access.js";
+import { simulateInstrumentCommand } from "./cli/simulate-instrument.js";
 import { EngineError } from "./engine/engine-error.js";
 import type { GlobalCheckInterval } from "./jobs/check-interval.js";
 import { formatProblem, type Problem } from "./schema/problem.js";
@@ -35,15 +37,21 @@ commands:
   resume JOB|RUN            resume checking a job, or continue a run waiting for a person
   cancel JOB|RUN            cancel a job (its real work stops) or a whole run
   logs JOB                  print a job's stdout (--stderr, --follow)
+  pipeline status|load|eject|ready   samples and ready flags of pipelines (see docs/instruments.md)
+  snapshot JOB              an instrument job's data so far, as CSV with units (--json, --out FILE)
+  simulate-instrument       a simulated instrument on a serial port (--port PATH [--name NAME])
 
 options:
   --data DIR                data folder (default $LABFLOW_DATA or ./.labflow)
   --host HOST --port PORT   where serve listens (default 127.0.0.1:8080)
   --token TOKEN             required when --host is not loopback (or $LABFLOW_TOKEN)
   --workspace DIR           folder file modules may use (default DATA/workspace)
-  --check-interval MS|off   global job check interval for serve`;
+  --check-interval MS|off   global job check interval for serve
+  --devices FILE            instruments and pipelines for serve (default DATA/devices.json|yaml)`;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "simulate-instrument") return simulateInstrumentCommand(argv.slice(1));
+  if (argv[0] === "pipeline" || argv[0] === "snapshot") return instrumentCommand(argv);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -54,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
       token: { type: "string" },
       workspace: { type: "string" },
       "check-interval": { type: "string" },
+      devices: { type: "string" },
       json: { type: "boolean", default: false },
       detach: { type: "boolean", default: false },
       "no-auto-resume": { type: "boolean", default: false },
@@ -78,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
         token: values.token ?? process.env.LABFLOW_TOKEN,
         workspaceDir: values.workspace,
         checkInterval: parseInterval(values["check-interval"]),
+        devicesFile: values.devices,
       });
     case "run":
       return runCommand({

@@ -1,10 +1,13 @@
 import { join, resolve } from "node:path";
 import type { ModuleRegistry } from "../modules/sdk/registry.js";
 import { discoverBuiltinModules } from "../modules/sdk/registry.js";
+import { JobDataTail } from "./devices/data-tail.js";
+import { type InstrumentsRuntime, openInstruments } from "./devices/instruments-runtime.js";
 import { Engine } from "./engine/engine.js";
 import type { Store } from "./engine/store.js";
 import type { GlobalCheckInterval } from "./jobs/check-interval.js";
 import { JobMonitor } from "./jobs/job-monitor.js";
+import { storedCheckInterval } from "./jobs/stored-settings.js";
 import { acquireDataFolderLock } from "./store/data-folder-lock.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
 
@@ -21,6 +24,10 @@ export interface RuntimeOptions {
    * the data folder without it, so they never half-run a run and leave.
    */
   restore?: boolean;
+  /** The devices file (`--devices`); default devices.json|yaml|yml in the data folder, if any. */
+  devicesFile?: string;
+  /** Connect to (or spawn) the driver hosts at once (serve); otherwise at their first use. */
+  connectDrivers?: boolean;
 }
 
 /** A running labflow: the engine, the job monitor and the store they share, owning a data folder. */
@@ -30,6 +37,8 @@ export interface LabflowRuntime {
   monitor: JobMonitor;
   store: Store;
   registry: ModuleRegistry;
+  /** Pipelines, samples and instrument drivers; absent without a devices file. */
+  instruments?: InstrumentsRuntime;
   /** Stops checking, writes what is pending and releases the data folder. Jobs keep running outside. */
   close(): void;
 }
@@ -42,8 +51,18 @@ export async function openRuntime(options: RuntimeOptions): Promise<LabflowRunti
   const dataDir = resolve(options.dataDir);
   const lock = acquireDataFolderLock(dataDir);
   let store: Store | undefined;
+  let instruments: InstrumentsRuntime | undefined;
   try {
     store = openSqliteStore(dataDir);
+    const jobs = store;
+    instruments = openInstruments({
+      dataDir,
+      devicesFile: options.devicesFile,
+      jobState: (jobId) => jobs.getJob(jobId)?.state,
+      connectNow: options.connectDrivers === true,
+      log: (message) => console.error(`labflow: ${message}`),
+    });
+    const services = instruments?.services;
     const registry = options.registry ?? (await discoverBuiltinModules());
     const engine = new Engine({
       store,
@@ -51,6 +70,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<LabflowRunti
       dataDir,
       workspaceDir: options.workspaceDir ?? join(dataDir, "workspace"),
       maxConcurrency: options.maxConcurrency,
+      services,
     });
     const monitor = new JobMonitor({
       store,
@@ -59,24 +79,35 @@ export async function openRuntime(options: RuntimeOptions): Promise<LabflowRunti
       jobDir: (job) => engine.jobDir(job),
       onSettled: (job) => engine.jobSettled(job),
       onProgress: (job) => engine.jobProgressed(job),
-      globalInterval: options.globalInterval,
+      // The interval people chose in the Job Monitor, unless the command line says otherwise.
+      globalInterval: options.globalInterval ?? storedCheckInterval(store),
+      services,
     });
     engine.attachJobTracker(monitor);
+    // Live data of instrument jobs for the WebSocket, from the files their drivers append to.
+    const dataTail =
+      instruments && new JobDataTail({ events: engine.events, jobDir: (job) => engine.jobDir(job) });
     if (options.restore !== false) engine.restore();
+    for (const job of dataTail ? monitor.list({ states: ["running"] }) : []) dataTail?.follow(job);
     const opened = store;
+    const lab = instruments;
     return {
       dataDir,
       engine,
       monitor,
       store: opened,
       registry,
+      ...(lab ? { instruments: lab } : {}),
       close() {
         monitor.stop();
+        dataTail?.close();
+        void lab?.close();
         opened.close();
         lock.release();
       },
     };
   } catch (error) {
+    void instruments?.close();
     store?.close();
     lock.release();
     throw error;

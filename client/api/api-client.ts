@@ -24,7 +24,8 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** One JSON request to `/api`; an error answer or a network failure throws ApiError. */
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
   const token = accessToken();
   if (token) headers.Authorization = `Bearer ${token}`;

@@ -6,6 +6,7 @@ import type { ReactNode } from "react";
 import { connectionKey } from "../editor-core/connections.js";
 import type { ProblemMap } from "../editor-core/problems.js";
 import { useEditor, useStore } from "../hooks/useEditor.js";
+import { ModuleJobPlot } from "../instruments/ModuleJobPlot.js";
 import type { RunView } from "../run/run-state.js";
 import { ModuleInspector } from "./ModuleInspector.js";
 import { WorkflowInspector } from "./WorkflowInspector.js";
@@ -25,12 +26,22 @@ export function Inspector({ problems, run }: InspectorProps) {
   let body: ReactNode;
   if (module) {
     body = (
-      <ModuleInspector
-        module={module}
-        problems={problems.get(module.id)}
-        run={run?.modules[module.id]}
-        hasRun={run !== undefined}
-      />
+      <>
+        <ModuleInspector
+          module={module}
+          problems={problems.get(module.id)}
+          run={run?.modules[module.id]}
+          hasRun={run !== undefined}
+        />
+        {run && (
+          <ModuleJobPlot
+            runId={run.runId}
+            moduleId={module.id}
+            moduleType={module.type}
+            status={run.modules[module.id]?.status}
+          />
+        )}
+      </>
     );
   } else if (selection.modules.size > 0 || selection.connections.size > 0) {
     const connections = doc.connections.filter((c) => selection.connections.has(connectionKey(c)));

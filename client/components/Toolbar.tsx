@@ -22,6 +22,12 @@ export interface ToolbarProps {
   onCancel(): void;
   onClearRun(): void;
   onHelp(): void;
+  /** The Job Monitor is shown (beside the canvas or as a page). */
+  jobsOpen: boolean;
+  onToggleJobs(): void;
+  /** The Pipelines panel is shown. */
+  pipelinesOpen?: boolean;
+  onTogglePipelines?(): void;
 }
 
 export function Toolbar(p: ToolbarProps) {
@@ -104,6 +110,24 @@ export function Toolbar(p: ToolbarProps) {
           {p.connected ? "live" : "offline"}
         </span>
       </div>
+      <button
+        type="button"
+        aria-pressed={p.jobsOpen}
+        onClick={p.onToggleJobs}
+        title="The Job Monitor: every job, with check, pause, cancel and logs"
+      >
+        Jobs
+      </button>
+      {p.onTogglePipelines && (
+        <button
+          type="button"
+          aria-pressed={p.pipelinesOpen ?? false}
+          onClick={p.onTogglePipelines}
+          title="Pipelines: load samples, mark them ready, see which job holds each"
+        >
+          Pipelines
+        </button>
+      )}
       <button type="button" className="lf-help-button" onClick={p.onHelp} title="Keyboard shortcuts (?)">
         Help
       </button>

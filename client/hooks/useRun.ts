@@ -20,6 +20,8 @@ export interface RunControls {
   start(): Promise<void>;
   cancel(): Promise<void>;
   clear(): void;
+  /** Follows a run started elsewhere (the Job Monitor's "Open in editor"). */
+  watch(runId: string): Promise<void>;
 }
 
 const NONE: readonly ErrorInfo[] = [];
@@ -153,5 +155,16 @@ export function useRun(store: EditorStore): RunControls {
     void saveWatchedRun(undefined);
   }, [show]);
 
-  return { view, starting, connected, serverProblems, start, cancel, clear };
+  const watch = useCallback(
+    async (runId: string) => {
+      if (watching.current === runId) return;
+      watching.current = runId;
+      show({ runId, status: "running", modules: {} });
+      void saveWatchedRun(runId);
+      await refetch(runId);
+    },
+    [refetch, show],
+  );
+
+  return { view, starting, connected, serverProblems, start, cancel, clear, watch };
 }

@@ -13,7 +13,20 @@ export type EngineEvent =
       progress?: number;
     }
   | { type: "job"; job: JobRecord }
-  | { type: "log"; entry: Omit<RunLogEntry, "seq"> };
+  | { type: "log"; entry: Omit<RunLogEntry, "seq"> }
+  /**
+   * New readings of a running instrument job, in file order: bytes `offset` to `nextOffset` of its
+   * data file. A client that fetched `GET /api/jobs/:id/data` up to N applies batches from N on.
+   */
+  | {
+      type: "job.data";
+      runId: string;
+      jobId: string;
+      offset: number;
+      nextOffset: number;
+      units: Record<string, string>;
+      readings: { t: string; [quantity: string]: unknown }[];
+    };
 
 export type EngineListener = (event: EngineEvent) => void;
 

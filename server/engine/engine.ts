@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ModuleServices } from "../../modules/sdk/instruments.js";
 import type { ModuleRegistry } from "../../modules/sdk/registry.js";
 import { Workspace } from "../../modules/sdk/workspace.js";
 import type { WorkflowDocument } from "../schema/workflow-document.js";
@@ -30,6 +31,8 @@ export interface EngineOptions {
   workspaceDir?: string;
   /** Modules computing at once per run; default 8. */
   maxConcurrency?: number;
+  /** What the server lends modules (instruments...); absent pieces are not configured. */
+  services?: ModuleServices;
 }
 
 export interface ModuleView {
@@ -81,6 +84,7 @@ export class Engine {
       maxConcurrency: options.maxConcurrency ?? 8,
       runDir: (runId) => join(options.dataDir, "runs", runId),
       jobDir: (job) => join(options.dataDir, "runs", job.runId, "jobs", job.id),
+      services: options.services,
     };
   }
 
@@ -132,6 +136,10 @@ export class Engine {
     }));
     // Modules served from the cache are recorded `cached` at once: an unchanged re-run writes each row once.
     this.options.store.createRun(run, modules);
+    // A copy beside the run's files, for results archives and for people reading the folder.
+    const runDir = this.env.runDir(runId);
+    mkdirSync(runDir, { recursive: true });
+    writeFileSync(join(runDir, "workflow.json"), `${JSON.stringify(graph.document, null, 2)}\n`);
     const execution = new RunExecution(this.env, runId, graph, signatures, run.options);
     this.launch(execution, new Map(modules.map((m) => [m.moduleId, m])), cache);
     return { runId };

@@ -1,3 +1,4 @@
+import type { ModuleServices } from "../../modules/sdk/instruments.js";
 import type { ModuleRegistry } from "../../modules/sdk/registry.js";
 import type { Workspace } from "../../modules/sdk/workspace.js";
 import type { EngineEvents } from "./engine-events.js";
@@ -27,4 +28,6 @@ export interface ExecutionEnvironment {
   runDir(runId: string): string;
   /** The folder of a job's files: inside its run's folder. */
   jobDir(job: Pick<JobRecord, "id" | "runId">): string;
+  /** What the server lends modules (instruments...), handed to them as `ctx.services`. */
+  services?: ModuleServices;
 }

@@ -337,7 +337,7 @@ export class RunExecution {
   private async deliverJobResults(index: number, job: JobRecord): Promise<void> {
     const node = this.graph.nodes[index] as GraphNode;
     const { definition } = node;
-    const jobEnv = { jobId: job.id, jobDir: this.env.jobDir(job) };
+    const jobEnv = { jobId: job.id, jobDir: this.env.jobDir(job), services: this.env.services };
     this.busy++;
     this.status[index] = "running";
     this.emitModule(index);
@@ -466,6 +466,7 @@ export class RunExecution {
       signal: this.abort.signal,
       workspace: this.env.workspace,
       runDir: this.env.runDir(this.runId),
+      services: this.env.services,
     };
   }
 

@@ -57,6 +57,10 @@ export interface Store {
   listJobs(filter?: JobFilter): JobRecord[];
   deleteJob(id: string): void;
 
+  /** A setting people changed (JSON), or undefined when never set. */
+  getSetting(key: string): unknown;
+  putSetting(key: string, value: unknown): void;
+
   /** Makes every write so far durable. */
   flush(): void;
   close(): void;

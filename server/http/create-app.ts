@@ -6,6 +6,7 @@ import type { HttpContext } from "./http-context.js";
 import { guardRequests } from "./request-guards.js";
 import { jobsRoutes } from "./routes/jobs-routes.js";
 import { modulesRoutes } from "./routes/modules-routes.js";
+import { pipelinesRoutes } from "./routes/pipelines-routes.js";
 import { runsRoutes } from "./routes/runs-routes.js";
 import { settingsRoutes } from "./routes/settings-routes.js";
 import { workflowsRoutes } from "./routes/workflows-routes.js";
@@ -39,6 +40,7 @@ export function createApp(context: HttpContext, options: AppOptions): Express {
     .use("/workflows", workflowsRoutes(context))
     .use("/runs", runsRoutes(context))
     .use("/jobs", jobsRoutes(context))
+    .use("/pipelines", pipelinesRoutes(context))
     .use("/settings", settingsRoutes(context))
     .use(apiNotFound);
 

@@ -1,23 +1,30 @@
+import type { Store } from "../engine/store.js";
 import type { JobMonitor } from "../jobs/job-monitor.js";
+import { SETTING_KEYS, storedAutoResume } from "../jobs/stored-settings.js";
 import type { Settings, SettingsRequest } from "../schema/api.js";
 
 /**
- * The server-wide settings people change from the Job Monitor. The check interval lives in the
- * monitor; the default auto-resume of new runs has no home in the runtime, so it is kept here, in
- * memory: a restart goes back to auto-resume on (and to the interval `serve` was started with).
+ * The server-wide settings people change from the Job Monitor, kept in the Store so that a restart
+ * keeps them. The check interval lives in the monitor, which starts from the stored one unless
+ * `serve --check-interval` says otherwise; the default auto-resume applies to runs started later.
  */
 export class SettingsState {
-  private autoResume = true;
-
-  constructor(private readonly monitor: JobMonitor) {}
+  constructor(
+    private readonly store: Store,
+    private readonly monitor: JobMonitor,
+  ) {}
 
   get(): Settings {
-    return { checkInterval: this.monitor.checkInterval, autoResume: this.autoResume };
+    return { checkInterval: this.monitor.checkInterval, autoResume: storedAutoResume(this.store) };
   }
 
   update(request: SettingsRequest): Settings {
-    if (request.checkInterval !== undefined) this.monitor.setGlobalInterval(request.checkInterval);
-    if (request.autoResume !== undefined) this.autoResume = request.autoResume;
+    if (request.checkInterval !== undefined) {
+      this.monitor.setGlobalInterval(request.checkInterval);
+      this.store.putSetting(SETTING_KEYS.checkInterval, request.checkInterval);
+    }
+    if (request.autoResume !== undefined) this.store.putSetting(SETTING_KEYS.autoResume, request.autoResume);
+    this.store.flush();
     return this.get();
   }
 }

@@ -34,7 +34,7 @@ export async function startHttpServer(
   const context = {
     runtime,
     workflows: new WorkflowFiles(options.workflowsDirs),
-    settings: new SettingsState(runtime.monitor),
+    settings: new SettingsState(runtime.store, runtime.monitor),
   };
   const app = createApp(context, { token: options.token, clientDir: options.clientDir });
   const hub = new EventHub(runtime, { token: options.token });

@@ -1,3 +1,4 @@
+import type { ModuleServices } from "../../modules/sdk/instruments.js";
 import type { JobCheck, JobHandle, LogChunk } from "../../modules/sdk/job.js";
 import type { ModuleRegistry } from "../../modules/sdk/registry.js";
 import { EngineError } from "../engine/engine-error.js";
@@ -23,6 +24,8 @@ export interface JobMonitorOptions {
   onSettled(job: JobRecord): void;
   onProgress(job: JobRecord): void;
   globalInterval?: GlobalCheckInterval;
+  /** What the server lends modules (instruments...), handed to job handles. */
+  services?: ModuleServices;
   /** Checks in flight at once, across all jobs. */
   maxConcurrentChecks?: number;
   /** Consecutive failed checks after which a job fails. */
@@ -136,10 +139,11 @@ export class JobMonitor implements JobTracker {
 
   /** Overrides one job's interval (null: back to the global/module default). */
   setJobInterval(jobId: string, intervalMs: number | null): JobRecord {
-    const job = this.update(this.get(jobId), { intervalMs });
     const entry = this.tracked.get(jobId);
-    if (entry) this.schedule(entry, this.intervalOf(entry.job));
-    return job;
+    if (!entry) return this.update(this.get(jobId), { intervalMs });
+    entry.job = { ...entry.job, intervalMs };
+    this.schedule(entry, this.intervalOf(entry.job));
+    return this.update(entry.job, { intervalMs });
   }
 
   get checkInterval(): GlobalCheckInterval {
@@ -148,7 +152,10 @@ export class JobMonitor implements JobTracker {
 
   setGlobalInterval(interval: GlobalCheckInterval): void {
     this.globalInterval = interval;
-    for (const entry of this.tracked.values()) this.schedule(entry, this.intervalOf(entry.job));
+    for (const entry of this.tracked.values()) {
+      this.schedule(entry, this.intervalOf(entry.job));
+      this.emitView(entry);
+    }
   }
 
   /** Stops the real work through the handle. Cancelling a finished job changes nothing and says so. */
@@ -213,12 +220,11 @@ export class JobMonitor implements JobTracker {
 
   private setPaused(jobId: string, paused: boolean): JobRecord {
     const entry = this.tracked.get(jobId);
-    const job = this.update(entry?.job ?? this.get(jobId), { paused });
-    if (entry) {
-      entry.job = job;
-      this.schedule(entry, paused ? undefined : this.intervalOf(job));
-    }
-    return job;
+    if (!entry) return this.update(this.get(jobId), { paused });
+    // Rescheduled before the update is told, so that its event carries the new next check.
+    entry.job = { ...entry.job, paused };
+    this.schedule(entry, paused ? undefined : this.intervalOf(entry.job));
+    return this.update(entry.job, { paused });
   }
 
   private intervalOf(job: JobRecord): number | undefined {
@@ -303,6 +309,8 @@ export class JobMonitor implements JobTracker {
               : interval,
         );
       }
+      // Told after the next check is scheduled, so that people see both times move together.
+      if (this.tracked.has(entry.job.id)) this.emitView(entry);
       this.armTimer();
     }
   }
@@ -310,7 +318,7 @@ export class JobMonitor implements JobTracker {
   private applyCheck(entry: Tracked, result: JobCheck) {
     const now = Date.now();
     entry.hintMs = result.nextCheckMs;
-    if (result.status !== "running") entry.lastCheckedMs = undefined;
+    if (result.status === "finished" || result.status === "failed") entry.lastCheckedMs = undefined;
     const settled = () => ({ lastCheckedAt: iso(now), failedChecks: 0 });
     if (result.status === "finished") {
       return this.settle(entry, {
@@ -337,11 +345,12 @@ export class JobMonitor implements JobTracker {
     job.failedChecks = 0;
     job.progress = result.progress;
     if (result.message !== undefined) job.message = result.message;
-    if (job.state === "starting" || job.state === "queued") this.update(job, { state: "running" });
+    // `waiting` (qw): the job waits for a device or pipeline; it runs again once the check says so.
+    const state = result.status === "waiting" ? "waiting" : "running";
+    if (job.state !== state && job.state !== "cancelling") this.update(job, { state });
     if (changed) this.options.onProgress(entry.job);
     if (recovered || now - entry.lastPersistedAt >= (this.options.persistEveryMs ?? 30_000))
       this.persist(entry);
-    if (this.options.events.hasListeners) this.options.events.emit({ type: "job", job: this.view(entry) });
   }
 
   private applyFailedCheck(entry: Tracked, error: unknown) {
@@ -371,10 +380,10 @@ export class JobMonitor implements JobTracker {
 
   /** Puts a job in a final state, stops following it and tells the engine. */
   private settle(entry: Tracked, patch: Partial<JobRecord>): void {
+    entry.dueAt = undefined;
     entry.job = this.update(entry.job, { ...patch, finishedAt: iso(Date.now()), nextCheckAt: undefined });
     this.options.store.flush();
     this.tracked.delete(entry.job.id);
-    entry.dueAt = undefined;
     this.options.onSettled(entry.job);
   }
 
@@ -387,11 +396,19 @@ export class JobMonitor implements JobTracker {
         `the handle cannot be rebuilt: no module provides the job kind "${job.kind}"`,
       );
     try {
-      entry.handle = factory(job.params, { jobId: job.id, jobDir: this.options.jobDir(job) });
+      entry.handle = factory(job.params, {
+        jobId: job.id,
+        jobDir: this.options.jobDir(job),
+        services: this.options.services,
+      });
     } catch (error) {
       throw new HandleRebuildError(`the handle cannot be rebuilt from its params: ${messageOf(error)}`);
     }
     return entry.handle;
+  }
+
+  private emitView(entry: Tracked): void {
+    if (this.options.events.hasListeners) this.options.events.emit({ type: "job", job: this.view(entry) });
   }
 
   /** The job as people see it: the record plus when it is checked next. */
@@ -422,7 +439,8 @@ export class JobMonitor implements JobTracker {
       entry.job = updated;
       entry.lastPersistedAt = Date.now();
     }
-    this.options.events.emit({ type: "job", job: updated });
+    // A followed job is told as people see it (live check times), never with older stored ones.
+    this.options.events.emit({ type: "job", job: entry ? this.view(entry) : updated });
     return updated;
   }
 }

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { PIPELINES_MIGRATION } from "./pipelines-migration.js";
 import { StoreError } from "./store-error.js";
 
 /** One step of the schema. `version` counts up from 1; `PRAGMA user_version` records the last applied. */
@@ -89,6 +90,19 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: "server settings people change (check interval, auto-resume), kept across restarts",
+    up(db) {
+      db.exec(`
+        CREATE TABLE settings (
+          key   TEXT PRIMARY KEY,
+          value TEXT NOT NULL  -- JSON
+        );
+      `);
+    },
+  },
+  PIPELINES_MIGRATION,
 ];
 
 /** The schema version this labflow writes. */

@@ -216,6 +216,16 @@ export class SqliteStore implements Store {
     this.write(TARGETS.deleteJob, this.sql.deleteJob, [id]);
   }
 
+  getSetting(key: string): unknown {
+    this.beforeRead();
+    const value = this.sql.getSetting.get(key) as string | undefined;
+    return value === undefined ? undefined : JSON.parse(value);
+  }
+
+  putSetting(key: string, value: unknown): void {
+    this.write(TARGETS.putSetting, this.sql.putSetting, [key, toJson(value)]);
+  }
+
   /** Commits every write so far, now; throws (after a rollback) when one of them fails. */
   flush(): void {
     this.assertOpen();

@@ -79,6 +79,11 @@ export function prepareStatements(db: Database.Database) {
        ORDER BY submitted_at, rowid`,
     ),
 
+    getSetting: db.prepare("SELECT value FROM settings WHERE key = ?").pluck(true),
+    putSetting: db.prepare(
+      "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    ),
+
     // A run's rows, children first (the foreign keys refuse the reverse); the cache is shared and stays.
     deleteRunJobs: db.prepare("DELETE FROM jobs WHERE run_id = ?"),
     deleteRunLog: db.prepare("DELETE FROM run_log WHERE run_id = ?"),
@@ -117,4 +122,5 @@ export const TARGETS = {
   updateJob: { table: "jobs", key: (p) => `job ${quoted(p.at(-1))}` },
   deleteJob: { table: "jobs", key: (p) => `job ${quoted(p[0])}` },
   deleteRunJobs: { table: "jobs", key: (p) => `run ${quoted(p[0])}` },
+  putSetting: { table: "settings", key: (p) => `setting ${quoted(p[0])}` },
 } satisfies Record<string, WriteTarget>;

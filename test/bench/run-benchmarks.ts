@@ -5,7 +5,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
+import { editorBench, editorBenchReport } from "./editor-bench.js";
 import { engineBench, rawInsertFloor } from "./engine-bench.js";
+import { instrumentsBench } from "./instruments-bench.js";
+import { instrumentsEventsBench } from "./instruments-events-bench.js";
 import { jobsBench } from "./jobs-bench.js";
 
 const only = process.argv[2];
@@ -30,6 +33,30 @@ try {
       `  monitor CPU while they wait               ${fmt(j.monitorCpuPercent, 2)} % of one core (over ${j.sampleSeconds} s)`,
     );
     console.log(`  restart to all monitored again            ${fmt(j.restartToMonitoredMs)} ms`);
+  }
+  if (!only || only === "editor") {
+    for (const line of editorBenchReport(await editorBench())) console.log(line);
+  }
+  if (!only || only === "instruments") {
+    console.log(
+      "\ninstruments, one simulated instrument (socat pty) through the driver host into the data file:",
+    );
+    const b = await instrumentsBench(root);
+    console.log(
+      `  sustained readings/s at ${b.samplingMs} ms sampling   ${fmt(b.readingsPerSecond)} /s (${b.readings} of ${b.expected} over ${b.seconds} s)`,
+    );
+    console.log(`  lag, last reading to task completed      ${fmt(b.lagMs)} ms`);
+    console.log(`  driver host CPU                          ${fmt(b.hostCpuPercent)} % of one core`);
+    console.log(`  simulator CPU                            ${fmt(b.simulatorCpuPercent)} % of one core`);
+    console.log(
+      "\ninstruments, the same through an instruments.Task job in `labflow serve` to a WebSocket client:",
+    );
+    const w = await instrumentsEventsBench(root);
+    console.log(
+      `  readings/s received as job.data events    ${fmt(w.readingsPerSecond)} /s (${w.received} of ${w.inFile} in the file, ${w.gaps} gaps, ${w.events} events)`,
+    );
+    console.log(`  lag, last reading to the client          ${fmt(w.lagMs)} ms`);
+    console.log(`  server CPU                               ${fmt(w.serverCpuPercent)} % of one core`);
   }
 } finally {
   rmSync(root, { recursive: true, force: true });

@@ -13,6 +13,8 @@ export interface ServeOptions {
   token?: string;
   workspaceDir?: string;
   checkInterval?: GlobalCheckInterval;
+  /** `--devices FILE`: instruments and pipelines (default devices.json|yaml in the data folder). */
+  devicesFile?: string;
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
@@ -32,6 +34,8 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     dataDir: options.dataDir,
     workspaceDir: options.workspaceDir,
     globalInterval: options.checkInterval,
+    devicesFile: options.devicesFile,
+    connectDrivers: true,
   });
   let server: Awaited<ReturnType<typeof startHttpServer>>;
   try {
@@ -49,6 +53,11 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   updateDataFolderLock(runtime.dataDir, { url: server.url });
   console.log(`labflow listening on ${server.url}`);
   console.log(`data folder: ${runtime.dataDir}`);
+  const lab = runtime.instruments;
+  if (lab)
+    console.log(
+      `instruments: ${lab.config.devices.length} devices, ${lab.config.pipelines.length} pipelines from ${lab.devicesFile}`,
+    );
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -1,11 +1,14 @@
 import { Router } from "express";
+import { jobData, jobDataCsv } from "../../devices/job-data.js";
 import { JobIntervalRequest, JobsQuery, LogQuery } from "../../schema/api.js";
+import { JobDataQuery } from "../../schema/pipelines-api.js";
 import type { HttpContext } from "../http-context.js";
 import { parseBody, parseQuery } from "../validate-input.js";
 import { jobView } from "../views.js";
 
 /** `/api/jobs`: the Job Monitor's list and its actions on one job. */
-export function jobsRoutes({ runtime: { monitor } }: HttpContext): Router {
+export function jobsRoutes({ runtime }: HttpContext): Router {
+  const { monitor } = runtime;
   return Router()
     .get("/", (req, res) => {
       const { runId, state } = parseQuery(JobsQuery, req.query);
@@ -35,6 +38,12 @@ export function jobsRoutes({ runtime: { monitor } }: HttpContext): Router {
     .put("/:id/interval", (req, res) => {
       const { intervalMs } = parseBody(JobIntervalRequest, req.body);
       res.json(jobView(monitor.setJobInterval(req.params.id, intervalMs)));
+    })
+    .get("/:id/data", (req, res) => {
+      const { format, offset } = parseQuery(JobDataQuery, req.query);
+      const data = jobData(runtime, req.params.id, offset);
+      if (format === "csv") res.type("text/csv; charset=utf-8").send(jobDataCsv(data));
+      else res.json(data);
     })
     .get("/:id/log", async (req, res) => {
       const { stream, offset } = parseQuery(LogQuery, req.query);

@@ -1,0 +1,19 @@
+/** The instrument calls (docs/api.md, "Pipelines" and "Job data"), through the one HTTP client. */
+import { request } from "../api/api-client.js";
+import type { JobView } from "../jobs/job-types.js";
+import type { JobDataAnswer, PipelinesAnswer, PipelineView } from "./instrument-types.js";
+
+const enc = encodeURIComponent;
+const pipeline = (name: string, action: string) => `/pipelines/${enc(name)}/${action}`;
+
+export const instrumentsApi = {
+  pipelines: () => request<PipelinesAnswer>("GET", "/pipelines"),
+  load: (name: string, sample: string) => request<PipelineView>("POST", pipeline(name, "load"), { sample }),
+  eject: (name: string) => request<PipelineView>("POST", pipeline(name, "eject"), {}),
+  ready: (name: string, ready: boolean) => request<PipelineView>("POST", pipeline(name, "ready"), { ready }),
+  jobData: (jobId: string, offset: number) =>
+    request<JobDataAnswer>("GET", `/jobs/${enc(jobId)}/data?offset=${offset}`),
+  job: (jobId: string) => request<JobView>("GET", `/jobs/${enc(jobId)}`),
+  jobsOfRun: async (runId: string) =>
+    (await request<{ jobs: JobView[] }>("GET", `/jobs?runId=${enc(runId)}`)).jobs,
+};

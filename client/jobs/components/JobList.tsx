@@ -1,0 +1,92 @@
+/**
+ * The tree of workflows, runs and jobs as one virtual list (@tanstack/react-virtual): only the rows
+ * in view are in the page, so thousands of jobs scroll as fast as ten. Row heights are fixed per kind.
+ */
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useCallback, useRef } from "react";
+import { ROW_HEIGHT, type Row } from "../job-rows.js";
+import { JobRow, type JobRowActions } from "./JobRow.js";
+import { RunRow, type RunRowActions } from "./RunRow.js";
+
+interface JobListProps {
+  rows: readonly Row[];
+  collapsed: ReadonlySet<string>;
+  selectedJob: string | undefined;
+  now: number;
+  jobActions: JobRowActions;
+  runActions: RunRowActions;
+  empty: string;
+}
+
+export function JobList(p: JobListProps) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const { rows } = p;
+  const getItemKey = useCallback((i: number) => rows[i]?.key ?? i, [rows]);
+  const estimateSize = useCallback((i: number) => ROW_HEIGHT[rows[i]?.kind ?? "job"], [rows]);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize,
+    getItemKey,
+    overscan: 6,
+  });
+
+  return (
+    <div ref={scroller} className="lf-job-list" data-testid="job-list" data-rows={rows.length}>
+      {rows.length === 0 && <p className="lf-muted lf-job-empty">{p.empty}</p>}
+      <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const row = rows[item.index];
+          if (!row) return null;
+          return (
+            <div
+              key={item.key}
+              className={`lf-row lf-row-${row.kind}`}
+              style={{
+                position: "absolute",
+                top: 0,
+                left: 0,
+                right: 0,
+                height: item.size,
+                transform: `translateY(${item.start}px)`,
+              }}
+            >
+              {row.kind === "workflow" ? (
+                <button
+                  type="button"
+                  className="lf-workflow-row"
+                  aria-expanded={!p.collapsed.has(row.key)}
+                  onClick={() => p.runActions.toggle(row.key)}
+                  data-workflow={row.name}
+                >
+                  {p.collapsed.has(row.key) ? "▸" : "▾"} {row.name}
+                  <span className="lf-muted">
+                    {" "}
+                    · {row.runs} run{row.runs === 1 ? "" : "s"}, {row.jobs} job{row.jobs === 1 ? "" : "s"}
+                  </span>
+                </button>
+              ) : row.kind === "run" ? (
+                <RunRow
+                  rowKey={row.key}
+                  run={row.run}
+                  counts={row.counts}
+                  waitsForPerson={row.waitsForPerson}
+                  collapsed={p.collapsed.has(row.key)}
+                  now={p.now}
+                  actions={p.runActions}
+                />
+              ) : (
+                <JobRow
+                  job={row.job}
+                  now={p.now}
+                  selected={row.job.id === p.selectedJob}
+                  actions={p.jobActions}
+                />
+              )}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,127 @@
+/**
+ * What the Job Monitor knows: every run and job, folded from the WebSocket snapshot, the live events
+ * and full fetches after each (re)connection. Framework-free and mutable on purpose: with thousands of
+ * jobs checked every second, copying a map per event would cost more than rendering; `version` counts
+ * changes so that views re-derive only when something changed.
+ */
+import { type EventMessage, isFinished as isFinishedRun, type RunStatus } from "../api/runs.js";
+import { isFinishedJob, type JobView, type RunInfo } from "./job-types.js";
+
+/** A snapshot or event as the monitor reads it (the editor's EventMessage, with full job views). */
+export type MonitorMessage =
+  | {
+      type: "snapshot";
+      runs: { id: string; workflowName?: string; status: RunStatus; createdAt?: string }[];
+      jobs?: JobView[];
+    }
+  | { type: "job"; job: JobView }
+  | { type: "run"; runId: string; status: RunStatus; message?: string }
+  | Exclude<EventMessage, { type: "snapshot" } | { type: "job" } | { type: "run" }>;
+
+/** What a message changed that people are told about: jobs that finished while we watched. */
+export interface Applied {
+  finished: JobView[];
+  /** Runs mentioned that the monitor has no summary of yet (fetch them). */
+  unknownRuns: string[];
+}
+
+export class MonitorModel {
+  readonly runs = new Map<string, RunInfo>();
+  readonly jobs = new Map<string, JobView>();
+  version = 0;
+  /** Ids changed by messages since a full fetch was sent: that fetch's answer is older for them. */
+  private touched: Set<string> | undefined;
+
+  apply(message: MonitorMessage): Applied {
+    const applied: Applied = { finished: [], unknownRuns: [] };
+    switch (message.type) {
+      case "snapshot":
+        for (const run of message.runs) this.putRun({ ...this.runs.get(run.id), ...run });
+        for (const job of message.jobs ?? []) this.putJob(job);
+        break;
+      case "job": {
+        const { job } = message;
+        const before = this.jobs.get(job.id);
+        if (before && !isFinishedJob(before.state) && isFinishedJob(job.state)) applied.finished.push(job);
+        this.putJob(job);
+        if (!this.runs.has(job.runId)) {
+          this.runs.set(job.runId, { id: job.runId, status: "running" });
+          applied.unknownRuns.push(job.runId);
+        }
+        break;
+      }
+      case "run": {
+        const run = this.runs.get(message.runId);
+        if (!run) applied.unknownRuns.push(message.runId);
+        this.putRun({
+          ...(run ?? { id: message.runId }),
+          status: message.status,
+          ...(message.message ? { message: message.message } : {}),
+        });
+        break;
+      }
+      default:
+        return applied;
+    }
+    this.version++;
+    return applied;
+  }
+
+  /** Starts a full fetch: messages from now on win over its answer. */
+  beginFetch(): void {
+    this.touched = new Set();
+  }
+
+  /**
+   * Takes a full fetch's answer: every job and the recent runs. Jobs the answer lacks are gone
+   * (deleted), unless a message told of them since the fetch began.
+   */
+  endFetch(jobs: readonly JobView[], runs: readonly RunInfo[]): void {
+    const touched = this.touched ?? new Set<string>();
+    this.touched = undefined;
+    const present = new Set<string>();
+    for (const job of jobs) {
+      present.add(job.id);
+      if (!touched.has(job.id)) this.jobs.set(job.id, job);
+    }
+    for (const id of [...this.jobs.keys()]) if (!present.has(id) && !touched.has(id)) this.jobs.delete(id);
+    for (const run of runs) {
+      const known = this.runs.get(run.id);
+      this.runs.set(run.id, touched.has(run.id) && known ? { ...run, ...known } : { ...known, ...run });
+    }
+    this.version++;
+  }
+
+  /** A run's summary fetched on its own (a run started elsewhere). */
+  putRunSummary(run: RunInfo): void {
+    const known = this.runs.get(run.id);
+    // A final status told by an event never goes back to an older answer's.
+    const status = known && isFinishedRun(known.status) ? known.status : run.status;
+    this.runs.set(run.id, { ...known, ...run, status });
+    this.version++;
+  }
+
+  /** The answer of an action on one job (the same job an event will bring too). */
+  putJobAnswer(job: JobView): void {
+    this.putJob(job);
+    this.version++;
+  }
+
+  removeJob(id: string): void {
+    if (this.jobs.delete(id)) this.version++;
+  }
+
+  jobsOfRun(runId: string): JobView[] {
+    return [...this.jobs.values()].filter((j) => j.runId === runId);
+  }
+
+  private putJob(job: JobView): void {
+    this.jobs.set(job.id, job);
+    this.touched?.add(job.id);
+  }
+
+  private putRun(run: RunInfo): void {
+    this.runs.set(run.id, run);
+    this.touched?.add(run.id);
+  }
+}

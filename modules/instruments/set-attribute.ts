@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { defineModule } from "../sdk/define-module.js";
+import { ModuleError } from "../sdk/module-error.js";
+import { port } from "../sdk/port.js";
+import { requireInstruments } from "./_instrument-access.js";
+import { alwaysRun, targetOf, targetParams } from "./_target-params.js";
+
+/** Sets one attribute of a device (a setpoint, a ramp rate), e.g. before an acquisition. */
+export default defineModule({
+  type: "instruments.SetAttribute",
+  version: 1,
+  label: "Set attribute",
+  description: "Sets an attribute of an instrument (e.g. a temperature setpoint); the driver checks limits.",
+  inputs: {
+    value: port.any("the value to set, instead of the value param", { optional: true }),
+  },
+  outputs: {
+    value: port.any("the value that was set"),
+  },
+  params: z.object({
+    ...targetParams,
+    attribute: z.string().min(1).describe("The attribute to set, e.g. setpoint"),
+    value: z.union([z.number(), z.string(), z.boolean()]).optional().describe("The value (or connect one)"),
+  }),
+  fingerprint: alwaysRun,
+  async compute(ctx) {
+    const instruments = requireInstruments(ctx.services);
+    const value = ctx.inputs.value ?? ctx.params.value;
+    if (typeof value !== "number" && typeof value !== "string" && typeof value !== "boolean") {
+      throw new ModuleError("missing_value", "value: give a number, string or boolean (param or input)");
+    }
+    const target = targetOf(instruments, ctx.params);
+    await instruments.setAttribute(target, ctx.params.attribute, value);
+    ctx.log(`set ${ctx.params.attribute} = ${value} on ${target.device}/${target.channel}`);
+    return { value };
+  },
+});

@@ -1,0 +1,221 @@
+import { join } from "node:path";
+import { z } from "zod";
+import { readFrom } from "../jobs/_detached-process.js";
+import { defineModule } from "../sdk/define-module.js";
+import type { InstrumentAccess, InstrumentRequest, InstrumentTarget, TaskSpec } from "../sdk/instruments.js";
+import type { JobCheck, JobEnvironment, JobHandle } from "../sdk/job.js";
+import { ModuleError } from "../sdk/module-error.js";
+import { port } from "../sdk/port.js";
+import { writeResultsArchive } from "./_archive.js";
+import { dataFileOf, readDataset, toTable } from "./_dataset.js";
+import { NO_DEVICES_MESSAGE, requireInstruments } from "./_instrument-access.js";
+import {
+  ARCHIVE_NAME,
+  appendJobLog,
+  JOB_LOG_NAME,
+  readInstrumentRecord,
+  writeInstrumentRecord,
+} from "./_job-files.js";
+import { alwaysRun } from "./_target-params.js";
+
+const MAX_SECONDS = 366 * 24 * 3600;
+
+/** What the job persists: the request and the task, nothing else (suspension is data). */
+const TaskJob = z.object({
+  request: z.object({
+    role: z.string(),
+    technique: z.string(),
+    sample: z.string().optional(),
+    pipeline: z.string().optional(),
+  }),
+  taskParams: z.record(z.string(), z.unknown()),
+  durationMs: z.number().positive(),
+  samplingMs: z.number().positive(),
+  reReady: z.boolean(),
+});
+type TaskJob = z.infer<typeof TaskJob>;
+
+/**
+ * An acquisition on an instrument, as a job: it waits (qw) until a pipeline whose role can do the
+ * technique holds the sample and is ready, runs the task on the driver (which appends readings to
+ * the job's data file, also while the server is down), and outputs the dataset with units.
+ */
+export default defineModule({
+  type: "instruments.Task",
+  version: 1,
+  label: "Instrument task",
+  description:
+    "Runs a technique (e.g. acquire) on a pipeline's device for a duration, as a job that waits for a ready pipeline holding the sample and survives restarts; outputs the data with units.",
+  inputs: {
+    after: port.any("starts only once this value is ready (e.g. a setpoint that was set)", {
+      optional: true,
+    }),
+  },
+  outputs: {
+    data: port.table("the readings: t (ISO UTC) and one column per quantity, with units"),
+    archive: port.file("results.zip: data as CSV and JSON, the job log, the workflow"),
+  },
+  params: z.object({
+    role: z.string().min(1).describe("The pipeline role whose device runs the task, e.g. sensor"),
+    technique: z.string().min(1).default("acquire").describe("A capability of the device's driver"),
+    sample: z.string().min(1).optional().describe("The sample the pipeline must hold (empty: any sample)"),
+    pipeline: z.string().min(1).optional().describe("Only this pipeline (empty: any that fits)"),
+    taskParams: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe("Parameters of the task, for the driver"),
+    duration: z
+      .number()
+      .positive()
+      .max(MAX_SECONDS)
+      .default(10)
+      .describe("How long the task runs, in seconds"),
+    samplingInterval: z.number().min(0.001).max(3600).default(1).describe("Seconds between readings"),
+    reReady: z
+      .boolean()
+      .default(false)
+      .describe("Mark the pipeline ready again when the task completes (never after a failure or cancel)"),
+  }),
+  // Each run acquires anew: the sample and the instrument are not what they were last time.
+  fingerprint: alwaysRun,
+  job: {
+    intervalMs: 500,
+    async start(ctx) {
+      const instruments = requireInstruments(ctx.services);
+      const { role, technique, sample, pipeline } = ctx.params;
+      const request: InstrumentRequest = {
+        role,
+        technique,
+        ...(sample !== undefined ? { sample } : {}),
+        ...(pipeline !== undefined ? { pipeline } : {}),
+      };
+      const answer = instruments.claim(ctx.jobId, request);
+      if (answer.status === "impossible") {
+        throw new ModuleError(
+          "instrument_request_impossible",
+          `no pipeline can ever run this task: ${answer.reason}`,
+        );
+      }
+      appendJobLog(ctx.jobDir, `requested ${describe(request)}`);
+      return {
+        request,
+        taskParams: ctx.params.taskParams,
+        durationMs: ctx.params.duration * 1000,
+        samplingMs: ctx.params.samplingInterval * 1000,
+        reReady: ctx.params.reReady,
+      } satisfies TaskJob;
+    },
+    handle(raw, env) {
+      return taskHandle(TaskJob.parse(raw), env);
+    },
+    async finish(raw, env) {
+      const job = TaskJob.parse(raw);
+      const record = readInstrumentRecord(env.jobDir);
+      writeResultsArchive(env.jobDir, {
+        jobId: env.jobId,
+        ...job,
+        ...(record ? { instrument: record } : {}),
+      });
+    },
+    setResults(_raw, env) {
+      return { data: toTable(readDataset(env.jobDir)), archive: join(env.jobDir, ARCHIVE_NAME) };
+    },
+  },
+});
+
+function taskHandle(job: TaskJob, env: JobEnvironment): JobHandle {
+  const { jobId, jobDir } = env;
+  const instruments = env.services?.instruments;
+  const spec = (): TaskSpec => ({
+    technique: job.request.technique,
+    params: job.taskParams,
+    durationMs: job.durationMs,
+    samplingMs: Math.max(1, Math.round(job.samplingMs)),
+    dataFile: dataFileOf(jobDir),
+  });
+  return {
+    async check(): Promise<JobCheck> {
+      if (!instruments) return { status: "failed", message: NO_DEVICES_MESSAGE };
+      const target = claimTarget(instruments, jobId, job.request, jobDir);
+      if (typeof target === "object" && "status" in target) return target;
+      let record = readInstrumentRecord(jobDir);
+      if (record && record.startedAtMs === undefined) {
+        record = { ...record, startedAtMs: Date.now() };
+        writeInstrumentRecord(jobDir, record);
+        appendJobLog(jobDir, `starting ${job.request.technique} on ${target.device}/${target.channel}`);
+      }
+      const state = await instruments.startTask(jobId, target, spec());
+      const where = `${record?.pipeline ?? "?"} (${target.device}/${target.channel})`;
+      if (state.state === "running") {
+        const elapsed = Date.now() - (record?.startedAtMs ?? Date.now());
+        return {
+          status: "running",
+          progress: Math.min(0.999, Math.max(0, elapsed / job.durationMs)),
+          message: `${state.readings} readings on ${where}`,
+        };
+      }
+      if (state.state === "completed") {
+        instruments.release(jobId, "completed", job.reReady);
+        appendJobLog(
+          jobDir,
+          `completed: ${state.readings} readings${job.reReady ? "; pipeline ready again" : ""}`,
+        );
+        return { status: "finished", message: `${state.readings} readings on ${where}` };
+      }
+      instruments.release(jobId, "failed", false);
+      const why =
+        state.state === "stopped"
+          ? `the task was stopped on the instrument after ${state.readings} readings`
+          : `the task failed after ${state.readings} readings: ${state.message ?? "no reason given"}`;
+      appendJobLog(jobDir, why);
+      return { status: "failed", message: why };
+    },
+    async cancel() {
+      if (!instruments) return;
+      const record = readInstrumentRecord(jobDir);
+      if (record) {
+        const state = await instruments.stopTask(jobId, { device: record.device, channel: record.channel });
+        appendJobLog(jobDir, `cancelled: the task is ${state.state} after ${state.readings} readings`);
+      } else appendJobLog(jobDir, "cancelled while waiting for a pipeline");
+      instruments.release(jobId, "cancelled", false);
+    },
+    async stdout(offset) {
+      return readFrom(join(jobDir, JOB_LOG_NAME), offset);
+    },
+  };
+}
+
+/** The claimed device channel, or the check answer while waiting (or when it never could run). */
+function claimTarget(
+  instruments: InstrumentAccess,
+  jobId: string,
+  request: InstrumentRequest,
+  jobDir: string,
+): InstrumentTarget | JobCheck {
+  const answer = instruments.claim(jobId, request);
+  if (answer.status === "impossible") return { status: "failed", message: answer.reason };
+  if (answer.status === "waiting") return { status: "waiting", message: answer.reason };
+  if (!readInstrumentRecord(jobDir)) {
+    writeInstrumentRecord(jobDir, {
+      pipeline: answer.pipeline,
+      device: answer.device,
+      channel: answer.channel,
+      ...(answer.sample !== undefined ? { sample: answer.sample } : {}),
+      claimedAt: new Date().toISOString(),
+    });
+    appendJobLog(
+      jobDir,
+      `claimed pipeline ${answer.pipeline}${answer.sample ? ` holding sample "${answer.sample}"` : ""}`,
+    );
+  }
+  return { device: answer.device, channel: answer.channel };
+}
+
+function describe(request: InstrumentRequest): string {
+  return [
+    `role "${request.role}"`,
+    `technique "${request.technique}"`,
+    request.sample !== undefined ? `sample "${request.sample}"` : "any sample",
+    request.pipeline !== undefined ? `pipeline "${request.pipeline}"` : "any pipeline",
+  ].join(", ");
+}

@@ -1,0 +1,113 @@
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { jobDataCsv } from "../../devices/job-data.js";
+import type { PipelineStatusView } from "../../schema/pipelines-api.js";
+import { CliError } from "../cli-error.js";
+import { connectInstruments } from "../instrument-access.js";
+
+export const INSTRUMENT_USAGE = `usage:
+  labflow pipeline status [NAME] [--json]   pipelines with their sample, ready flag and job
+  labflow pipeline load NAME SAMPLE         put a sample into an empty pipeline
+  labflow pipeline eject NAME               take the sample out (refused while a job runs)
+  labflow pipeline ready NAME [--off]       mark ready (or not) for jobs (refused while a job runs)
+  labflow snapshot JOB [--json] [--out FILE] [--offset BYTES]
+                                            the data of an instrument job so far (CSV with units)
+options: --data DIR, --devices FILE (when no server owns the data folder)`;
+
+/** `labflow pipeline ...` and `labflow snapshot JOB`: through the server when one runs. */
+export async function instrumentCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      data: { type: "string" },
+      devices: { type: "string" },
+      json: { type: "boolean", default: false },
+      off: { type: "boolean", default: false },
+      out: { type: "string" },
+      offset: { type: "string", default: "0" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(INSTRUMENT_USAGE);
+    return 0;
+  }
+  const [command, action, ...args] = positionals;
+  if (
+    command === "pipeline" &&
+    action !== undefined &&
+    !["status", "load", "eject", "ready"].includes(action)
+  )
+    throw new CliError(`unknown pipeline action "${action}"\n\n${INSTRUMENT_USAGE}`, 2);
+  const dataDir = resolve(values.data ?? process.env.LABFLOW_DATA ?? ".labflow");
+  const access = await connectInstruments(dataDir, values.devices);
+  try {
+    if (command === "snapshot") {
+      const jobId = need(action, "labflow snapshot JOB");
+      const offset = Number(values.offset);
+      if (!Number.isInteger(offset) || offset < 0)
+        throw new CliError("--offset: give a byte offset (>= 0)", 2);
+      const data = await access.jobData(jobId, offset);
+      const text = values.json ? `${JSON.stringify(data, null, 1)}\n` : jobDataCsv(data);
+      if (values.out) {
+        writeFileSync(values.out, text);
+        console.log(
+          `${data.readings.length} readings of job ${jobId} (${data.state}) written to ${values.out}`,
+        );
+      } else process.stdout.write(text);
+      return 0;
+    }
+    switch (action) {
+      case "status":
+      case undefined: {
+        const answer = await access.pipelines();
+        const shown = args[0] ? answer.pipelines.filter((p) => p.name === args[0]) : answer.pipelines;
+        if (args[0] && shown.length === 0) throw new CliError(`no pipeline "${args[0]}"`);
+        if (values.json) console.log(JSON.stringify(args[0] ? shown[0] : answer, null, 2));
+        else if (!answer.configured) console.log(answer.message);
+        else for (const line of formatPipelines(shown)) console.log(line);
+        return 0;
+      }
+      case "load":
+        print(
+          await access.load(
+            need(args[0], "labflow pipeline load NAME SAMPLE"),
+            need(args[1], "labflow pipeline load NAME SAMPLE"),
+          ),
+        );
+        return 0;
+      case "eject":
+        print(await access.eject(need(args[0], "labflow pipeline eject NAME")));
+        return 0;
+      case "ready":
+        print(await access.ready(need(args[0], "labflow pipeline ready NAME"), !values.off));
+        return 0;
+      default:
+        throw new CliError(`unknown pipeline action "${action}"\n\n${INSTRUMENT_USAGE}`, 2);
+    }
+  } finally {
+    await access.close();
+  }
+}
+
+function need(value: string | undefined, usage: string): string {
+  if (!value) throw new CliError(`usage: ${usage}`, 2);
+  return value;
+}
+
+function print(pipeline: PipelineStatusView): void {
+  for (const line of formatPipelines([pipeline])) console.log(line);
+}
+
+/** One line per pipeline: name, sample, ready, job, roles with techniques. */
+export function formatPipelines(pipelines: PipelineStatusView[]): string[] {
+  return pipelines.map((p) => {
+    const roles = Object.entries(p.roles)
+      .map(([role, r]) => `${role}=${r.device}/${r.channel} (${r.techniques.join(",")})`)
+      .join(" ");
+    const job = p.jobId ? `  job ${p.jobId}` : "";
+    return `${p.name}  sample: ${p.sample ?? "-"}  ready: ${p.ready ? "yes" : "no"}${job}  ${roles}`;
+  });
+}

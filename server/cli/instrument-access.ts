@@ -1,0 +1,80 @@
+import { NO_DEVICES_MESSAGE } from "../../modules/instruments/_instrument-access.js";
+import { isProcessAlive } from "../../modules/sdk/process-alive.js";
+import { jobData } from "../devices/job-data.js";
+import type { PipelineService } from "../devices/pipelines.js";
+import { EngineError } from "../engine/engine-error.js";
+import { type LabflowRuntime, openRuntime } from "../labflow-runtime.js";
+import type { JobDataAnswer, PipelineStatusView, PipelinesAnswer } from "../schema/pipelines-api.js";
+import { readDataFolderLock } from "../store/data-folder-lock.js";
+import { ServerError } from "./remote-access.js";
+
+/** What `labflow pipeline ...` and `labflow snapshot` need: through the server, or in this process. */
+export interface InstrumentCommandsAccess {
+  pipelines(): Promise<PipelinesAnswer>;
+  load(name: string, sample: string): Promise<PipelineStatusView>;
+  eject(name: string): Promise<PipelineStatusView>;
+  ready(name: string, ready: boolean): Promise<PipelineStatusView>;
+  jobData(jobId: string, offset: number): Promise<JobDataAnswer>;
+  close(): Promise<void>;
+}
+
+/**
+ * Through `labflow serve` when it owns the data folder (as the other commands do); otherwise the
+ * data folder is opened here, without continuing runs or starting any driver.
+ */
+export async function connectInstruments(
+  dataDir: string,
+  devicesFile?: string,
+): Promise<InstrumentCommandsAccess> {
+  const lock = readDataFolderLock(dataDir);
+  if (lock?.url && isProcessAlive(lock.pid)) return remote(lock.url, process.env.LABFLOW_TOKEN);
+  return local(await openRuntime({ dataDir, restore: false, devicesFile }));
+}
+
+function local(runtime: LabflowRuntime): InstrumentCommandsAccess {
+  const pipelines = (): PipelineService => {
+    if (!runtime.instruments) throw new EngineError("no_devices", NO_DEVICES_MESSAGE);
+    return runtime.instruments.pipelines;
+  };
+  return {
+    async pipelines() {
+      const lab = runtime.instruments;
+      return lab
+        ? { configured: true, devicesFile: lab.devicesFile, pipelines: lab.pipelines.status() }
+        : { configured: false, message: NO_DEVICES_MESSAGE, pipelines: [] };
+    },
+    load: async (name, sample) => pipelines().load(name, sample),
+    eject: async (name) => pipelines().eject(name),
+    ready: async (name, ready) => pipelines().ready(name, ready),
+    jobData: async (jobId, offset) => jobData(runtime, jobId, offset),
+    async close() {
+      runtime.close();
+    },
+  };
+}
+
+function remote(url: string, token?: string): InstrumentCommandsAccess {
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (token) headers.authorization = `Bearer ${token}`;
+    const response = await fetch(new URL(path, url), {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    const parsed = text ? JSON.parse(text) : {};
+    if (!response.ok) throw new ServerError(response.status, parsed);
+    return parsed as T;
+  };
+  const pipeline = (name: string, action: string) => `/api/pipelines/${encodeURIComponent(name)}/${action}`;
+  return {
+    pipelines: () => call("GET", "/api/pipelines"),
+    load: (name, sample) => call("POST", pipeline(name, "load"), { sample }),
+    eject: (name) => call("POST", pipeline(name, "eject"), {}),
+    ready: (name, ready) => call("POST", pipeline(name, "ready"), { ready }),
+    jobData: (jobId, offset) => call("GET", `/api/jobs/${encodeURIComponent(jobId)}/data?offset=${offset}`),
+    async close() {},
+  };
+}

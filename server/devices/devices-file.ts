@@ -1,0 +1,248 @@
+/**
+ * The devices file (JSON or YAML): the lab's devices on serial ports and the pipelines that group
+ * them into roles. Checked against the known driver types; every problem names the entry, the
+ * field and, where the parser knows it, the line.
+ *
+ * ```yaml
+ * devices:
+ *   - { name: furnace, driver: labflow-sim, address: /dev/ttyUSB0, channels: ["1"], pollMs: 500 }
+ * pipelines:
+ *   - { name: p1, roles: { heater: { device: furnace, channel: "1" } } }
+ * ```
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { extname, join, resolve } from "node:path";
+import { isNode, LineCounter, parseDocument } from "yaml";
+import { z } from "zod";
+import type { ComponentSpec } from "./driver-api.js";
+import { driverDescriptors } from "./driver-descriptors.js";
+
+const name = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+    "use letters, digits, '_', '.', '-' (starting with a letter or digit)",
+  );
+const channel = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
+
+const deviceSchema = z.strictObject({
+  name,
+  driver: z.string().min(1),
+  /** A serial port path, e.g. /dev/ttyUSB0. */
+  address: z.string().min(1),
+  channels: z.array(channel).min(1).default(["1"]),
+  /** How often the driver polls the device, and retries opening its port while it is absent. */
+  pollMs: z.number().int().min(50).max(600_000).default(1000),
+  settings: z.record(z.string(), z.unknown()).default({}),
+});
+
+const pipelineSchema = z.strictObject({
+  name,
+  roles: z.record(
+    name,
+    z.strictObject({
+      device: z.string().min(1),
+      /** Default: the device's first channel. */
+      channel: channel.optional(),
+    }),
+  ),
+});
+
+export const devicesFileSchema = z.strictObject({
+  devices: z.array(deviceSchema).default([]),
+  pipelines: z.array(pipelineSchema).default([]),
+});
+
+export type DeviceConfig = z.infer<typeof deviceSchema>;
+export interface PipelineConfig {
+  name: string;
+  roles: Record<string, { device: string; channel: string }>;
+}
+export interface DevicesConfig {
+  /** The file it came from (absolute), or "<text>". */
+  source: string;
+  devices: DeviceConfig[];
+  pipelines: PipelineConfig[];
+}
+
+/** A devices file that cannot be used; `problems` lists each one, naming entry, field and line. */
+export class DevicesFileError extends Error {
+  readonly code = "devices_file_invalid";
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(
+      `${file}: ${problems.length === 1 ? problems[0] : `${problems.length} problems:\n  ${problems.join("\n  ")}`}`,
+    );
+  }
+}
+
+const DEFAULT_NAMES = ["devices.json", "devices.yaml", "devices.yml"];
+
+/** The devices file to use: `explicit` (from --devices) or the first of devices.json|yaml|yml in the data dir. */
+export function findDevicesFile(dataDir: string, explicit?: string): string | undefined {
+  if (explicit !== undefined) {
+    const path = resolve(explicit);
+    if (!existsSync(path)) throw new DevicesFileError(path, ["the devices file does not exist"]);
+    return path;
+  }
+  return DEFAULT_NAMES.map((file) => join(dataDir, file)).find((path) => existsSync(path));
+}
+
+export function loadDevicesFile(path: string): DevicesConfig {
+  const absolute = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(absolute, "utf8");
+  } catch (error) {
+    throw new DevicesFileError(absolute, [`cannot read it: ${(error as Error).message}`]);
+  }
+  return parseDevicesText(text, absolute, extname(absolute).toLowerCase() === ".json" ? "json" : "yaml");
+}
+
+export function parseDevicesText(
+  text: string,
+  source = "<text>",
+  format: "json" | "yaml" = "yaml",
+): DevicesConfig {
+  if (format === "json") {
+    try {
+      JSON.parse(text);
+    } catch (error) {
+      throw new DevicesFileError(source, [`not valid JSON: ${jsonErrorWithLine(text, error as Error)}`]);
+    }
+  }
+  // YAML is a superset of JSON: one parser gives line numbers for both.
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
+  if (doc.errors.length > 0)
+    throw new DevicesFileError(
+      source,
+      doc.errors.map((e) => `not valid ${format.toUpperCase()}: ${e.message.split("\n")[0]}`),
+    );
+  const raw: unknown = doc.toJS() ?? {};
+  const lineOf = (path: readonly PropertyKey[]): string => {
+    const node = doc.getIn(path as unknown[], true);
+    if (!isNode(node) || !node.range) return "";
+    return ` (line ${lineCounter.linePos(node.range[0]).line})`;
+  };
+  const entryName = (path: readonly PropertyKey[]): string => {
+    const [list, index] = path;
+    if (typeof list !== "string" || typeof index !== "number") return "";
+    const entry = (raw as Record<string, unknown[]>)?.[list]?.[index] as { name?: unknown } | undefined;
+    return typeof entry?.name === "string" ? ` "${entry.name}"` : "";
+  };
+
+  const parsed = devicesFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new DevicesFileError(
+      source,
+      parsed.error.issues.map((issue) => {
+        const [list, index, ...rest] = issue.path;
+        const where =
+          typeof index === "number"
+            ? `${String(list)}[${index}]${entryName(issue.path)}${rest.length ? `: ${rest.join(".")}` : ""}`
+            : issue.path.join(".") || "the file";
+        return `${where}: ${issue.message}${lineOf(issue.path)}`;
+      }),
+    );
+  }
+  const problems: string[] = [];
+  const { devices } = parsed.data;
+  const byName = new Map<string, DeviceConfig>();
+  const byAddress = new Map<string, string>();
+  devices.forEach((device, i) => {
+    const where = `devices[${i}] "${device.name}"`;
+    if (byName.has(device.name))
+      problems.push(`${where}: name "${device.name}" is declared twice${lineOf(["devices", i, "name"])}`);
+    byName.set(device.name, device);
+    if (!driverDescriptors.has(device.driver))
+      problems.push(
+        `${where}: driver "${device.driver}" is not known (known: ${[...driverDescriptors.keys()].join(", ")})${lineOf(["devices", i, "driver"])}`,
+      );
+    const owner = byAddress.get(device.address);
+    if (owner !== undefined)
+      problems.push(
+        `${where}: address "${device.address}" is already used by device "${owner}" (one device per port; use channels)${lineOf(["devices", i, "address"])}`,
+      );
+    else byAddress.set(device.address, device.name);
+    if (new Set(device.channels).size !== device.channels.length)
+      problems.push(`${where}: channels lists a channel twice${lineOf(["devices", i, "channels"])}`);
+    const baud = device.settings.baudRate;
+    if (baud !== undefined && !(Number.isInteger(baud) && (baud as number) > 0))
+      problems.push(
+        `${where}: settings.baudRate must be a positive integer${lineOf(["devices", i, "settings", "baudRate"])}`,
+      );
+  });
+
+  const pipelineNames = new Set<string>();
+  const pipelines: PipelineConfig[] = parsed.data.pipelines.map((pipeline, i) => {
+    const where = `pipelines[${i}] "${pipeline.name}"`;
+    if (pipelineNames.has(pipeline.name))
+      problems.push(`${where}: name "${pipeline.name}" is declared twice${lineOf(["pipelines", i, "name"])}`);
+    pipelineNames.add(pipeline.name);
+    const roles: PipelineConfig["roles"] = {};
+    for (const [role, ref] of Object.entries(pipeline.roles)) {
+      const device = byName.get(ref.device);
+      if (!device) {
+        problems.push(
+          `${where}: role "${role}" names device "${ref.device}" that is not declared${lineOf(["pipelines", i, "roles", role, "device"])}`,
+        );
+        continue;
+      }
+      const channelName = ref.channel ?? device.channels[0]!;
+      if (!device.channels.includes(channelName))
+        problems.push(
+          `${where}: role "${role}" names channel "${channelName}" that device "${device.name}" does not have (channels: ${device.channels.join(", ")})${lineOf(["pipelines", i, "roles", role, "channel"])}`,
+        );
+      roles[role] = { device: device.name, channel: channelName };
+    }
+    if (Object.keys(pipeline.roles).length === 0)
+      problems.push(
+        `${where}: roles is empty (a pipeline needs at least one device)${lineOf(["pipelines", i, "roles"])}`,
+      );
+    return { name: pipeline.name, roles };
+  });
+  if (problems.length > 0) throw new DevicesFileError(source, problems);
+  return { source, devices, pipelines };
+}
+
+/** Techniques the driver of `device` offers ([] for an unknown device). */
+export function deviceTechniques(config: DevicesConfig, device: string): string[] {
+  const driver = config.devices.find((d) => d.name === device)?.driver;
+  return (driver && driverDescriptors.get(driver)?.techniques) || [];
+}
+
+/** Each pipeline's capabilities: the union of its devices' driver techniques, sorted. */
+export function pipelineCapabilities(config: DevicesConfig): Map<string, string[]> {
+  return new Map(
+    config.pipelines.map((pipeline) => {
+      const techniques = new Set(
+        Object.values(pipeline.roles).flatMap((ref) => deviceTechniques(config, ref.device)),
+      );
+      return [pipeline.name, [...techniques].sort()];
+    }),
+  );
+}
+
+/** Every device channel as the driver host receives it. */
+export function componentsOf(config: DevicesConfig): (ComponentSpec & { driver: string })[] {
+  return config.devices.flatMap((device) =>
+    device.channels.map((ch) => ({
+      device: device.name,
+      channel: ch,
+      driver: device.driver,
+      address: device.address,
+      pollMs: device.pollMs,
+      settings: device.settings,
+    })),
+  );
+}
+
+function jsonErrorWithLine(text: string, error: Error): string {
+  const position = /position (\d+)/.exec(error.message)?.[1];
+  if (position === undefined) return error.message;
+  const line = text.slice(0, Number(position)).split("\n").length;
+  return `${error.message} (line ${line})`;
+}

@@ -1,0 +1,77 @@
+/**
+ * The wire form of DriverHostApi: NDJSON over a local socket, one request or response per line.
+ * `{"id":1,"method":"get","params":{"target":{...},"name":"setpoint"}}` ->
+ * `{"id":1,"result":{...}}` | `{"id":1,"error":{"message":"..."}}`.
+ * Each method's params are named after its arguments and checked with zod on the host side, so a
+ * malformed request is refused with a message naming the field.
+ */
+import { isAbsolute } from "node:path";
+import { z } from "zod";
+import type { DriverHostApi } from "./driver-api.js";
+
+export type DriverMethod = keyof DriverHostApi;
+
+const target = z.strictObject({ device: z.string().min(1), channel: z.string().min(1) });
+const component = target.extend({
+  address: z.string().min(1),
+  pollMs: z.number().int().positive(),
+  settings: z.record(z.string(), z.unknown()),
+});
+const task = z.strictObject({
+  taskId: z.string().min(1),
+  technique: z.string().min(1),
+  params: z.record(z.string(), z.unknown()),
+  durationMs: z.number().positive(),
+  samplingMs: z.number().int().positive(),
+  /** Absolute: the host runs in another folder than the server. */
+  dataFile: z.string().refine(isAbsolute, "must be an absolute path"),
+});
+
+/** Argument names, in call order, and their schemas. */
+export const methodParams = {
+  hello: z.strictObject({}),
+  ping: z.strictObject({}),
+  register: z.strictObject({ component }),
+  attributes: z.strictObject({ target }),
+  get: z.strictObject({ target, name: z.string().min(1) }),
+  set: z.strictObject({
+    target,
+    name: z.string().min(1),
+    value: z.union([z.number(), z.string(), z.boolean()]),
+  }),
+  taskStart: z.strictObject({ target, task }),
+  taskStatus: z.strictObject({ target, taskId: z.string().min(1) }),
+  taskStop: z.strictObject({ target, taskId: z.string().min(1) }),
+  reset: z.strictObject({ target }),
+} satisfies Record<DriverMethod, z.ZodType>;
+
+export const methodArgNames: Record<DriverMethod, string[]> = {
+  hello: [],
+  ping: [],
+  register: ["component"],
+  attributes: ["target"],
+  get: ["target", "name"],
+  set: ["target", "name", "value"],
+  taskStart: ["target", "task"],
+  taskStatus: ["target", "taskId"],
+  taskStop: ["target", "taskId"],
+  reset: ["target"],
+};
+
+export interface DriverRequest {
+  id: number;
+  method: string;
+  params?: Record<string, unknown>;
+}
+
+export type DriverResponse = { id: number; result: unknown } | { id: number; error: { message: string } };
+
+/** Calls `onLine` for each complete line of a socket's text stream. */
+export function lineReader(onLine: (line: string) => void): (chunk: string) => void {
+  let partial = "";
+  return (chunk) => {
+    const lines = (partial + chunk).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) if (line.trim()) onLine(line);
+  };
+}

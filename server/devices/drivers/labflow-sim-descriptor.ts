@@ -1,0 +1,26 @@
+/**
+ * What the `labflow-sim` driver (the simulated temperature controller) offers, known statically:
+ * its techniques and attributes. The implementation is labflow-sim-driver.ts.
+ */
+import type { DriverDescriptor } from "../driver-api.js";
+import { SIM_LIMITS } from "../simulator/sim-instrument.js";
+
+export const labflowSimDescriptor: DriverDescriptor = {
+  type: "labflow-sim",
+  description:
+    "The simulated temperature controller of `labflow simulate-instrument` (SCPI-like protocol over a serial port).",
+  techniques: ["acquire", "ramp"],
+  attributes: [
+    { name: "temperature", type: "number", unit: "°C", rw: false },
+    { name: "setpoint", type: "number", unit: "°C", rw: true, ...SIM_LIMITS.setpoint },
+    { name: "rampRate", type: "number", unit: "K/min", rw: true, ...SIM_LIMITS.rampRate },
+    { name: "acquiring", type: "boolean", rw: false },
+    { name: "identity", type: "string", rw: false },
+  ],
+};
+
+/** The quantities of each reading, in the order of the `DATA` line, with units. */
+export const labflowSimColumns = [
+  { name: "temperature", unit: "°C" },
+  { name: "setpoint", unit: "°C" },
+] as const;

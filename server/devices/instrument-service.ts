@@ -1,0 +1,152 @@
+import { existsSync } from "node:fs";
+import { countReadings } from "../../modules/instruments/_dataset.js";
+import type {
+  AttributeReading,
+  ClaimResult,
+  InstrumentAccess,
+  InstrumentRequest,
+  InstrumentTarget,
+  TaskSpec,
+  TaskState,
+} from "../../modules/sdk/instruments.js";
+import { EngineError } from "../engine/engine-error.js";
+import type { ClaimRecord } from "../store/pipeline-store.js";
+import type { DriverHostApi } from "./driver-api.js";
+import type { PipelineService } from "./pipelines.js";
+
+/** Reaches the driver host process that serves a device (the supervisor spawns or reattaches it). */
+export interface DriverHosts {
+  hostFor(device: string): Promise<DriverHostApi>;
+}
+
+/** A driver host answers this for a task it never started (it was respawned since). */
+const UNKNOWN_TASK = /unknown task/i;
+
+/**
+ * What instrument modules see of the lab (InstrumentAccess): pipeline claims by the pipeline rules,
+ * tasks on the driver hosts. Tasks are keyed by the job id, and the service records in the job's
+ * claim (SQLite) that it started the task and how it ended, so that a check after a restart of the
+ * server, or of a driver host, finds the same task instead of starting it twice.
+ */
+export class InstrumentService implements InstrumentAccess {
+  constructor(
+    readonly pipelines: PipelineService,
+    private readonly hosts: DriverHosts,
+    private readonly now: () => string = () => new Date().toISOString(),
+  ) {}
+
+  claim(jobId: string, request: InstrumentRequest): ClaimResult {
+    return this.pipelines.claim(jobId, request);
+  }
+
+  release(jobId: string, outcome: "completed" | "failed" | "cancelled", reReady: boolean): void {
+    this.pipelines.release(jobId, outcome, reReady);
+  }
+
+  resolve(pipeline: string, role: string): InstrumentTarget {
+    return this.pipelines.resolve(pipeline, role);
+  }
+
+  /**
+   * Starts the job's task once. Later calls (the next check, a restarted server) report the task's
+   * state instead; a task the driver never received (a crash in between) is started then.
+   */
+  async startTask(jobId: string, target: InstrumentTarget, task: TaskSpec): Promise<TaskState> {
+    const claim = this.claimOn(jobId, target);
+    if (claim.taskFinal) return claim.taskFinal;
+    if (claim.taskStartedAt) return this.taskStatus(jobId, target);
+    // Recorded before the driver is asked: a restart then asks the driver again instead of starting anew.
+    this.pipelines.saveClaim({ ...claim, task, taskStartedAt: this.now(), updatedAt: this.now() });
+    return this.sendStart(jobId, target, task);
+  }
+
+  async taskStatus(jobId: string, target: InstrumentTarget): Promise<TaskState> {
+    const claim = this.claimOn(jobId, target);
+    if (claim.taskFinal) return claim.taskFinal;
+    if (!claim.taskStartedAt)
+      return { state: "running", readings: 0, message: "the task is not started yet" };
+    try {
+      const host = await this.hosts.hostFor(target.device);
+      return this.remember(jobId, await host.taskStatus(target, jobId));
+    } catch (error) {
+      if (!UNKNOWN_TASK.test(messageOf(error))) throw error;
+      return this.taskLost(jobId, target, claim);
+    }
+  }
+
+  async stopTask(jobId: string, target: InstrumentTarget): Promise<TaskState> {
+    const claim = this.pipelines.claimOf(jobId);
+    if (claim?.taskFinal) return claim.taskFinal;
+    if (!claim?.taskStartedAt) return { state: "stopped", readings: 0, message: "the task never started" };
+    try {
+      const host = await this.hosts.hostFor(target.device);
+      return this.remember(jobId, await host.taskStop(target, jobId));
+    } catch (error) {
+      if (!UNKNOWN_TASK.test(messageOf(error))) throw error;
+      const readings = claim.task ? countReadings(claim.task.dataFile) : 0;
+      return this.remember(jobId, {
+        state: "stopped",
+        readings,
+        message: "the driver no longer ran the task",
+      });
+    }
+  }
+
+  async getAttribute(target: InstrumentTarget, name: string): Promise<AttributeReading> {
+    return (await this.hosts.hostFor(target.device)).get(target, name);
+  }
+
+  async setAttribute(
+    target: InstrumentTarget,
+    name: string,
+    value: number | string | boolean,
+  ): Promise<void> {
+    await (await this.hosts.hostFor(target.device)).set(target, name, value);
+  }
+
+  private async sendStart(jobId: string, target: InstrumentTarget, task: TaskSpec): Promise<TaskState> {
+    const host = await this.hosts.hostFor(target.device);
+    return this.remember(jobId, await host.taskStart(target, { ...task, taskId: jobId }));
+  }
+
+  /**
+   * The driver host does not know the task (it was respawned). A task that never wrote a reading
+   * never ran (a crash between recording and sending the start): it is started now. One that did
+   * ran and was lost with its driver: the job fails, and the readings so far are kept.
+   */
+  private async taskLost(jobId: string, target: InstrumentTarget, claim: ClaimRecord): Promise<TaskState> {
+    const readings = claim.task ? countReadings(claim.task.dataFile) : 0;
+    if (claim.task && readings === 0 && !existsSync(claim.task.dataFile))
+      return this.sendStart(jobId, target, claim.task);
+    return this.remember(jobId, {
+      state: "failed",
+      readings,
+      message:
+        `the driver of device "${target.device}" no longer runs this task (its process was restarted); ` +
+        `the ${readings} readings taken before are kept`,
+    });
+  }
+
+  private remember(jobId: string, state: TaskState): TaskState {
+    if (state.state === "running") return state;
+    const claim = this.pipelines.claimOf(jobId);
+    if (claim && !claim.taskFinal)
+      this.pipelines.saveClaim({ ...claim, taskFinal: state, updatedAt: this.now() });
+    return state;
+  }
+
+  private claimOn(jobId: string, target: InstrumentTarget): ClaimRecord {
+    const claim = this.pipelines.claimOf(jobId);
+    if (!claim || claim.device !== target.device || claim.channel !== target.channel) {
+      throw new EngineError(
+        "no_claim",
+        `job ${jobId} holds no pipeline with device "${target.device}" channel "${target.channel}": claim one first`,
+      );
+    }
+    return claim;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,343 @@
+import type { ClaimResult, InstrumentRequest, InstrumentTarget } from "../../modules/sdk/instruments.js";
+import { EngineError } from "../engine/engine-error.js";
+import { FINISHED_JOB_STATES, type JobState } from "../engine/records.js";
+import type { ClaimRecord, PipelineState, PipelineStore } from "../store/pipeline-store.js";
+
+/** A pipeline as the devices file declares it: roles played by device channels. */
+export interface PipelineDefinition {
+  name: string;
+  roles: Record<string, InstrumentTarget>;
+}
+
+/** What the pipeline rules need to know of the devices file and the drivers. */
+export interface InstrumentCatalog {
+  readonly pipelines: readonly PipelineDefinition[];
+  /** The techniques (capabilities) of a device's driver; undefined for a device not declared. */
+  techniquesOf(device: string): readonly string[] | undefined;
+}
+
+/** A pipeline as people see it: its roles, and the sample, ready flag and job it holds. */
+export interface PipelineView {
+  name: string;
+  roles: Record<string, InstrumentTarget & { techniques: string[] }>;
+  sample?: string;
+  ready: boolean;
+  jobId?: string;
+  updatedAt?: string;
+}
+
+/** The state of a job, to find claims left behind by jobs that ended without releasing them. */
+export type JobStateLookup = (jobId: string) => JobState | undefined;
+
+const MAX_SAMPLE_LENGTH = 200;
+
+/**
+ * Pipelines and samples, with tomato's rules: load fails on a full pipeline, eject and ready fail
+ * while a job holds the pipeline, ready needs a sample. Instrument jobs claim a ready pipeline that
+ * holds their sample, oldest request first; a completed job re-readies its pipeline only when it
+ * asks to, failed and cancelled jobs never do. Every state is in SQLite (PipelineStore), keyed by
+ * pipeline name and job id, so a restarted server finds the same samples and claims.
+ */
+export class PipelineService {
+  constructor(
+    private readonly catalog: InstrumentCatalog,
+    private readonly store: PipelineStore,
+    private readonly jobState?: JobStateLookup,
+    private readonly now: () => string = () => new Date().toISOString(),
+  ) {}
+
+  status(): PipelineView[] {
+    this.dropClaimsOfEndedJobs();
+    return this.catalog.pipelines.map((definition) => this.view(definition));
+  }
+
+  get(name: string): PipelineView {
+    return this.view(this.definition(name));
+  }
+
+  /** Puts a sample into an empty pipeline (not ready: a person says when it is). */
+  load(name: string, sample: string): PipelineView {
+    const definition = this.definition(name);
+    const label = checkSample(sample);
+    this.store.transaction(() => {
+      const state = this.stateOf(name);
+      if (state.sample !== undefined) {
+        throw new EngineError(
+          "pipeline_full",
+          `pipeline "${name}" already holds sample "${state.sample}": eject it first`,
+        );
+      }
+      this.store.savePipeline({ ...state, sample: label, ready: false, updatedAt: this.now() });
+    });
+    return this.view(definition);
+  }
+
+  /** Takes the sample out; refused while a job holds the pipeline. Ejecting an empty pipeline changes nothing. */
+  eject(name: string): PipelineView {
+    const definition = this.definition(name);
+    this.store.transaction(() => {
+      const state = this.stateOf(name);
+      this.refuseWhileHeld(state, "eject its sample");
+      if (state.sample === undefined && !state.ready) return;
+      const { sample: _ejected, ...rest } = state;
+      this.store.savePipeline({ ...rest, ready: false, updatedAt: this.now() });
+    });
+    return this.view(definition);
+  }
+
+  /** Marks the pipeline ready (or not); refused while a job holds it, and ready without a sample. */
+  ready(name: string, ready = true): PipelineView {
+    const definition = this.definition(name);
+    this.store.transaction(() => {
+      const state = this.stateOf(name);
+      this.refuseWhileHeld(state, ready ? "mark it ready" : "mark it not ready");
+      if (ready && state.sample === undefined) {
+        throw new EngineError(
+          "pipeline_empty",
+          `pipeline "${name}" holds no sample: load one first (labflow pipeline load ${name} SAMPLE)`,
+        );
+      }
+      this.store.savePipeline({ ...state, ready, updatedAt: this.now() });
+    });
+    return this.view(definition);
+  }
+
+  /**
+   * Gives the job a ready pipeline that fits its request, or says why it waits, or why it never
+   * could run. The same job gets the same answer again (also after a restart, and after it released
+   * the pipeline: its task is then found finished, never started twice).
+   */
+  claim(jobId: string, request: InstrumentRequest): ClaimResult {
+    this.dropClaimsOfEndedJobs();
+    return this.store.transaction((): ClaimResult => {
+      const existing = this.store.claim(jobId);
+      if (existing?.pipeline !== undefined) return claimedAnswer(existing);
+      if (existing?.state === "released")
+        return {
+          status: "impossible",
+          reason: `job ${jobId} already gave up its claim (${existing.outcome})`,
+        };
+      const fitting = this.fittingPipelines(request);
+      if (typeof fitting === "string") return { status: "impossible", reason: fitting };
+
+      const at = this.now();
+      const mine: ClaimRecord = existing ?? {
+        jobId,
+        request,
+        state: "waiting",
+        seq: this.store.nextClaimSeq(),
+        since: at,
+        updatedAt: at,
+      };
+      if (!existing) this.store.saveClaim(mine);
+      const earlier = this.store
+        .openClaims()
+        .filter((c) => c.state === "waiting" && c.jobId !== jobId && askedBefore(c, mine));
+      const reasons: string[] = [];
+      for (const definition of fitting) {
+        const state = this.stateOf(definition.name);
+        const unavailable = whyUnavailable(state, request.sample);
+        if (unavailable) {
+          reasons.push(`${definition.name} ${unavailable}`);
+          continue;
+        }
+        const first = earlier.find((c) => this.fits(c.request, definition) && sampleFits(state, c.request));
+        if (first) {
+          reasons.push(`${definition.name} goes first to job ${first.jobId}, which asked earlier`);
+          continue;
+        }
+        const target = definition.roles[request.role] as InstrumentTarget;
+        this.store.savePipeline({ ...state, jobId, ready: false, updatedAt: at });
+        const claimed: ClaimRecord = {
+          ...mine,
+          state: "claimed",
+          pipeline: definition.name,
+          device: target.device,
+          channel: target.channel,
+          ...(state.sample !== undefined ? { sample: state.sample } : {}),
+          updatedAt: at,
+        };
+        this.store.saveClaim(claimed);
+        return claimedAnswer(claimed);
+      }
+      return { status: "waiting", reason: `waiting for ${describeRequest(request)}: ${reasons.join("; ")}` };
+    });
+  }
+
+  /** Frees the job's pipeline; only a completed job that asks for it leaves the pipeline ready. */
+  release(jobId: string, outcome: "completed" | "failed" | "cancelled", reReady: boolean): void {
+    this.store.transaction(() => {
+      const claim = this.store.claim(jobId);
+      if (!claim || claim.state === "released") return;
+      const at = this.now();
+      if (claim.pipeline !== undefined) {
+        const state = this.stateOf(claim.pipeline);
+        if (state.jobId === jobId) {
+          const { jobId: _held, ...rest } = state;
+          this.store.savePipeline({ ...rest, ready: outcome === "completed" && reReady, updatedAt: at });
+        }
+      }
+      this.store.saveClaim({ ...claim, state: "released", outcome, updatedAt: at });
+    });
+  }
+
+  /** The job's claim as stored (the instrument service keeps the task's progress in it). */
+  claimOf(jobId: string): ClaimRecord | undefined {
+    return this.store.claim(jobId);
+  }
+
+  saveClaim(claim: ClaimRecord): void {
+    this.store.saveClaim(claim);
+  }
+
+  /** The device channel of a pipeline's role; throws naming the pipeline or role when unknown. */
+  resolve(pipeline: string, role: string): InstrumentTarget {
+    const definition = this.definition(pipeline);
+    const target = definition.roles[role];
+    if (!target) {
+      throw new EngineError(
+        "role_not_found",
+        `pipeline "${pipeline}" has no role "${role}" (its roles: ${Object.keys(definition.roles).join(", ") || "none"})`,
+      );
+    }
+    return target;
+  }
+
+  private definition(name: string): PipelineDefinition {
+    const definition = this.catalog.pipelines.find((p) => p.name === name);
+    if (!definition) {
+      const known = this.catalog.pipelines.map((p) => p.name).join(", ") || "none";
+      throw new EngineError(
+        "pipeline_not_found",
+        `no pipeline "${name}" in the devices file (pipelines: ${known})`,
+      );
+    }
+    return definition;
+  }
+
+  private stateOf(name: string): PipelineState {
+    return this.store.pipeline(name) ?? { name, ready: false, updatedAt: this.now() };
+  }
+
+  private refuseWhileHeld(state: PipelineState, action: string): void {
+    if (state.jobId !== undefined) {
+      throw new EngineError(
+        "pipeline_busy",
+        `pipeline "${state.name}" is held by job ${state.jobId}: cannot ${action} while it runs ` +
+          "(cancel the job or wait for it to end)",
+      );
+    }
+  }
+
+  /** The pipelines that could ever serve the request, or why none could. */
+  private fittingPipelines(request: InstrumentRequest): PipelineDefinition[] | string {
+    const { pipelines } = this.catalog;
+    if (pipelines.length === 0) return "the devices file declares no pipelines";
+    let candidates = [...pipelines];
+    if (request.pipeline !== undefined) {
+      candidates = candidates.filter((p) => p.name === request.pipeline);
+      if (candidates.length === 0) {
+        return `no pipeline "${request.pipeline}" in the devices file (pipelines: ${pipelines.map((p) => p.name).join(", ")})`;
+      }
+    }
+    const withRole = candidates.filter((p) => p.roles[request.role] !== undefined);
+    if (withRole.length === 0) {
+      const roles = [...new Set(candidates.flatMap((p) => Object.keys(p.roles)))].join(", ") || "none";
+      const where =
+        request.pipeline !== undefined
+          ? `pipeline "${request.pipeline}" has no role`
+          : "no pipeline has a role";
+      return `${where} "${request.role}" (roles declared: ${roles})`;
+    }
+    const able = withRole.filter((p) => this.fits(request, p));
+    if (able.length === 0) {
+      const offers = withRole.map((p) => {
+        const device = p.roles[request.role]?.device as string;
+        const techniques = this.catalog.techniquesOf(device);
+        return `${p.name}: device "${device}" ${techniques ? `can ${techniques.join(", ") || "nothing"}` : "is not declared"}`;
+      });
+      return `no pipeline's "${request.role}" can do "${request.technique}" (${offers.join("; ")})`;
+    }
+    return able;
+  }
+
+  /** Role, technique and name fit (the sample is a matter of time: a person can load it). */
+  private fits(request: InstrumentRequest, definition: PipelineDefinition): boolean {
+    if (request.pipeline !== undefined && request.pipeline !== definition.name) return false;
+    const target = definition.roles[request.role];
+    if (!target) return false;
+    return this.catalog.techniquesOf(target.device)?.includes(request.technique) ?? false;
+  }
+
+  /** A job that ended without releasing its claim (it failed on check errors, was deleted) frees it now. */
+  private dropClaimsOfEndedJobs(): void {
+    const lookup = this.jobState;
+    if (!lookup) return;
+    for (const claim of this.store.openClaims()) {
+      const state = lookup(claim.jobId);
+      if (state === undefined || FINISHED_JOB_STATES.includes(state))
+        this.release(claim.jobId, state === "cancelled" ? "cancelled" : "failed", false);
+    }
+  }
+
+  private view(definition: PipelineDefinition): PipelineView {
+    const state = this.store.pipeline(definition.name);
+    const roles: PipelineView["roles"] = {};
+    for (const [role, target] of Object.entries(definition.roles)) {
+      roles[role] = { ...target, techniques: [...(this.catalog.techniquesOf(target.device) ?? [])] };
+    }
+    return {
+      name: definition.name,
+      roles,
+      ...(state?.sample !== undefined ? { sample: state.sample } : {}),
+      ready: state?.ready ?? false,
+      ...(state?.jobId !== undefined ? { jobId: state.jobId } : {}),
+      ...(state ? { updatedAt: state.updatedAt } : {}),
+    };
+  }
+}
+
+function claimedAnswer(claim: ClaimRecord): ClaimResult {
+  return {
+    status: "claimed",
+    pipeline: claim.pipeline as string,
+    device: claim.device as string,
+    channel: claim.channel as string,
+    ...(claim.sample !== undefined ? { sample: claim.sample } : {}),
+  };
+}
+
+function askedBefore(a: ClaimRecord, b: ClaimRecord): boolean {
+  return a.seq < b.seq;
+}
+
+function sampleFits(state: PipelineState, request: InstrumentRequest): boolean {
+  return whyUnavailable(state, request.sample) === undefined;
+}
+
+/** Why a pipeline cannot be claimed now, or undefined when it can. */
+function whyUnavailable(state: PipelineState, sample: string | undefined): string | undefined {
+  if (state.jobId !== undefined) return `is busy with job ${state.jobId}`;
+  if (state.sample === undefined) return "holds no sample";
+  if (sample !== undefined && state.sample !== sample)
+    return `holds sample "${state.sample}", not "${sample}"`;
+  if (!state.ready) return `holds sample "${state.sample}" but is not marked ready`;
+  return undefined;
+}
+
+function describeRequest(request: InstrumentRequest): string {
+  const which = request.pipeline !== undefined ? `pipeline "${request.pipeline}"` : "a pipeline";
+  const sample = request.sample !== undefined ? ` holding sample "${request.sample}"` : " holding a sample";
+  return `${which} whose "${request.role}" can "${request.technique}",${sample}, marked ready`;
+}
+
+function checkSample(sample: string): string {
+  const label = sample.trim();
+  if (label === "" || label.length > MAX_SAMPLE_LENGTH || /\p{Cc}/u.test(label)) {
+    throw new EngineError(
+      "invalid_sample",
+      `a sample name has 1 to ${MAX_SAMPLE_LENGTH} printable characters (got ${JSON.stringify(sample)})`,
+    );
+  }
+  return label;
+}

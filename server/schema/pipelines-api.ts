@@ -1,0 +1,58 @@
+/**
+ * Bodies and answers of the pipeline and job data routes (`/api/pipelines...`,
+ * `GET /api/jobs/:id/data`): shared by the server and the CLI. Pure zod and types, no Node imports.
+ */
+import { z } from "zod";
+import type { JobState } from "../engine/records.js";
+
+/** `POST /api/pipelines/:name/load` */
+export const LoadSampleRequest = z.strictObject({
+  sample: z.string().trim().min(1).max(200),
+});
+
+/** `POST /api/pipelines/:name/ready`; an empty body marks it ready. */
+export const ReadyRequest = z.strictObject({ ready: z.boolean().default(true) });
+
+/** `GET /api/jobs/:id/data?format=json|csv&offset=N` (offset in bytes of the data file, for incremental reads). */
+export const JobDataQuery = z.object({
+  format: z.enum(["json", "csv"]).default("json"),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export interface PipelineRoleView {
+  device: string;
+  channel: string;
+  techniques: string[];
+}
+
+export interface PipelineStatusView {
+  name: string;
+  roles: Record<string, PipelineRoleView>;
+  sample?: string;
+  ready: boolean;
+  /** The job holding the pipeline. */
+  jobId?: string;
+  updatedAt?: string;
+}
+
+/** `GET /api/pipelines` */
+export interface PipelinesAnswer {
+  /** false: the server runs without a devices file (`message` says how to give one). */
+  configured: boolean;
+  devicesFile?: string;
+  message?: string;
+  pipelines: PipelineStatusView[];
+}
+
+/** `GET /api/jobs/:id/data` (JSON): the readings from `offset` on, with units. */
+export interface JobDataAnswer {
+  jobId: string;
+  state: JobState;
+  units: Record<string, string>;
+  /** Quantities in the order first seen (besides `t`, ISO UTC). */
+  quantities: string[];
+  readings: { t: string; [quantity: string]: unknown }[];
+  offset: number;
+  /** Ask from here next time (or join `job.data` events from here). */
+  nextOffset: number;
+}

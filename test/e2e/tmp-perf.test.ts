@@ -1,0 +1,246 @@
+/**
+ * The instruments in the browser, on real parts: a socat pty pair, the simulated instrument as a
+ * real process on one end, a real `labflow serve` whose devices file puts a `labflow-sim` device on
+ * the other end (its driver host is a real detached process), and real Chromium.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Locator, Page } from "playwright-core";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { parseDevicesText } from "../../server/devices/devices-file.js";
+import { DriverSupervisor } from "../../server/devices/driver-supervisor.js";
+import { startPtyPair } from "../helpers/pty-pair.js";
+import { startServerProcess } from "../helpers/server-process.js";
+import { startSimulator } from "../helpers/simulator-process.js";
+import { tempDir } from "../helpers/temp-dir.js";
+import { waitUntil } from "../helpers/wait-until.js";
+import { workflow } from "../helpers/workflow-builder.js";
+import { clickModule, inspector, moduleNode } from "./editor-actions.js";
+import { closeSharedBrowser, type EditorSession, openEditor } from "./editor-fixture.js";
+
+let session: EditorSession | undefined;
+let devicesText: string | undefined;
+let labDir: string | undefined;
+
+afterEach(async (context) => {
+  await session?.close(context.task);
+  session = undefined;
+  // Driver hosts outlive the server by design: end the one this test's server spawned.
+  if (labDir && devicesText) {
+    const supervisor = await DriverSupervisor.start({
+      dataDir: labDir,
+      devices: parseDevicesText(devicesText),
+    });
+    await supervisor.stopAll();
+  }
+  labDir = undefined;
+  devicesText = undefined;
+});
+afterAll(async () => {
+  await closeSharedBrowser();
+});
+
+/** A data folder whose devices.json has one simulated instrument on a real pty and pipeline p1. */
+async function lab(): Promise<string> {
+  const pty = await startPtyPair();
+  await startSimulator(pty.simPath, "bench-sim");
+  const dataDir = tempDir("labflow-e2e-instruments-");
+  devicesText = JSON.stringify({
+    devices: [{ name: "bench", driver: "labflow-sim", address: pty.devPath, channels: ["1"], pollMs: 200 }],
+    pipelines: [{ name: "p1", roles: { sensor: { device: "bench", channel: "1" } } }],
+  });
+  writeFileSync(join(dataDir, "devices.json"), devicesText);
+  labDir = dataDir;
+  return dataDir;
+}
+
+const pipelinesPanel = (page: Page): Locator => page.getByRole("region", { name: "Pipelines" });
+const pipelineCard = (page: Page, name: string): Locator =>
+  pipelinesPanel(page).getByRole("article", { name: `Pipeline ${name}` });
+
+async function openPipelines(page: Page): Promise<Locator> {
+  await page.getByRole("button", { name: "Pipelines", exact: true }).click();
+  const panel = pipelinesPanel(page);
+  await panel.waitFor();
+  return panel;
+}
+
+async function loadSample(card: Locator, sample: string): Promise<void> {
+  await card.getByLabel(/^Sample for /).fill(sample);
+  await card.getByRole("button", { name: "Load", exact: true }).click();
+}
+
+const pointsOf = async (plot: Locator) => Number((await plot.getAttribute("data-points")) ?? "0");
+
+describe("instruments in the browser", () => {
+  it.skip("without a devices file, the Pipelines panel says how to configure one", async () => {
+    session = await openEditor();
+    const panel = await openPipelines(session.page);
+    await expect
+      .poll(() => panel.getByTestId("pipelines-unconfigured").textContent())
+      .toMatch(/no instruments are configured.*devices file.*labflow serve --devices/);
+  });
+
+  it.skip("loads a sample and marks it ready; shows the server's refusal of a second sample", async () => {
+    session = await openEditor({ dataDir: await lab() });
+    const { page } = session;
+    await openPipelines(page);
+    const card = pipelineCard(page, "p1");
+    await expect.poll(() => card.textContent()).toContain("sensor");
+    expect(await card.textContent()).toMatch(/bench\/1 \(.*acquire/);
+    expect(await card.getByTestId("pipeline-sample").textContent()).toBe("none");
+
+    await loadSample(card, "sample-A");
+    await expect.poll(() => card.getByTestId("pipeline-sample").textContent()).toBe("sample-A");
+    expect(await card.getByTestId("pipeline-ready").textContent()).toBe("no");
+    await card.getByRole("button", { name: "Ready", exact: true }).click();
+    await expect.poll(() => card.getByTestId("pipeline-ready").textContent()).toBe("yes");
+    expect(await card.getAttribute("data-status")).toBe("ready");
+
+    await loadSample(card, "sample-B");
+    await expect
+      .poll(() => card.getByRole("alert").textContent())
+      .toBe('pipeline "p1" already holds sample "sample-A": eject it first');
+    expect(await card.getByTestId("pipeline-sample").textContent()).toBe("sample-A");
+
+    // The CLI's view is the same state (the server's, not the page's).
+    const answer = (await (await fetch(`${session.server.url}/api/pipelines`)).json()) as {
+      pipelines: { name: string; sample?: string; ready: boolean }[];
+    };
+    expect(answer.pipelines).toEqual([
+      expect.objectContaining({ name: "p1", sample: "sample-A", ready: true }),
+    ]);
+  });
+
+  it("runs an instrument task on the pipeline and plots its readings live in the inspector and the Job Monitor", async () => {
+    const dataDir = await lab();
+    const server = await startServerProcess({ dataDir });
+    const doc = workflow("acquire-5s")
+      .module("acq", "instruments.Task", {
+        role: "sensor",
+        technique: "acquire",
+        pipeline: "p1",
+        sample: "sample-A",
+        duration: 30,
+        samplingInterval: 0.001,
+      })
+      .build();
+    await fetch(`${server.url}/api/workflows/acquire-5s`, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(doc),
+    });
+    session = await openEditor({ server, path: "/?workflow=acquire-5s" });
+    // The page owns no server here: stop it with the session.
+    const close = session.close.bind(session);
+    session.close = async (task) => {
+      await close(task);
+      await server.stop();
+    };
+    const { page } = session;
+    // Keep hold of the page's WebSockets, to drop them mid-acquisition as a flaky network would.
+    await session.context.addInitScript(() => {
+      const Native = window.WebSocket;
+      const sockets: WebSocket[] = [];
+      (window as unknown as { labflowSockets: WebSocket[] }).labflowSockets = sockets;
+      window.WebSocket = class extends Native {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols);
+          sockets.push(this);
+        }
+      };
+    });
+    await session.reload();
+    await moduleNode(page, "acq").waitFor();
+
+    const card = pipelineCard(page, "p1");
+    await openPipelines(page);
+    await loadSample(card, "sample-A");
+    await expect.poll(() => card.getByTestId("pipeline-sample").textContent()).toBe("sample-A");
+    await card.getByRole("button", { name: "Ready", exact: true }).click();
+    await expect.poll(() => card.getByTestId("pipeline-ready").textContent()).toBe("yes");
+
+    await page.getByRole("button", { name: "Run", exact: true }).click();
+    // The job takes the pipeline: the panel shows it held, and refuses an eject with the server's reason.
+    await expect.poll(() => card.getAttribute("data-status"), { timeout: 20_000 }).toBe("busy");
+    await expect.poll(() => card.getByTestId("pipeline-job").textContent()).toMatch(/^acq \(/);
+    await card.getByRole("button", { name: "Eject", exact: true }).click();
+    await expect
+      .poll(() => card.getByRole("alert").textContent())
+      .toMatch(/pipeline "p1" is held by job .*cannot eject/);
+    await pipelinesPanel(page).getByRole("button", { name: "Close the Pipelines panel" }).click();
+
+    // The inspector plots the job's readings while they arrive.
+    await clickModule(page, "acq");
+    const plot = inspector(page).getByRole("figure", { name: /^Data of job / });
+    await plot.waitFor();
+    await page.evaluate(() => {
+      const w = window as unknown as { gaps: number[]; longtasks: number[] };
+      w.gaps = [];
+      w.longtasks = [];
+      let last = performance.now();
+      const loop = (now: number) => {
+        w.gaps.push(now - last);
+        last = now;
+        requestAnimationFrame(loop);
+      };
+      requestAnimationFrame(loop);
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.longtasks.push(e.duration);
+      }).observe({ type: "longtask", buffered: true });
+    });
+    const seen: number[] = [];
+    await waitUntil(async () => {
+      const points = await pointsOf(plot);
+      if (seen.at(-1) !== points) seen.push(points);
+      return seen.filter((n) => n > 0).length >= 3;
+    }, "the plot to grow three times while the task runs");
+    expect(await plot.getAttribute("data-quantities")).toContain("temperature");
+    expect(await plot.locator("canvas").count()).toBeGreaterThan(0);
+
+    // The connection drops while readings arrive; after the reconnect the plot fetches what it missed.
+    const before = await pointsOf(plot);
+    await page.evaluate(() => {
+      for (const socket of (window as unknown as { labflowSockets: WebSocket[] }).labflowSockets)
+        socket.close();
+    });
+    await expect.poll(() => pointsOf(plot), { timeout: 20_000 }).toBeGreaterThan(before);
+
+    await expect
+      .poll(() => page.getByTestId("run-status").getAttribute("data-status"), { timeout: 90_000 })
+      .toBe("completed");
+    const perf = await page.evaluate(() => {
+      const w = window as unknown as { gaps: number[]; longtasks: number[] };
+      const g = [...w.gaps].sort((a, b) => a - b);
+      return { frames: g.length, p50: g[Math.floor(g.length / 2)], p99: g[Math.floor(g.length * 0.99)], max: g.at(-1), longtasks: w.longtasks.length, longMax: Math.max(0, ...w.longtasks) };
+    });
+    console.log("PERF", JSON.stringify(perf), await pointsOf(plot));
+    // At the end the plot holds exactly the readings of the job's data file: none doubled, none lost.
+    await expect
+      .poll(() => page.getByTestId("run-status").getAttribute("data-status"), { timeout: 30_000 })
+      .toBe("completed");
+    const jobId = ((await plot.getAttribute("aria-label")) ?? "").replace(/^Data of job /, "");
+    const data = (await (await fetch(`${server.url}/api/jobs/${jobId}/data`)).json()) as {
+      readings: unknown[];
+      units: Record<string, string>;
+    };
+    // 5 s at 10 Hz.
+    console.log("READINGS", data.readings.length);
+    await expect.poll(() => pointsOf(plot)).toBe(data.readings.length);
+    expect(await plot.textContent()).toContain(`(${data.units.temperature})`);
+
+    // The Job Monitor's details of the job plot the same data.
+    await page.getByRole("button", { name: "Jobs", exact: true }).click();
+    await page
+      .getByRole("group", { name: "Job acq" })
+      .getByRole("button", { name: "acq", exact: true })
+      .click();
+    const details = page.getByRole("region", { name: "Details of job acq" });
+    const monitorPlot = details.getByRole("figure", { name: `Data of job ${jobId}` });
+    await expect.poll(() => pointsOf(monitorPlot)).toBe(data.readings.length);
+
+    // The pipeline is free again and not ready (the task did not ask to re-ready it).
+    await openPipelines(page);
+    await expect.poll(() => card.getAttribute("data-status")).toBe("loaded");
+  });
+});

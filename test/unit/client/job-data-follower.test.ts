@@ -1,0 +1,139 @@
+import { describe, expect, it } from "vitest";
+import type { InstrumentEventsListener } from "../../../client/instruments/instrument-events.js";
+import type { JobDataAnswer, JobDataEvent, Reading } from "../../../client/instruments/instrument-types.js";
+import { JobDataFollower } from "../../../client/instruments/job-data-follower.js";
+
+const LINE = 10;
+const reading = (i: number): Reading => ({ t: new Date(Date.UTC(2026, 0, 1) + i * 100).toISOString(), v: i });
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => reading(from + k));
+
+/** A data file of `written` readings, read by fetches and announced by events, by hand. */
+function harness() {
+  let written = 0;
+  let listener: InstrumentEventsListener = {};
+  const frames: (() => void)[] = [];
+  const answers: { offset: number; resolve(): void }[] = [];
+  let redraws = 0;
+  const follower = new JobDataFollower(
+    "job-1",
+    {
+      onFrame() {
+        redraws++;
+      },
+      onProblem() {},
+    },
+    {
+      fetchData: (_jobId, offset) =>
+        new Promise<JobDataAnswer>((resolve) => {
+          answers.push({
+            offset,
+            // The answer holds what the file has when the server reads it.
+            resolve: () =>
+              resolve({
+                jobId: "job-1",
+                state: "running",
+                units: { v: "V" },
+                quantities: ["v"],
+                readings: range(offset / LINE, written),
+                offset,
+                nextOffset: written * LINE,
+              }),
+          });
+        }),
+      listen(l) {
+        listener = l;
+        return () => {};
+      },
+      nextFrame(callback) {
+        frames.push(callback);
+        return () => {};
+      },
+    },
+  );
+  const event = (from: number, to: number): JobDataEvent => ({
+    type: "job.data",
+    runId: "r",
+    jobId: "job-1",
+    offset: from * LINE,
+    nextOffset: to * LINE,
+    units: { v: "V" },
+    readings: range(from, to),
+  });
+  return {
+    follower,
+    write: (n: number) => {
+      written = n;
+    },
+    send: (from: number, to: number) => listener.onData?.(event(from, to)),
+    reconnect: () => listener.onConnected?.(),
+    async answer() {
+      const next = answers.shift();
+      if (!next) throw new Error("no fetch is out");
+      next.resolve();
+      await new Promise((r) => setTimeout(r, 0));
+      return next.offset;
+    },
+    outstanding: () => answers.length,
+    paint: () => {
+      for (const frame of frames.splice(0)) frame();
+    },
+    values: () => follower.series.columns.get("v") ?? [],
+    redraws: () => redraws,
+  };
+}
+
+describe("following a job's data over fetches and events", () => {
+  it("joins the first fetch with events that arrived while it was out, without doubles", async () => {
+    const h = harness();
+    h.write(5);
+    h.follower.start();
+    h.write(8);
+    h.send(5, 8); // emitted after the server read 5, before the answer arrives
+    h.write(5);
+    await h.answer();
+    h.paint();
+    expect(h.values()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("after a reconnect fetches from the last offset, and ignores the replayed overlap", async () => {
+    const h = harness();
+    h.write(3);
+    h.follower.start();
+    await h.answer();
+    h.paint();
+    h.send(3, 4);
+    h.paint();
+    // The socket was down while 4..9 were written; it reconnects.
+    h.write(10);
+    h.reconnect();
+    expect(await h.answer()).toBe(4 * LINE);
+    h.send(8, 11); // the server's tail overlaps what the fetch returned
+    h.paint();
+    expect(h.values()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it("fetches the missing bytes when an event shows a gap", async () => {
+    const h = harness();
+    h.follower.start();
+    await h.answer();
+    h.write(6);
+    h.send(4, 6); // 0..3 were never announced to us
+    h.paint();
+    expect(h.outstanding()).toBe(1);
+    expect(await h.answer()).toBe(0);
+    h.paint();
+    expect(h.values()).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it("applies a burst of events in one frame", async () => {
+    const h = harness();
+    h.follower.start();
+    await h.answer();
+    const before = h.redraws();
+    for (let i = 0; i < 100; i++) h.send(i, i + 1);
+    expect(h.values()).toHaveLength(0);
+    h.paint();
+    expect(h.values()).toHaveLength(100);
+    expect(h.redraws() - before).toBe(1);
+  });
+});

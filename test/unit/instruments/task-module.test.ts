@@ -1,0 +1,68 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { testRuntime } from "../../helpers/runtime.js";
+import { tempDir } from "../../helpers/temp-dir.js";
+import { waitUntil } from "../../helpers/wait-until.js";
+import { workflow } from "../../helpers/workflow-builder.js";
+
+/** A devices file with one simulated device and one pipeline; no driver is started by these tests. */
+function devicesFile(): string {
+  const file = join(tempDir(), "devices.json");
+  writeFileSync(
+    file,
+    JSON.stringify({
+      devices: [
+        { name: "furnace", driver: "labflow-sim", address: "/dev/labflow-test-none", channels: ["1"] },
+      ],
+      pipelines: [{ name: "p1", roles: { sensor: { device: "furnace", channel: "1" } } }],
+    }),
+  );
+  return file;
+}
+
+const task = (params: Record<string, unknown>) =>
+  workflow("acquire")
+    .module("t", "instruments.Task", { duration: 1, samplingInterval: 0.1, ...params })
+    .build();
+
+describe("instruments.Task", () => {
+  it("fails at once, naming why, when no pipeline could ever serve the request", async () => {
+    const runtime = await testRuntime({ devicesFile: devicesFile() });
+    const { runId } = runtime.engine.startRun(task({ role: "stirrer" }));
+    expect(await runtime.engine.waitForRun(runId)).toBe("failed");
+    const [job] = runtime.monitor.list({ runId });
+    expect(job?.state).toBe("failed");
+    expect(job?.message).toContain('no pipeline has a role "stirrer" (roles declared: sensor)');
+    expect(runtime.engine.getRun(runId).modules.t?.error?.code).toBe("instrument_request_impossible");
+  });
+
+  it("waits in qw, saying for what, while no pipeline is ready with the sample", async () => {
+    const runtime = await testRuntime({ devicesFile: devicesFile() });
+    const { runId } = runtime.engine.startRun(task({ role: "sensor", sample: "S1" }));
+    const job = await waitUntil(
+      () => runtime.monitor.list({ runId }).find((j) => j.state === "waiting"),
+      "the job to wait",
+    );
+    expect(job.message).toContain('sample "S1"');
+    expect(job.message).toContain("p1 holds no sample");
+    expect(runtime.engine.getRun(runId).status).toBe("suspended");
+    await runtime.engine.cancelRun(runId);
+    expect(runtime.monitor.get(job.id).state).toBe("cancelled");
+  });
+
+  it("without a devices file fails saying how to configure one", async () => {
+    const runtime = await testRuntime();
+    const { runId } = runtime.engine.startRun(task({ role: "sensor" }));
+    expect(await runtime.engine.waitForRun(runId)).toBe("failed");
+    expect(runtime.engine.getRun(runId).modules.t?.error?.message).toContain("labflow serve --devices FILE");
+  });
+
+  it("Measure without a devices file fails saying how to configure one", async () => {
+    const runtime = await testRuntime();
+    const doc = workflow("m").module("m", "instruments.Measure", { device: "furnace" }).build();
+    const { runId } = runtime.engine.startRun(doc);
+    expect(await runtime.engine.waitForRun(runId)).toBe("failed");
+    expect(runtime.engine.getRun(runId).modules.m?.error).toMatchObject({ code: "no_devices" });
+  });
+});

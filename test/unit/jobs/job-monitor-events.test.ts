@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import type { EngineEvent } from "../../../server/engine/engine-events.js";
+import type { JobRecord } from "../../../server/engine/records.js";
+import { testRuntime } from "../../helpers/runtime.js";
+import { waitUntil } from "../../helpers/wait-until.js";
+import { workflow } from "../../helpers/workflow-builder.js";
+
+/** The job events a client of the live events sees, newest last. */
+function jobEvents(runtime: Awaited<ReturnType<typeof testRuntime>>, jobId: () => string | undefined) {
+  const seen: JobRecord[] = [];
+  runtime.engine.events.on((event: EngineEvent) => {
+    if (event.type === "job" && event.job.id === jobId()) seen.push(event.job);
+  });
+  return seen;
+}
+
+describe("job events for the Job Monitor", () => {
+  it("tell the last check and the next one together, and no next check while paused", async () => {
+    const runtime = await testRuntime({ globalInterval: 100 });
+    let id: string | undefined;
+    const seen = jobEvents(runtime, () => id);
+    const { runId } = runtime.engine.startRun(workflow().module("t", "jobs.Timer", { seconds: 60 }).build());
+    id = (await waitUntil(() => runtime.monitor.list({ runId })[0], "the job")).id;
+
+    const checked = await waitUntil(
+      () => seen.find((j) => j.lastCheckedAt && j.nextCheckAt),
+      "an event with both check times",
+    );
+    expect(Date.parse(checked.nextCheckAt as string)).toBeGreaterThan(
+      Date.parse(checked.lastCheckedAt as string),
+    );
+
+    runtime.monitor.pause(id);
+    expect(seen.at(-1)).toMatchObject({ paused: true, nextCheckAt: undefined });
+    // The live last-checked time, not an older stored one.
+    expect(seen.at(-1)?.lastCheckedAt).toBeDefined();
+
+    runtime.monitor.resume(id);
+    expect(seen.at(-1)?.paused).toBe(false);
+    expect(seen.at(-1)?.nextCheckAt).toEqual(expect.any(String));
+
+    runtime.monitor.setJobInterval(id, 5_000);
+    const next = Date.parse(seen.at(-1)?.nextCheckAt as string);
+    expect(next - Date.now()).toBeGreaterThan(4_000);
+  });
+
+  it("tell every followed job its new next check when the global interval changes", async () => {
+    const runtime = await testRuntime({ globalInterval: 100 });
+    let id: string | undefined;
+    const seen = jobEvents(runtime, () => id);
+    const { runId } = runtime.engine.startRun(workflow().module("t", "jobs.Timer", { seconds: 60 }).build());
+    id = (await waitUntil(() => runtime.monitor.list({ runId })[0], "the job")).id;
+    runtime.monitor.setGlobalInterval("off");
+    expect(seen.at(-1)?.nextCheckAt).toBeUndefined();
+    runtime.monitor.setGlobalInterval(60_000);
+    expect(Date.parse(seen.at(-1)?.nextCheckAt as string) - Date.now()).toBeGreaterThan(50_000);
+  });
+});
