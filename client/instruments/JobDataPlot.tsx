@@ -37,6 +37,10 @@ export function JobDataPlot({ jobId, height = 200 }: JobDataPlotProps) {
     let shape = -1;
     let zoomed = false;
     setHasPoints(false);
+    setProblem(undefined);
+    setState(undefined);
+    if (figure.current) figure.current.dataset.points = "0";
+    if (summary.current) summary.current.textContent = "loading...";
     const size = () => ({ width: Math.max(160, box.clientWidth), height });
     const hooks: uPlot.Hooks.Arrays = {
       setSelect: [

@@ -10,6 +10,12 @@ import type { InstrumentEventsListener } from "./instrument-events.js";
 import type { JobDataAnswer } from "./instrument-types.js";
 import { JobDataSeries, type ReadingsBatch } from "./job-data-series.js";
 
+/**
+ * The server answers at most about 8 MB of the file at a time: an answer this big may have left
+ * some out, so it is followed by another fetch (a job that ended sends no event to show the gap).
+ */
+const MAY_CONTINUE_BYTES = 1024 * 1024;
+
 export interface FollowerDeps {
   fetchData(jobId: string, offset: number): Promise<JobDataAnswer>;
   listen(listener: InstrumentEventsListener): () => void;
@@ -29,6 +35,8 @@ export interface FollowerView {
 export class JobDataFollower {
   readonly series = new JobDataSeries();
   private pending: ReadingsBatch[] = [];
+  /** Applied to the series but not drawn yet. */
+  private dirty = false;
   private held: ReadingsBatch[] | undefined;
   private again = false;
   private cancelFrame: (() => void) | undefined;
@@ -75,11 +83,14 @@ export class JobDataFollower {
       return;
     }
     this.held = [];
+    // Ask from the end of what arrived so far, drawn or not (this fetch also fills any gap in it).
+    this.applyPending();
     try {
       const answer = await this.deps.fetchData(this.jobId, this.series.nextOffset);
       this.view.onProblem(undefined);
       this.view.onState?.(answer.state);
       this.pending.push(answer);
+      if (answer.nextOffset - answer.offset >= MAY_CONTINUE_BYTES) this.again = true;
     } catch (error) {
       const notFound = error instanceof ApiError && error.status === 404;
       if (notFound) this.gone = true;
@@ -102,7 +113,7 @@ export class JobDataFollower {
   }
 
   private schedule(): void {
-    if (this.cancelFrame || this.stopped || this.pending.length === 0) return;
+    if (this.cancelFrame || this.stopped || (this.pending.length === 0 && !this.dirty)) return;
     this.cancelFrame = this.deps.nextFrame(() => {
       this.cancelFrame = undefined;
       this.flush();
@@ -110,12 +121,22 @@ export class JobDataFollower {
   }
 
   private flush(): void {
+    const gap = this.applyPending();
+    if (this.dirty) this.view.onFrame(this.series);
+    this.dirty = false;
+    if (gap) void this.fetch();
+  }
+
+  /** Applies what arrived to the series; true when a batch showed a gap. */
+  private applyPending(): boolean {
     const batches = this.pending;
     this.pending = [];
     let gap = false;
-    for (const batch of batches) if (this.series.apply(batch) === "gap") gap = true;
-    this.view.onFrame(this.series);
-    if (gap) void this.fetch();
+    for (const batch of batches) {
+      if (this.series.apply(batch) === "gap") gap = true;
+      this.dirty = true;
+    }
+    return gap;
   }
 }
 

@@ -168,6 +168,11 @@ describe("instruments in the browser", () => {
     await expect
       .poll(() => card.getByRole("alert").textContent())
       .toMatch(/pipeline "p1" is held by job .*cannot eject/);
+    // The holding job leads to its module in the editor, with the Job Monitor beside it.
+    await card.getByTestId("pipeline-job").getByRole("button").click();
+    await expect.poll(() => inspector(page).getByLabel("Module id").inputValue()).toBe("acq");
+    const jobsButton = page.getByRole("button", { name: "Jobs", exact: true });
+    expect(await jobsButton.getAttribute("aria-pressed")).toBe("true");
     await pipelinesPanel(page).getByRole("button", { name: "Close the Pipelines panel" }).click();
 
     // The inspector plots the job's readings while they arrive.
@@ -207,7 +212,6 @@ describe("instruments in the browser", () => {
     expect(await plot.textContent()).toContain(`(${data.units.temperature})`);
 
     // The Job Monitor's details of the job plot the same data.
-    await page.getByRole("button", { name: "Jobs", exact: true }).click();
     await page
       .getByRole("group", { name: "Job acq" })
       .getByRole("button", { name: "acq", exact: true })

@@ -162,6 +162,36 @@ describe("instrument jobs through a real server", () => {
     });
   }, 120_000);
 
+  it("answers pipeline refusals with 409 and the reason, unknown pipelines with 404, bad bodies with 400 naming the field", async () => {
+    const { dataDir } = await lab();
+    const server = await serve(dataDir);
+    const post = (path: string, body?: unknown) =>
+      fetch(`${server.url}/api/pipelines/${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body ?? {}),
+      }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    expect(await post("p1/ready")).toMatchObject({
+      status: 409,
+      body: { error: { code: "pipeline_empty" } },
+    });
+    expect(await post("p1/load", { sample: "S1" })).toMatchObject({ status: 200, body: { sample: "S1" } });
+    expect(await post("p1/load", { sample: "S2" })).toMatchObject({
+      status: 409,
+      body: {
+        error: { code: "pipeline_full", message: 'pipeline "p1" already holds sample "S1": eject it first' },
+      },
+    });
+    expect(await post("p9/eject")).toMatchObject({
+      status: 404,
+      body: { error: { code: "pipeline_not_found" } },
+    });
+    expect(await post("p1/load", { sample: 3 })).toMatchObject({
+      status: 400,
+      body: { error: { field: "sample" } },
+    });
+  }, 30_000);
+
   it("cancel stops the acquisition on the instrument and frees the pipeline without re-readying it", async () => {
     const { dataDir, sim } = await lab();
     const server = await serve(dataDir);

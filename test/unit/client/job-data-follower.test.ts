@@ -136,4 +136,13 @@ describe("following a job's data over fetches and events", () => {
     expect(h.values()).toHaveLength(100);
     expect(h.redraws() - before).toBe(1);
   });
+
+  it("asks again after a big answer, which may be short of the end of the file", async () => {
+    const h = harness();
+    h.write(110_000); // 1.1 MB at 10 bytes a reading
+    h.follower.start();
+    expect(await h.answer()).toBe(0);
+    expect(h.outstanding()).toBe(1);
+    expect(await h.answer()).toBe(110_000 * LINE);
+  });
 });

@@ -1,0 +1,38 @@
+import type { JobView, RunInfo } from "../../../../client/jobs/job-types.js";
+
+const LETTERS: Record<JobView["state"], string> = {
+  starting: "q",
+  queued: "q",
+  waiting: "qw",
+  running: "r",
+  cancelling: "rd",
+  completed: "c",
+  failed: "ce",
+  cancelled: "cd",
+};
+
+/** A job view as the server sends it, with the fields a test cares about. */
+export function job(id: string, runId: string, over: Partial<JobView> = {}): JobView {
+  const state = over.state ?? "running";
+  return {
+    id,
+    runId,
+    moduleId: id,
+    type: "jobs.Timer",
+    letter: LETTERS[state],
+    paused: false,
+    intervalMs: null,
+    submittedAt: "2026-01-01T10:00:00.000Z",
+    ...over,
+    state,
+  };
+}
+
+export function run(
+  id: string,
+  workflowName: string,
+  createdAt: string,
+  over: Partial<RunInfo> = {},
+): RunInfo {
+  return { id, workflowName, status: "suspended", createdAt, ...over };
+}

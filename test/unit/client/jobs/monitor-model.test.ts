@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { MonitorModel } from "../../../../client/jobs/monitor-model.js";
+import { job, run } from "./job-fixtures.js";
+
+describe("the Job Monitor's model", () => {
+  it("reports a job that finished while watched, once, and not one that arrives finished", () => {
+    const model = new MonitorModel();
+    model.apply({ type: "snapshot", runs: [run("r", "w", "2026-01-01T00:00:00Z")], jobs: [job("a", "r")] });
+    expect(
+      model.apply({ type: "job", job: job("a", "r", { state: "completed" }) }).finished.map((j) => j.id),
+    ).toEqual(["a"]);
+    expect(model.apply({ type: "job", job: job("a", "r", { state: "completed" }) }).finished).toEqual([]);
+    expect(model.apply({ type: "job", job: job("b", "r", { state: "failed" }) }).finished).toEqual([]);
+  });
+
+  it("asks for the summary of a run it only knows from an event", () => {
+    const model = new MonitorModel();
+    expect(model.apply({ type: "job", job: job("a", "elsewhere") }).unknownRuns).toEqual(["elsewhere"]);
+    expect(model.apply({ type: "run", runId: "other", status: "running" }).unknownRuns).toEqual(["other"]);
+    model.putRunSummary(run("other", "w", "2026-01-01T00:00:00Z", { status: "running" }));
+    expect(model.runs.get("other")?.workflowName).toBe("w");
+  });
+
+  it("takes a full fetch, except for jobs events changed since it was sent, and drops deleted jobs", () => {
+    const model = new MonitorModel();
+    model.apply({ type: "snapshot", runs: [], jobs: [job("a", "r"), job("gone", "r")] });
+    model.beginFetch();
+    model.apply({ type: "job", job: job("a", "r", { state: "completed" }) });
+    model.endFetch([job("a", "r", { state: "running" }), job("b", "r", { state: "failed" })], []);
+    expect(model.jobs.get("a")?.state).toBe("completed");
+    expect(model.jobs.get("b")?.state).toBe("failed");
+    expect(model.jobs.has("gone")).toBe(false);
+  });
+
+  it("never takes a run back from a final status to an older answer's", () => {
+    const model = new MonitorModel();
+    model.apply({ type: "run", runId: "r", status: "cancelled" });
+    model.putRunSummary(run("r", "w", "2026-01-01T00:00:00Z", { status: "running" }));
+    expect(model.runs.get("r")).toMatchObject({ status: "cancelled", workflowName: "w" });
+  });
+
+  it("counts changes, so views re-derive only when something changed", () => {
+    const model = new MonitorModel();
+    const before = model.version;
+    model.apply({ type: "log", entry: {} });
+    expect(model.version).toBe(before);
+    model.apply({ type: "job", job: job("a", "r") });
+    expect(model.version).toBe(before + 1);
+  });
+});
