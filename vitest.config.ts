@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Installs socat and Chromium when missing (as root on Debian), or stops with the command to run.
+    globalSetup: ["test/setup/system-tools.ts"],
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,
