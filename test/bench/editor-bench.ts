@@ -20,8 +20,8 @@
  *   - in-page: requestAnimationFrame drives it, one synthetic mousemove per frame (as Chromium
  *     delivers a real mouse, aligned to frames);
  *   - Playwright mouse: real input events (CDP Input.dispatchMouseEvent) every ~8 ms; each one
- *     waits for the page to take it, so on a busy machine fewer arrive than frames could show
- *     (this figure then measures input delivery as much as rendering).
+ *     waits for the page to take it, so on a busy machine fewer arrive than frames could show.
+ *     The moves delivered per second are printed beside it: the frame rate cannot exceed them.
  * The frame rate idle is printed too: it is the ceiling (headless Chromium paints at 60 Hz).
  */
 import { existsSync } from "node:fs";
@@ -90,6 +90,8 @@ export interface PanFigures {
   /** Gaps between frames that moved the view longer than 25 ms (1.5 frames at 60 Hz). */
   slowFrames: number;
   pannedPx: number;
+  /** Playwright mouse only: the moves it delivered per second, the most frames could show. */
+  movesPerSecond?: number;
 }
 
 export interface EditorBenchResult {
@@ -287,14 +289,17 @@ async function panWithMouse(page: Page, start: { x: number; y: number }): Promis
   await page.evaluate(recordFrames, {});
   await page.mouse.down();
   const began = Date.now();
+  let moves = 0;
   for (let elapsed = 0; elapsed < PAN_MS; elapsed = Date.now() - began) {
     const d = PAN_PX_PER_MS * Math.min(elapsed, PAN_MS - elapsed);
     await page.mouse.move(start.x + d, start.y + d / 3);
+    moves++;
     await new Promise((r) => setTimeout(r, 8));
   }
+  const movesPerSecond = moves / ((Date.now() - began) / 1000);
   await page.mouse.move(start.x, start.y);
   await page.mouse.up();
-  return frameFigures("Playwright mouse (CDP input)", await stopRecording(page));
+  return { ...frameFigures("Playwright mouse (CDP input)", await stopRecording(page)), movesPerSecond };
 }
 
 /** The run of median frame rate out of `runs` pans by `pan`. */
@@ -438,7 +443,7 @@ export function editorBenchReport(e: EditorBenchResult): string[] {
     `  frame rate idle (the ceiling)             ${fmt(e.idleFps)} fps`,
     ...e.pans.map(
       (p) =>
-        `  pan, ${p.method.padEnd(35)} ${fmt(p.fps)} fps median of ${all(p.allFps)} (${p.frames} frames moved the view, longest gap ${p.worstFrameMs.toFixed(0)} ms, ${p.slowFrames} gaps over 25 ms, up to ${p.pannedPx.toFixed(0)} px away)`,
+        `  pan, ${p.method.padEnd(35)} ${fmt(p.fps)} fps median of ${all(p.allFps)} (${p.frames} frames moved the view, longest gap ${p.worstFrameMs.toFixed(0)} ms, ${p.slowFrames} gaps over 25 ms, up to ${p.pannedPx.toFixed(0)} px away${p.movesPerSecond === undefined ? "" : `; ${p.movesPerSecond.toFixed(0)} moves/s delivered`})`,
     ),
   ];
 }

@@ -116,7 +116,8 @@ export async function openEditor(options: OpenEditorOptions = {}): Promise<Edito
       async close(task) {
         const failed = task?.result?.state === "fail";
         if (task && failed) {
-          await screenshotOnFailure(page, task.name, true);
+          // The page the test was looking at last (a test may close the first and open another).
+          await screenshotOnFailure(openedContext.pages().at(-1) ?? page, task.name, true);
           keepPageErrors(task.name, pageErrors, server);
         }
         await openedContext.close().catch(() => {});
