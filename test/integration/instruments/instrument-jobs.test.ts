@@ -7,10 +7,8 @@ import { join } from "node:path";
 import { strFromU8, unzipSync } from "fflate";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { parseDevicesText } from "../../../server/devices/devices-file.js";
 import { DriverClient } from "../../../server/devices/driver-client.js";
 import { driverHostPaths } from "../../../server/devices/driver-host-paths.js";
-import { DriverSupervisor } from "../../../server/devices/driver-supervisor.js";
 import type { JobView, RunDetail } from "../../../server/schema/api.js";
 import type { JobDataAnswer, PipelineStatusView } from "../../../server/schema/pipelines-api.js";
 import { labflow } from "../../helpers/labflow-cli.js";
@@ -26,7 +24,7 @@ const cleanups: (() => Promise<void>)[] = [];
 
 afterEach(async () => {
   for (const server of servers.splice(0)) await server.kill("SIGKILL");
-  // The driver host outlives the server on purpose: end it through a supervisor of our own.
+  // The driver host outlives the server on purpose: the lab's cleanup ends it.
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
@@ -40,11 +38,38 @@ async function lab(role = "sensor") {
     pipelines: [{ name: "p1", roles: { [role]: { device: "furnace", channel: "1" } } }],
   });
   writeFileSync(join(dataDir, "devices.json"), devicesText);
-  cleanups.push(async () => {
-    const supervisor = await DriverSupervisor.start({ dataDir, devices: parseDevicesText(devicesText) });
-    await supervisor.stopAll();
-  });
+  cleanups.push(() => endDriverHost(dataDir));
   return { pty, sim, dataDir };
+}
+
+/**
+ * The driver host outlives the server on purpose, so the test ends it. The server may still be
+ * starting it when the test ends: wait until it answers, then end it by its pid (never spawning one).
+ */
+async function endDriverHost(dataDir: string): Promise<void> {
+  const socket = driverHostPaths(dataDir, "labflow-sim").socket;
+  const client = await waitUntil(
+    () => DriverClient.connect(socket, { timeoutMs: 1000 }).catch(() => undefined),
+    "the driver host to answer",
+    15_000,
+    100,
+  ).catch(() => undefined);
+  if (!client) return;
+  const { pid } = await client.hello();
+  client.close();
+  process.kill(pid, "SIGTERM");
+  await waitUntil(() => !running(pid), `driver host ${pid} to end`, 10_000, 50).catch(() =>
+    process.kill(pid, "SIGKILL"),
+  );
+}
+
+/** Alive and not a zombie (an orphan's exit may wait for a reaper that this container lacks). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
 }
 
 async function serve(dataDir: string): Promise<ServerProcess> {
