@@ -21,7 +21,8 @@ const MAX_DELAY_MS = 10_000;
 export function eventsUrl(): string {
   const protocol = location.protocol === "https:" ? "wss:" : "ws:";
   const token = accessToken();
-  return `${protocol}//${location.host}/api/events${token ? `?token=${encodeURIComponent(token)}` : ""}`;
+  // Batches: thousands of job checks a second arrive as a few messages (docs/api.md).
+  return `${protocol}//${location.host}/api/events?batch=1${token ? `&token=${encodeURIComponent(token)}` : ""}`;
 }
 
 export function connectEvents(options: EventsOptions): EventsConnection {
@@ -39,10 +40,18 @@ export function connectEvents(options: EventsOptions): EventsConnection {
     };
     socket.onmessage = (event) => {
       if (typeof event.data !== "string") return;
+      let message: EventMessage | { type: "batch"; messages: EventMessage[] };
       try {
-        options.onMessage(JSON.parse(event.data) as EventMessage);
+        message = JSON.parse(event.data);
       } catch {
-        // A message we cannot read is skipped; the next snapshot repairs the state.
+        return; // A message we cannot read is skipped; the next snapshot repairs the state.
+      }
+      for (const one of message.type === "batch" ? message.messages : [message]) {
+        try {
+          options.onMessage(one);
+        } catch (error) {
+          console.error("labflow: an event could not be shown:", error);
+        }
       }
     };
     socket.onclose = () => {

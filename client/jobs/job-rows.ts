@@ -32,6 +32,11 @@ export type Row =
 
 /** Heights in px: fixed per kind, so the virtual list never measures. */
 export const ROW_HEIGHT: Record<Row["kind"], number> = { workflow: 30, run: 58, job: 82 };
+/** A run that waits for a person has a line more: what it waits for, and Resume. */
+const WAITING_RUN_HEIGHT = 80;
+
+export const rowHeight = (row: Row): number =>
+  row.kind === "run" && row.waitsForPerson ? WAITING_RUN_HEIGHT : ROW_HEIGHT[row.kind];
 
 export const STATE_FILTERS: { value: StateFilter; label: string }[] = [
   { value: "all", label: "All states" },
@@ -63,12 +68,18 @@ function matchesSearch(job: JobView, run: RunInfo | undefined, words: string[]):
   return words.every((w) => text.includes(w));
 }
 
+/** Tells a completed job whose run waits for a person to deliver its results (auto-resume off). */
+export type AwaitsResume = (job: JobView) => boolean;
+
 /**
- * A run waits for a person when it is suspended with no job left to check: its jobs finished while
- * auto-resume was off, and only Resume continues it.
+ * A run waits for a person when one of its jobs completed while auto-resume was off: its results
+ * reach the modules downstream only when someone resumes the run. Without module states (a run
+ * not followed live), a suspended run with every job finished is taken to wait.
  */
-export function waitsForPerson(run: RunInfo, jobs: readonly JobView[]): boolean {
-  return run.status === "suspended" && jobs.length > 0 && jobs.every((j) => isFinishedJob(j.state));
+export function waitsForPerson(run: RunInfo, jobs: readonly JobView[], awaitsResume?: AwaitsResume): boolean {
+  if (isFinishedRun(run.status) || jobs.length === 0) return false;
+  if (awaitsResume && jobs.some(awaitsResume)) return true;
+  return run.status === "suspended" && jobs.every((j) => isFinishedJob(j.state));
 }
 
 export function countJobs(jobs: readonly JobView[]): JobCounts {
@@ -91,6 +102,7 @@ export function buildRows(
   runs: ReadonlyMap<string, RunInfo>,
   jobs: Iterable<JobView>,
   options: ListOptions,
+  awaitsResume?: AwaitsResume,
 ): Row[] {
   const words = options.search.toLowerCase().split(/\s+/).filter(Boolean);
   const jobsByRun = new Map<string, JobView[]>();
@@ -142,7 +154,7 @@ export function buildRows(
         key: rKey,
         run,
         counts: countJobs(all),
-        waitsForPerson: waitsForPerson(run, all),
+        waitsForPerson: waitsForPerson(run, all, awaitsResume),
       });
       if (options.collapsed.has(rKey)) continue;
       list.sort((a, b) => order(a.submittedAt, b.submittedAt) || (a.moduleId < b.moduleId ? -1 : 1));

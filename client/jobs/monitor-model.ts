@@ -11,11 +11,18 @@ import { isFinishedJob, type JobView, type RunInfo } from "./job-types.js";
 export type MonitorMessage =
   | {
       type: "snapshot";
-      runs: { id: string; workflowName?: string; status: RunStatus; createdAt?: string }[];
+      runs: {
+        id: string;
+        workflowName?: string;
+        status: RunStatus;
+        createdAt?: string;
+        modules?: Record<string, { status: string }>;
+      }[];
       jobs?: JobView[];
     }
   | { type: "job"; job: JobView }
   | { type: "run"; runId: string; status: RunStatus; message?: string }
+  | { type: "job.deleted"; runId: string; jobId: string }
   | Exclude<EventMessage, { type: "snapshot" } | { type: "job" } | { type: "run" }>;
 
 /** What a message changed that people are told about: jobs that finished while we watched. */
@@ -28,7 +35,15 @@ export interface Applied {
 export class MonitorModel {
   readonly runs = new Map<string, RunInfo>();
   readonly jobs = new Map<string, JobView>();
+  /** Each active run's module states ("runId\u0000moduleId" -> status), from the snapshot and events. */
+  readonly moduleStatus = new Map<string, string>();
   version = 0;
+  /**
+   * Counts the changes that can move rows: jobs added or removed, a job's state or pause changed,
+   * runs changed. A check that only moves times, progress or the message does not count here: the
+   * list is then re-rendered, not re-grouped.
+   */
+  structureVersion = 0;
   /** Ids changed by messages since a full fetch was sent: that fetch's answer is older for them. */
   private touched: Set<string> | undefined;
 
@@ -36,13 +51,19 @@ export class MonitorModel {
     const applied: Applied = { finished: [], unknownRuns: [] };
     switch (message.type) {
       case "snapshot":
-        for (const run of message.runs) this.putRun({ ...this.runs.get(run.id), ...run });
+        this.structureVersion++;
+        for (const { modules, ...run } of message.runs) {
+          this.putRun({ ...this.runs.get(run.id), ...run });
+          for (const [id, state] of Object.entries(modules ?? {}))
+            this.moduleStatus.set(moduleKey(run.id, id), state.status);
+        }
         for (const job of message.jobs ?? []) this.putJob(job);
         break;
       case "job": {
         const { job } = message;
         const before = this.jobs.get(job.id);
         if (before && !isFinishedJob(before.state) && isFinishedJob(job.state)) applied.finished.push(job);
+        if (!before || before.state !== job.state || before.paused !== job.paused) this.structureVersion++;
         this.putJob(job);
         if (!this.runs.has(job.runId)) {
           this.runs.set(job.runId, { id: job.runId, status: "running" });
@@ -51,6 +72,7 @@ export class MonitorModel {
         break;
       }
       case "run": {
+        this.structureVersion++;
         const run = this.runs.get(message.runId);
         if (!run) applied.unknownRuns.push(message.runId);
         this.putRun({
@@ -58,6 +80,17 @@ export class MonitorModel {
           status: message.status,
           ...(message.message ? { message: message.message } : {}),
         });
+        break;
+      }
+      case "job.deleted":
+        if (!this.jobs.delete(message.jobId)) return applied;
+        this.touched?.add(message.jobId);
+        this.structureVersion++;
+        break;
+      case "module": {
+        const key = moduleKey(message.runId, message.moduleId);
+        if (this.moduleStatus.get(key) !== message.status) this.structureVersion++;
+        this.moduleStatus.set(key, message.status);
         break;
       }
       default:
@@ -90,6 +123,7 @@ export class MonitorModel {
       this.runs.set(run.id, touched.has(run.id) && known ? { ...run, ...known } : { ...known, ...run });
     }
     this.version++;
+    this.structureVersion++;
   }
 
   /** A run's summary fetched on its own (a run started elsewhere). */
@@ -99,16 +133,31 @@ export class MonitorModel {
     const status = known && isFinishedRun(known.status) ? known.status : run.status;
     this.runs.set(run.id, { ...known, ...run, status });
     this.version++;
+    this.structureVersion++;
   }
 
   /** The answer of an action on one job (the same job an event will bring too). */
   putJobAnswer(job: JobView): void {
+    const before = this.jobs.get(job.id);
+    if (!before || before.state !== job.state || before.paused !== job.paused) this.structureVersion++;
     this.putJob(job);
     this.version++;
   }
 
   removeJob(id: string): void {
-    if (this.jobs.delete(id)) this.version++;
+    if (!this.jobs.delete(id)) return;
+    this.version++;
+    this.structureVersion++;
+  }
+
+  /**
+   * A job that completed while its module still waits: auto-resume was off, and the run goes on
+   * only when a person resumes it.
+   */
+  awaitsResume(job: JobView): boolean {
+    return (
+      job.state === "completed" && this.moduleStatus.get(moduleKey(job.runId, job.moduleId)) === "suspended"
+    );
   }
 
   jobsOfRun(runId: string): JobView[] {
@@ -125,3 +174,5 @@ export class MonitorModel {
     this.touched?.add(run.id);
   }
 }
+
+const moduleKey = (runId: string, moduleId: string) => `${runId}\u0000${moduleId}`;

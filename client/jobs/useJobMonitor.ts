@@ -39,6 +39,8 @@ export interface JobMonitorData {
   model: MonitorModel;
   /** Changes whenever the model did (after batching). */
   version: number;
+  /** Changes when rows may move (the model's structureVersion, after batching). */
+  structure: number;
   connected: boolean;
   /** False until the first full fetch answered. */
   loaded: boolean;
@@ -54,6 +56,7 @@ const TOAST_MS = 6_000;
 export function useJobMonitor(): JobMonitorData {
   const model = useRef(new MonitorModel()).current;
   const [version, setVersion] = useState(0);
+  const [structure, setStructure] = useState(0);
   const [connected, setConnected] = useState(false);
   const [loaded, setLoaded] = useState(false);
   const [settings, setSettings] = useState<MonitorSettings>();
@@ -67,6 +70,7 @@ export function useJobMonitor(): JobMonitorData {
     pending.current = setTimeout(() => {
       pending.current = undefined;
       setVersion(model.version);
+      setStructure(model.structureVersion);
     }, RENDER_EVERY_MS);
   }, [model]);
 
@@ -155,6 +159,23 @@ export function useJobMonitor(): JobMonitorData {
         toast("error", `${what} failed: ${error instanceof ApiError ? error.message : String(error)}`);
       }
     };
+    /** Shows the change at once (a checkbox follows the click), then the server's answer; undone on failure. */
+    const changeSettings = async (what: string, change: Partial<MonitorSettings>) => {
+      let before: MonitorSettings | undefined;
+      setSettings((current) => {
+        before = current;
+        return current && { ...current, ...change };
+      });
+      try {
+        setSettings(await jobsApi.putSettings(change));
+      } catch (error) {
+        setSettings(before);
+        toast(
+          "error",
+          `Setting ${what} failed: ${error instanceof ApiError ? error.message : String(error)}`,
+        );
+      }
+    };
     const count = (n: number, what: string) => {
       toast("info", `${what} ${n} job${n === 1 ? "" : "s"}`);
       return undefined;
@@ -198,19 +219,11 @@ export function useJobMonitor(): JobMonitorData {
           toast("info", answer.message ?? `Cancelling run ${runId}`);
           return undefined;
         }),
-      setCheckInterval: (checkInterval) =>
-        act("Setting the check interval", async () => {
-          setSettings(await jobsApi.putSettings({ checkInterval }));
-          return undefined;
-        }),
-      setAutoResume: (autoResume) =>
-        act("Setting auto-resume", async () => {
-          setSettings(await jobsApi.putSettings({ autoResume }));
-          return undefined;
-        }),
+      setCheckInterval: (checkInterval) => changeSettings("the check interval", { checkInterval }),
+      setAutoResume: (autoResume) => changeSettings("auto-resume", { autoResume }),
       dismissToast: (id) => setToasts((list) => list.filter((t) => t.id !== id)),
     };
   }, [model, render, toast]);
 
-  return { model, version, connected, loaded, settings, toasts, actions };
+  return { model, version, structure, connected, loaded, settings, toasts, actions };
 }

@@ -13,6 +13,8 @@ export type EngineEvent =
       progress?: number;
     }
   | { type: "job"; job: JobRecord }
+  /** A job was removed from the list (`DELETE /api/jobs/:id`): views drop it. */
+  | { type: "job.deleted"; runId: string; jobId: string }
   | { type: "log"; entry: Omit<RunLogEntry, "seq"> }
   /**
    * New readings of a running instrument job, in file order: bytes `offset` to `nextOffset` of its

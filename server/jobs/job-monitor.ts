@@ -188,6 +188,7 @@ export class JobMonitor implements JobTracker {
     if (!FINISHED_JOB_STATES.includes(job.state)) await this.cancelJob(jobId);
     this.tracked.delete(jobId);
     this.options.store.deleteJob(jobId);
+    this.options.events.emit({ type: "job.deleted", runId: job.runId, jobId });
   }
 
   /** A piece of the job's stdout or stderr, from a byte offset. */

@@ -10,6 +10,7 @@ import { engineBench, rawInsertFloor } from "./engine-bench.js";
 import { instrumentsBench } from "./instruments-bench.js";
 import { instrumentsEventsBench } from "./instruments-events-bench.js";
 import { jobsBench } from "./jobs-bench.js";
+import { monitorBench, monitorBenchReport } from "./monitor-bench.js";
 
 const only = process.argv[2];
 const root = mkdtempSync(join(tmpdir(), "labflow-bench-"));
@@ -36,6 +37,9 @@ try {
   }
   if (!only || only === "editor") {
     for (const line of editorBenchReport(await editorBench())) console.log(line);
+  }
+  if (!only || only === "monitor") {
+    for (const line of monitorBenchReport(await monitorBench())) console.log(line);
   }
   if (!only || only === "instruments") {
     console.log(

@@ -98,6 +98,28 @@ describe("the Job Monitor panel in Chromium", { timeout: TEST_TIMEOUT_MS }, () =
     ).resolves.toBe(true);
   });
 
+  it("selects and centres a job's module in the editor when the job is clicked, opening its run", async () => {
+    await button(jobRow("wait"), "wait").click();
+    const node = page.locator('.react-flow__node[data-id="wait"]');
+    await page.locator('.react-flow__node.selected[data-id="wait"]').waitFor(WAIT);
+    await expect(
+      page.locator('.react-flow__node[data-id="count"]').getAttribute("data-status"),
+    ).resolves.toBe("suspended");
+    // Centred: the module's middle ends up near the middle of the canvas (after the short animation).
+    const canvas = page.getByRole("region", { name: "Workflow", exact: true });
+    await waitUntil(
+      async () => {
+        const [a, b] = await Promise.all([node.boundingBox(), canvas.boundingBox()]);
+        if (!a || !b) return false;
+        const dx = a.x + a.width / 2 - (b.x + b.width / 2);
+        const dy = a.y + a.height / 2 - (b.y + b.height / 2);
+        return Math.hypot(dx, dy) < 60;
+      },
+      "the module to be centred",
+      WAIT_MS,
+    );
+  });
+
   it("shows new stdout lines in the log view as the command prints them", async () => {
     await button(jobRow("count"), "stdout").click();
     const log = jobsRegion().getByRole("region", { name: "stdout of count" });
@@ -173,5 +195,47 @@ describe("the Job Monitor panel in Chromium", { timeout: TEST_TIMEOUT_MS }, () =
     await jobWith("count", "state", "cancelled").waitFor(WAIT);
     await expect(jobRow("count").getByTestId("job-state").textContent()).resolves.toMatch(/cancelled\s*cd/);
     await waitUntil(() => !alive(pid), `process ${pid} to be gone`, WAIT_MS);
+  });
+
+  it("with auto-resume off, tells of the completed job (toast and notification), says the run waits for a person, and Resume continues it", async () => {
+    const autoResume = jobsRegion().getByRole("checkbox", { name: "Auto-resume" });
+    await autoResume.uncheck();
+    await waitUntil(
+      async () => (await (await fetch(`${server.url}/api/settings`)).json()).autoResume === false,
+      "the setting to be stored",
+      WAIT_MS,
+    );
+    // The person allowed notifications: each one the page raises is noted.
+    await editor.context.grantPermissions(["notifications"]);
+    await page.evaluate(`
+      globalThis.__notified = [];
+      const Native = Notification;
+      globalThis.Notification = new Proxy(Native, {
+        get: (target, key) => target[key],
+        construct(target, args) {
+          globalThis.__notified.push(args[0]);
+          return Reflect.construct(target, args);
+        },
+      });
+    `);
+    const waiting = workflow("waits-for-you")
+      .module("soon", "jobs.Timer", { seconds: 0.5 })
+      .module("after", "basic.Log")
+      .connect("soon.finished", "after.value")
+      .build();
+    const started = await fetch(`${server.url}/api/runs`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ workflow: waiting }),
+    });
+    const { runId: waitingRun } = (await started.json()) as { runId: string };
+
+    await page.getByTestId("job-toasts").getByText("Job soon completed").waitFor(WAIT);
+    expect(await page.evaluate("globalThis.__notified")).toContain("labflow: soon completed");
+    const runRow = jobsRegion().getByRole("group", { name: `Run ${waitingRun}` });
+    await runRow.getByText("Waits for you", { exact: false }).waitFor(WAIT);
+    await button(runRow, "Resume").click();
+    await jobsRegion().locator(`[data-run-id="${waitingRun}"][data-status="completed"]`).waitFor(WAIT);
+    await autoResume.check();
   });
 });

@@ -4,12 +4,17 @@
  */
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useRef } from "react";
-import { ROW_HEIGHT, type Row } from "../job-rows.js";
+import { ROW_HEIGHT, type Row, rowHeight } from "../job-rows.js";
+import type { JobView } from "../job-types.js";
 import { JobRow, type JobRowActions } from "./JobRow.js";
 import { RunRow, type RunRowActions } from "./RunRow.js";
 
 interface JobListProps {
   rows: readonly Row[];
+  /** The jobs as they are now: a row may hold an older copy (rows are re-grouped less often). */
+  jobs: ReadonlyMap<string, JobView>;
+  /** Changes when any job did: the rows in view re-render. */
+  version: number;
   collapsed: ReadonlySet<string>;
   selectedJob: string | undefined;
   now: number;
@@ -22,7 +27,13 @@ export function JobList(p: JobListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const { rows } = p;
   const getItemKey = useCallback((i: number) => rows[i]?.key ?? i, [rows]);
-  const estimateSize = useCallback((i: number) => ROW_HEIGHT[rows[i]?.kind ?? "job"], [rows]);
+  const estimateSize = useCallback(
+    (i: number) => {
+      const row = rows[i];
+      return row ? rowHeight(row) : ROW_HEIGHT.job;
+    },
+    [rows],
+  );
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
@@ -77,7 +88,7 @@ export function JobList(p: JobListProps) {
                 />
               ) : (
                 <JobRow
-                  job={row.job}
+                  job={p.jobs.get(row.job.id) ?? row.job}
                   now={p.now}
                   selected={row.job.id === p.selectedJob}
                   actions={p.jobActions}

@@ -31,7 +31,7 @@ interface JobsPanelProps {
 }
 
 export function JobsPanel({ monitor, mode, onFocusJob, onOpenRun, onMode }: JobsPanelProps) {
-  const { model, version, actions } = monitor;
+  const { model, version, structure, actions } = monitor;
   const now = useNow();
   const [state, setState] = useState<StateFilter>("all");
   const [search, setSearch] = useState("");
@@ -41,13 +41,16 @@ export function JobsPanel({ monitor, mode, onFocusJob, onOpenRun, onMode }: Jobs
   const [log, setLog] = useState<{ jobId: string; stream: LogStream }>();
   const [ask, setAsk] = useState<Confirmation>();
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` says when the mutable model changed
+  // Rows are re-grouped only when they may move; a check that moves times re-renders the rows in view.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `structure` says when the mutable model's rows may have moved
   const { rows, active } = useMemo(() => {
     let activeJobs = 0;
     for (const job of model.jobs.values()) if (!isFinishedJob(job.state)) activeJobs++;
-    const list = buildRows(model.runs, model.jobs.values(), { state, search, sort, collapsed });
+    const list = buildRows(model.runs, model.jobs.values(), { state, search, sort, collapsed }, (job) =>
+      model.awaitsResume(job),
+    );
     return { rows: list, active: activeJobs };
-  }, [model, version, state, search, sort, collapsed]);
+  }, [model, structure, state, search, sort, collapsed]);
 
   const toggle = useCallback((key: string) => {
     setCollapsed((keys) => {
@@ -170,6 +173,8 @@ export function JobsPanel({ monitor, mode, onFocusJob, onOpenRun, onMode }: Jobs
       />
       <JobList
         rows={rows}
+        jobs={model.jobs}
+        version={version}
         collapsed={collapsed}
         selectedJob={selected}
         now={now}

@@ -58,17 +58,17 @@ export const RunRow = memo(function RunRow(p: RunRowProps) {
           {run.createdAt && ` · ${clockTime(run.createdAt, p.now)}`}
         </span>
       </div>
+      {p.waitsForPerson && (
+        <div className="lf-job-line">
+          <span className="lf-run-waits" role="note">
+            Waits for you: a job finished and auto-resume is off.
+          </span>
+          <button type="button" className="lf-primary" onClick={() => actions.resume(run.id)}>
+            Resume
+          </button>
+        </div>
+      )}
       <div className="lf-job-line lf-job-actions">
-        {p.waitsForPerson && (
-          <>
-            <span className="lf-run-waits" role="note">
-              Waits for you: its jobs finished and auto-resume is off.
-            </span>
-            <button type="button" className="lf-primary" onClick={() => actions.resume(run.id)}>
-              Resume
-            </button>
-          </>
-        )}
         <button type="button" onClick={() => actions.checkAll(run.id)} disabled={counts.active === 0}>
           Check all
         </button>

@@ -16,11 +16,18 @@ export interface EventHubOptions {
   maxBufferedBytes?: number;
   /** Pings every this often; a client that did not answer the last ping is dropped. */
   heartbeatMs?: number;
+  /** A client that asked for batches (`?batch=1`) gets the events of this long in one message. */
+  batchMs?: number;
 }
 
 interface Client {
   socket: WebSocket;
   alive: boolean;
+  /**
+   * Events waiting to go out as one `{ "type": "batch", "messages": [...] }`: thousands of job
+   * checks a second cost a browser far more as separate messages than as a few batches.
+   */
+  batch?: string[];
 }
 
 /**
@@ -34,6 +41,7 @@ export class EventHub {
   private readonly stopListening: () => void;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly maxBufferedBytes: number;
+  private batchTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
@@ -54,9 +62,10 @@ export class EventHub {
       refuse(socket, refusal);
       return;
     }
+    const batched = new URL(req.url ?? "/", "http://labflow.invalid").searchParams.get("batch") === "1";
     this.server.handleUpgrade(req, socket, head, (ws) => {
       try {
-        this.connected(ws);
+        this.connected(ws, batched);
       } catch (error) {
         console.error("labflow: a WebSocket client could not be given its snapshot:", error);
         ws.close(1011, "internal error");
@@ -72,6 +81,7 @@ export class EventHub {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.heartbeat);
+    if (this.batchTimer) clearTimeout(this.batchTimer);
     this.stopListening();
     const closing = [...this.clients].map(
       ({ socket }) =>
@@ -105,8 +115,8 @@ export class EventHub {
     return undefined;
   }
 
-  private connected(socket: WebSocket): void {
-    const client: Client = { socket, alive: true };
+  private connected(socket: WebSocket, batched: boolean): void {
+    const client: Client = { socket, alive: true, ...(batched ? { batch: [] } : {}) };
     socket.on("error", () => socket.terminate());
     socket.on("pong", () => {
       client.alive = true;
@@ -128,7 +138,19 @@ export class EventHub {
         socket.terminate();
         continue;
       }
-      socket.send(data);
+      if (client.batch) {
+        client.batch.push(data);
+        this.batchTimer ??= setTimeout(() => this.sendBatches(), this.options.batchMs ?? 50);
+      } else socket.send(data);
+    }
+  }
+
+  private sendBatches(): void {
+    this.batchTimer = undefined;
+    for (const { socket, batch } of this.clients) {
+      if (!batch || batch.length === 0) continue;
+      if (socket.readyState === socket.OPEN) socket.send(`{"type":"batch","messages":[${batch.join(",")}]}`);
+      batch.length = 0;
     }
   }
 

@@ -67,17 +67,20 @@ export interface EventStream {
   close(): Promise<void>;
 }
 
-export function eventsUrl(baseUrl: string, token?: string): string {
+export function eventsUrl(baseUrl: string, token?: string, batch = false): string {
   const url = new URL("/api/events", baseUrl.replace(/^http/, "ws"));
   if (token) url.searchParams.set("token", token);
+  if (batch) url.searchParams.set("batch", "1");
   return url.href;
 }
 
 export async function openEvents(
   baseUrl: string,
-  options: { token?: string; headers?: Record<string, string> } = {},
+  options: { token?: string; headers?: Record<string, string>; batch?: boolean } = {},
 ): Promise<EventStream> {
-  const socket = new WebSocket(eventsUrl(baseUrl, options.token), { headers: options.headers });
+  const socket = new WebSocket(eventsUrl(baseUrl, options.token, options.batch), {
+    headers: options.headers,
+  });
   const messages: Json[] = [];
   socket.on("message", (data) => messages.push(JSON.parse(String(data))));
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ServerProcess, startServerProcess } from "../../helpers/server-process.js";
 import { workflow } from "../../helpers/workflow-builder.js";
-import { type ApiClient, apiClient, openEvents } from "./api-client.js";
+import { type ApiClient, apiClient, type Json, openEvents } from "./api-client.js";
 
 describe("the /api/events WebSocket", () => {
   let server: ServerProcess;
@@ -66,5 +66,30 @@ describe("the /api/events WebSocket", () => {
       "the job event of the cancel",
     );
     await again.close();
+  });
+
+  it("sends a client that asks for batches (?batch=1) the snapshot, then events in order in batches", async () => {
+    const events = await openEvents(server.url, { batch: true });
+    await events.next((m) => m.type === "snapshot", "the snapshot");
+    const doc = workflow("batched").module("a", "basic.Constant", { value: 1 }).build();
+    const { runId } = (await api.post("/api/runs", { workflow: doc })).body;
+    await events.next(
+      (m) =>
+        m.type === "batch" &&
+        m.messages.some((e: Json) => e.type === "run" && e.runId === runId && e.status === "completed"),
+      "a batch with the run completed",
+    );
+    expect(events.messages[0].type).toBe("snapshot");
+    expect(events.messages.slice(1).every((m) => m.type === "batch" && m.messages.length > 0)).toBe(true);
+    const unpacked = events.messages.slice(1).flatMap((m) => m.messages);
+    const moduleAt = unpacked.findIndex(
+      (e: Json) => e.type === "module" && e.runId === runId && e.status === "done",
+    );
+    const completedAt = unpacked.findIndex(
+      (e: Json) => e.type === "run" && e.runId === runId && e.status === "completed",
+    );
+    expect(moduleAt).toBeGreaterThanOrEqual(0);
+    expect(moduleAt).toBeLessThan(completedAt);
+    await events.close();
   });
 });

@@ -55,4 +55,20 @@ describe("job events for the Job Monitor", () => {
     runtime.monitor.setGlobalInterval(60_000);
     expect(Date.parse(seen.at(-1)?.nextCheckAt as string) - Date.now()).toBeGreaterThan(50_000);
   });
+
+  it("tell that a job was deleted, after its cancel", async () => {
+    const runtime = await testRuntime({ globalInterval: 100 });
+    const events: EngineEvent[] = [];
+    runtime.engine.events.on((event) => events.push(event));
+    const { runId } = runtime.engine.startRun(workflow().module("t", "jobs.Timer", { seconds: 60 }).build());
+    const { id } = await waitUntil(() => runtime.monitor.list({ runId })[0], "the job");
+    await runtime.monitor.delete(id);
+    const cancelledAt = events.findIndex(
+      (e) => e.type === "job" && e.job.id === id && e.job.state === "cancelled",
+    );
+    const deletedAt = events.findIndex((e) => e.type === "job.deleted" && e.jobId === id);
+    expect(cancelledAt).toBeGreaterThanOrEqual(0);
+    expect(deletedAt).toBeGreaterThan(cancelledAt);
+    expect(events[deletedAt]).toEqual({ type: "job.deleted", runId, jobId: id });
+  });
 });

@@ -109,6 +109,10 @@ describe("the Job Monitor's rows", () => {
     expect((done[1] as Extract<Row, { kind: "run" }>).waitsForPerson).toBe(true);
     const going = buildRows(waiting, [job("x", "r")], options());
     expect((going[1] as Extract<Row, { kind: "run" }>).waitsForPerson).toBe(false);
+    // One job done and waiting while another still runs: the module states tell.
+    const mixed = [job("x", "r", { state: "completed" }), job("y", "r")];
+    const told = buildRows(waiting, mixed, options(), (j) => j.id === "x");
+    expect((told[1] as Extract<Row, { kind: "run" }>).waitsForPerson).toBe(true);
   });
 
   it("groups the jobs of a run it has no summary of yet under an unknown workflow", () => {

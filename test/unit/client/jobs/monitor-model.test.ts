@@ -47,4 +47,28 @@ describe("the Job Monitor's model", () => {
     model.apply({ type: "job", job: job("a", "r") });
     expect(model.version).toBe(before + 1);
   });
+
+  it("tells a completed job whose module still waits (auto-resume off) until the module goes on", () => {
+    const model = new MonitorModel();
+    model.apply({
+      type: "snapshot",
+      runs: [{ id: "r", status: "suspended", modules: { a: { status: "suspended" } } }],
+      jobs: [job("a", "r")],
+    });
+    const done = job("a", "r", { state: "completed" });
+    model.apply({ type: "job", job: done });
+    expect(model.awaitsResume(done)).toBe(true);
+    model.apply({ type: "module", runId: "r", moduleId: "a", status: "done" });
+    expect(model.awaitsResume(done)).toBe(false);
+  });
+
+  it("drops a job deleted elsewhere, and a fetch under way does not bring it back", () => {
+    const model = new MonitorModel();
+    model.apply({ type: "snapshot", runs: [], jobs: [job("a", "r")] });
+    model.beginFetch();
+    model.apply({ type: "job.deleted", runId: "r", jobId: "a" });
+    expect(model.jobs.has("a")).toBe(false);
+    model.endFetch([job("a", "r")], []);
+    expect(model.jobs.has("a")).toBe(false);
+  });
 });
