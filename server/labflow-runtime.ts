@@ -84,6 +84,9 @@ export async function openRuntime(options: RuntimeOptions): Promise<LabflowRunti
       services,
     });
     engine.attachJobTracker(monitor);
+    // Pipeline changes (people, and jobs claiming and releasing) go out with the other events.
+    if (instruments)
+      instruments.pipelines.onChange = (pipeline) => engine.events.emit({ type: "pipeline", pipeline });
     // Live data of instrument jobs for the WebSocket, from the files their drivers append to.
     const dataTail =
       instruments && new JobDataTail({ events: engine.events, jobDir: (job) => engine.jobDir(job) });

@@ -1,32 +1,114 @@
 /**
- * The results archive of an instrument job (zip, via fflate): the data as CSV and as JSON with
- * units, the job log, and a copy of the run's workflow document.
+ * The results of an instrument job, written when it finished: `data.csv` (the module's `data`
+ * output) and `results.zip` (fflate's streaming Zip): the data as CSV and as JSON with units, the
+ * job log, and a copy of the run's workflow document. Everything is streamed from the data file a
+ * chunk at a time: a week of readings (millions) is never held in memory, nor as one string.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { join } from "node:path";
-import { strToU8, zipSync } from "fflate";
-import { readDataset, toCsv } from "./_dataset.js";
+import { strToU8, Zip, ZipDeflate } from "fflate";
+import {
+  completeEnd,
+  csvHeader,
+  csvLines,
+  dataFileOf,
+  readUnits,
+  scanQuantities,
+  scanReadings,
+} from "./_dataset.js";
 import { ARCHIVE_NAME, JOB_LOG_NAME } from "./_job-files.js";
 
 /** The run's copy of its document, written by the engine when the run started. */
 export const RUN_DOCUMENT_NAME = "workflow.json";
+/** The data as CSV with units, beside the data file: the module's `data` output. */
+export const CSV_NAME = "data.csv";
 
-/** Writes `<jobDir>/results.zip` (atomically) and returns its path. */
-export function writeResultsArchive(jobDir: string, info: Record<string, unknown> = {}): string {
-  const dataset = readDataset(jobDir);
-  const runDir = join(jobDir, "..", "..");
-  const files: Record<string, Uint8Array> = {
-    "data.csv": strToU8(toCsv(dataset)),
-    "data.json": strToU8(
-      `${JSON.stringify({ ...info, units: dataset.units, quantities: dataset.quantities, readings: dataset.readings }, null, 1)}\n`,
-    ),
-  };
-  const log = join(jobDir, JOB_LOG_NAME);
-  if (existsSync(log)) files[JOB_LOG_NAME] = readFileSync(log);
-  const document = join(runDir, RUN_DOCUMENT_NAME);
-  if (existsSync(document)) files[RUN_DOCUMENT_NAME] = readFileSync(document);
+const DEFLATE_LEVEL = 6;
+const COPY_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Writes `<jobDir>/data.csv` and `<jobDir>/results.zip` (each atomically, through a rename) and
+ * returns the archive's path. `info` (the task's request and params) heads `data.json`.
+ */
+export async function writeResults(jobDir: string, info: Record<string, unknown> = {}): Promise<string> {
+  const file = dataFileOf(jobDir);
+  const end = await completeEnd(file);
+  const units = readUnits(jobDir);
+  const quantities = await scanQuantities(file, end);
+  const csv = join(jobDir, CSV_NAME);
   const archive = join(jobDir, ARCHIVE_NAME);
-  writeFileSync(`${archive}.tmp`, zipSync(files, { level: 6, mtime: new Date() }));
+  const out = openSync(`${archive}.tmp`, "w");
+  const csvOut = openSync(`${csv}.tmp`, "w");
+  let csvOpen = true;
+  try {
+    const zip = new Zip((error, chunk) => {
+      if (error) throw error;
+      writeSync(out, chunk);
+    });
+    const entry = (name: string) => {
+      const deflate = new ZipDeflate(name, { level: DEFLATE_LEVEL });
+      deflate.mtime = new Date();
+      zip.add(deflate);
+      return deflate;
+    };
+
+    // data.json, an object whose `readings` array is written piecewise, one reading per line;
+    // data.csv on disk in the same pass.
+    const json = entry("data.json");
+    const head = JSON.stringify({ ...info, units, quantities }).slice(0, -1);
+    json.push(strToU8(`${head}${head.endsWith("{") ? "" : ","}"readings":[\n`));
+    writeSync(csvOut, csvHeader(quantities, units));
+    let first = true;
+    await scanReadings(file, 0, end, async (readings) => {
+      if (readings.length === 0) return;
+      const lines = readings.map((r) => JSON.stringify(r)).join(",\n");
+      json.push(strToU8(`${first ? "" : ",\n"}${lines}`));
+      first = false;
+      writeSync(csvOut, csvLines(readings, quantities));
+      await nextTurn();
+    });
+    json.push(strToU8("\n]}\n"), true);
+    csvOpen = false;
+    closeSync(csvOut);
+
+    // data.csv into the archive, copied from the file just written.
+    const csvEntry = entry(CSV_NAME);
+    await copyInto(`${csv}.tmp`, (bytes, last) => csvEntry.push(bytes, last));
+
+    for (const [name, path] of [
+      [JOB_LOG_NAME, join(jobDir, JOB_LOG_NAME)],
+      [RUN_DOCUMENT_NAME, join(jobDir, "..", "..", RUN_DOCUMENT_NAME)],
+    ] as const) {
+      if (existsSync(path)) entry(name).push(readFileSync(path), true);
+    }
+    zip.end();
+  } finally {
+    closeSync(out);
+    if (csvOpen) closeSync(csvOut);
+  }
+  renameSync(`${csv}.tmp`, csv);
   renameSync(`${archive}.tmp`, archive);
   return archive;
 }
+
+/** Feeds a file to `push` a megabyte at a time, yielding between pieces. */
+async function copyInto(path: string, push: (bytes: Uint8Array, last: boolean) => void): Promise<void> {
+  const handle = await open(path, "r");
+  try {
+    const size = (await handle.stat()).size;
+    if (size === 0) return push(new Uint8Array(0), true);
+    for (let position = 0; position < size; ) {
+      const buffer = Buffer.alloc(Math.min(COPY_CHUNK_BYTES, size - position));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) throw new Error(`${path} shrank while it was archived`);
+      position += bytesRead;
+      push(buffer.subarray(0, bytesRead), position >= size);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Lets the server answer requests between chunks of a long archive. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

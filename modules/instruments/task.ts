@@ -6,8 +6,15 @@ import type { InstrumentAccess, InstrumentRequest, InstrumentTarget, TaskSpec } 
 import type { JobCheck, JobEnvironment, JobHandle } from "../sdk/job.js";
 import { ModuleError } from "../sdk/module-error.js";
 import { port } from "../sdk/port.js";
-import { writeResultsArchive } from "./_archive.js";
-import { dataFileOf, readDataset, toTable } from "./_dataset.js";
+import { CSV_NAME, writeResults } from "./_archive.js";
+import {
+  countReadings,
+  dataFileOf,
+  decimatedReadings,
+  quantitiesOf,
+  readUnits,
+  toTable,
+} from "./_dataset.js";
 import { NO_DEVICES_MESSAGE, requireInstruments } from "./_instrument-access.js";
 import {
   ARCHIVE_NAME,
@@ -19,6 +26,11 @@ import {
 import { alwaysRun } from "./_target-params.js";
 
 const MAX_SECONDS = 366 * 24 * 3600;
+/**
+ * Rows of the `preview` output. Outputs go into the run's cache, its events and `GET /api/runs/:id`:
+ * they must not grow with the acquisition, so every reading is in the `data` file, not in a table.
+ */
+const PREVIEW_ROWS = 1_000;
 
 /** What the job persists: the request and the task, nothing else (suspension is data). */
 const TaskJob = z.object({
@@ -42,7 +54,7 @@ type TaskJob = z.infer<typeof TaskJob>;
  */
 export default defineModule({
   type: "instruments.Task",
-  version: 1,
+  version: 2,
   label: "Instrument task",
   description:
     "Runs a technique (e.g. acquire) on a pipeline's device for a duration, as a job that waits for a ready pipeline holding the sample and survives restarts; outputs the data with units.",
@@ -52,7 +64,11 @@ export default defineModule({
     }),
   },
   outputs: {
-    data: port.table("the readings: t (ISO UTC) and one column per quantity, with units"),
+    data: port.file("data.csv: every reading, t (ISO UTC) and one column per quantity with its unit"),
+    preview: port.table(
+      `at most ${PREVIEW_ROWS} readings evenly spread over the acquisition (first and last included), with units`,
+    ),
+    readings: port.number("how many readings the acquisition made"),
     archive: port.file("results.zip: data as CSV and JSON, the job log, the workflow"),
   },
   params: z.object({
@@ -111,14 +127,22 @@ export default defineModule({
     async finish(raw, env) {
       const job = TaskJob.parse(raw);
       const record = readInstrumentRecord(env.jobDir);
-      writeResultsArchive(env.jobDir, {
+      await writeResults(env.jobDir, {
         jobId: env.jobId,
         ...job,
         ...(record ? { instrument: record } : {}),
       });
     },
-    setResults(_raw, env) {
-      return { data: toTable(readDataset(env.jobDir)), archive: join(env.jobDir, ARCHIVE_NAME) };
+    async setResults(_raw, env) {
+      const file = dataFileOf(env.jobDir);
+      const units = readUnits(env.jobDir);
+      const { readings } = await decimatedReadings(file, 0, PREVIEW_ROWS);
+      return {
+        data: join(env.jobDir, CSV_NAME),
+        preview: toTable({ units, quantities: quantitiesOf(readings), readings, nextOffset: 0 }),
+        readings: countReadings(file),
+        archive: join(env.jobDir, ARCHIVE_NAME),
+      };
     },
   },
 });
@@ -170,14 +194,17 @@ function taskHandle(job: TaskJob, env: JobEnvironment): JobHandle {
       appendJobLog(jobDir, why);
       return { status: "failed", message: why };
     },
-    async cancel() {
+    async cancel(reason = "cancelled") {
       if (!instruments) return;
+      // A job the monitor failed (unreachable checks) is stopped too: its claim is released as
+      // failed, and the pipeline is never made ready again.
+      const what = reason === "failed" ? "stopped after the job failed" : "cancelled";
       const record = readInstrumentRecord(jobDir);
       if (record) {
         const state = await instruments.stopTask(jobId, { device: record.device, channel: record.channel });
-        appendJobLog(jobDir, `cancelled: the task is ${state.state} after ${state.readings} readings`);
-      } else appendJobLog(jobDir, "cancelled while waiting for a pipeline");
-      instruments.release(jobId, "cancelled", false);
+        appendJobLog(jobDir, `${what}: the task is ${state.state} after ${state.readings} readings`);
+      } else appendJobLog(jobDir, `${what} while waiting for a pipeline`);
+      instruments.release(jobId, reason, false);
     },
     async stdout(offset) {
       return readFrom(join(jobDir, JOB_LOG_NAME), offset);

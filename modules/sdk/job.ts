@@ -29,8 +29,11 @@ export interface JobHandle {
   check(): Promise<JobCheck>;
   stdout?(offset: number): Promise<LogChunk>;
   stderr?(offset: number): Promise<LogChunk>;
-  /** Stops the real work. Called once a person or a run cancels the job. */
-  cancel?(): Promise<void>;
+  /**
+   * Stops the real work. Called once a person or a run cancels the job (`cancelled`), or, as a
+   * best effort, when the monitor failed the job because its checks kept failing (`failed`).
+   */
+  cancel?(reason?: "cancelled" | "failed"): Promise<void>;
 }
 
 /** Where a job keeps its files; the same for every process that handles the job. */

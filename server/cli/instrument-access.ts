@@ -6,7 +6,7 @@ import { EngineError } from "../engine/engine-error.js";
 import { type LabflowRuntime, openRuntime } from "../labflow-runtime.js";
 import type { JobDataAnswer, PipelineStatusView, PipelinesAnswer } from "../schema/pipelines-api.js";
 import { readDataFolderLock } from "../store/data-folder-lock.js";
-import { ServerError } from "./remote-access.js";
+import { callServer } from "./remote-access.js";
 
 /** What `labflow pipeline ...` and `labflow snapshot` need: through the server, or in this process. */
 export interface InstrumentCommandsAccess {
@@ -14,6 +14,7 @@ export interface InstrumentCommandsAccess {
   load(name: string, sample: string): Promise<PipelineStatusView>;
   eject(name: string): Promise<PipelineStatusView>;
   ready(name: string, ready: boolean): Promise<PipelineStatusView>;
+  /** About 8 MB of readings from `offset` on: ask again from `nextOffset` until it stops moving. */
   jobData(jobId: string, offset: number): Promise<JobDataAnswer>;
   close(): Promise<void>;
 }
@@ -54,20 +55,8 @@ function local(runtime: LabflowRuntime): InstrumentCommandsAccess {
 }
 
 function remote(url: string, token?: string): InstrumentCommandsAccess {
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const headers: Record<string, string> = { accept: "application/json" };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    if (token) headers.authorization = `Bearer ${token}`;
-    const response = await fetch(new URL(path, url), {
-      method,
-      headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    const parsed = text ? JSON.parse(text) : {};
-    if (!response.ok) throw new ServerError(response.status, parsed);
-    return parsed as T;
-  };
+  const call = <T>(method: string, path: string, body?: unknown) =>
+    callServer<T>(url, token, method, path, body);
   const pipeline = (name: string, action: string) => `/api/pipelines/${encodeURIComponent(name)}/${action}`;
   return {
     pipelines: () => call("GET", "/api/pipelines"),

@@ -49,7 +49,9 @@ export class LocalAccess implements LabflowAccess {
             ? event.job.runId === runId
             : event.type === "log"
               ? event.entry.runId === runId
-              : event.runId === runId;
+              : event.type === "pipeline"
+                ? false
+                : event.runId === runId;
         if (!mine) return;
         options.onEvent?.(event);
         if (event.type === "run") done();

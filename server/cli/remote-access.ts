@@ -101,18 +101,45 @@ export class RemoteAccess implements LabflowAccess {
 
   async close() {}
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: "application/json" };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
-    const response = await fetch(new URL(path, this.url), {
-      method,
-      headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    const parsed = text ? JSON.parse(text) : {};
-    if (!response.ok) throw new ServerError(response.status, parsed);
-    return parsed as T;
+  private call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return callServer<T>(this.url, this.token, method, path, body);
   }
+}
+
+/**
+ * One request to the server's JSON API: the parsed answer, or a ServerError as the server worded
+ * it. An answer that is not JSON (a proxy's error page, another program on the port) is told as
+ * such, with its status and first characters, instead of a bare JSON syntax error.
+ */
+export async function callServer<T>(
+  url: string,
+  token: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (token) headers.authorization = `Bearer ${token}`;
+  const target = new URL(path, url);
+  const response = await fetch(target, {
+    method,
+    headers,
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  let parsed: unknown = {};
+  try {
+    if (text) parsed = JSON.parse(text);
+  } catch {
+    const start = text.slice(0, 80).replace(/\s+/g, " ").trim();
+    throw new ServerError(response.status, {
+      error: {
+        code: "bad_answer",
+        message: `${method} ${target.href} answered ${response.status} with something that is not JSON ("${start}${text.length > 80 ? "…" : ""}"): is labflow serve listening there?`,
+      },
+    });
+  }
+  if (!response.ok) throw new ServerError(response.status, parsed as ServerError["body"]);
+  return parsed as T;
 }

@@ -13,6 +13,8 @@ export interface DataTailOptions {
   intervalMs?: number;
   /** Bytes of the data file per event at most: a long backlog goes out as several events. */
   maxBytesPerEvent?: number;
+  /** Bytes of one file read per poll at most (default 4 events): a backlog is caught up over polls. */
+  maxBytesPerPoll?: number;
 }
 
 interface Tailed {
@@ -45,7 +47,11 @@ export class JobDataTail {
     this.timer.unref();
   }
 
-  /** Starts following a job (a running one found at start), or marks it ending. */
+  /**
+   * Starts following a job (a running one found at start), or marks it ending. Following starts at
+   * the current end of its file: what is already there is history, which clients fetch through
+   * `GET /api/jobs/:id/data` (after a restart, a week of readings is not re-sent to everyone).
+   */
   follow(job: JobRecord): void {
     const known = this.tailed.get(job.id);
     if (FINISHED_JOB_STATES.includes(job.state)) {
@@ -59,7 +65,7 @@ export class JobDataTail {
       jobId: job.id,
       jobDir,
       file: dataFileOf(jobDir),
-      offset: 0,
+      offset: lastLineEnd(dataFileOf(jobDir), 0),
       ending: false,
     });
   }
@@ -68,13 +74,15 @@ export class JobDataTail {
   poll(): void {
     const listening = this.options.events.hasListeners;
     for (const entry of this.tailed.values()) {
+      const before = entry.offset;
       try {
         if (listening) this.emitNew(entry);
         else entry.offset = lastLineEnd(entry.file, entry.offset);
       } catch (error) {
         console.error(`labflow: reading the data of job ${entry.jobId} failed:`, error);
       }
-      if (entry.ending) this.tailed.delete(entry.jobId);
+      // An ended job is dropped once a poll finds nothing more (a backlog takes a few polls).
+      if (entry.ending && entry.offset === before) this.tailed.delete(entry.jobId);
     }
   }
 
@@ -88,8 +96,10 @@ export class JobDataTail {
   }
 
   private emitNew(entry: Tailed): void {
-    for (;;) {
-      const chunk = readReadings(entry.file, entry.offset, this.options.maxBytesPerEvent ?? 512 * 1024);
+    const perEvent = this.options.maxBytesPerEvent ?? 512 * 1024;
+    const stopAt = entry.offset + (this.options.maxBytesPerPoll ?? 4 * perEvent);
+    while (entry.offset < stopAt) {
+      const chunk = readReadings(entry.file, entry.offset, Math.min(perEvent, stopAt - entry.offset));
       if (chunk.nextOffset === entry.offset) return;
       if (!entry.units || Object.keys(entry.units).length === 0) entry.units = readUnits(entry.jobDir);
       this.options.events.emit({

@@ -39,6 +39,11 @@ const MAX_SAMPLE_LENGTH = 200;
  * pipeline name and job id, so a restarted server finds the same samples and claims.
  */
 export class PipelineService {
+  /** Pipelines changed by the transaction under way: told once it committed. */
+  private readonly changed = new Set<string>();
+  /** Told of every change of a pipeline (load, eject, ready, claim, release), after it is stored. */
+  onChange: ((pipeline: PipelineView) => void) | undefined;
+
   constructor(
     private readonly catalog: InstrumentCatalog,
     private readonly store: PipelineStore,
@@ -59,7 +64,7 @@ export class PipelineService {
   load(name: string, sample: string): PipelineView {
     const definition = this.definition(name);
     const label = checkSample(sample);
-    this.store.transaction(() => {
+    this.change(() => {
       const state = this.stateOf(name);
       if (state.sample !== undefined) {
         throw new EngineError(
@@ -67,7 +72,7 @@ export class PipelineService {
           `pipeline "${name}" already holds sample "${state.sample}": eject it first`,
         );
       }
-      this.store.savePipeline({ ...state, sample: label, ready: false, updatedAt: this.now() });
+      this.savePipeline({ ...state, sample: label, ready: false, updatedAt: this.now() });
     });
     return this.view(definition);
   }
@@ -75,12 +80,12 @@ export class PipelineService {
   /** Takes the sample out; refused while a job holds the pipeline. Ejecting an empty pipeline changes nothing. */
   eject(name: string): PipelineView {
     const definition = this.definition(name);
-    this.store.transaction(() => {
+    this.change(() => {
       const state = this.stateOf(name);
       this.refuseWhileHeld(state, "eject its sample");
       if (state.sample === undefined && !state.ready) return;
       const { sample: _ejected, ...rest } = state;
-      this.store.savePipeline({ ...rest, ready: false, updatedAt: this.now() });
+      this.savePipeline({ ...rest, ready: false, updatedAt: this.now() });
     });
     return this.view(definition);
   }
@@ -88,7 +93,7 @@ export class PipelineService {
   /** Marks the pipeline ready (or not); refused while a job holds it, and ready without a sample. */
   ready(name: string, ready = true): PipelineView {
     const definition = this.definition(name);
-    this.store.transaction(() => {
+    this.change(() => {
       const state = this.stateOf(name);
       this.refuseWhileHeld(state, ready ? "mark it ready" : "mark it not ready");
       if (ready && state.sample === undefined) {
@@ -97,7 +102,7 @@ export class PipelineService {
           `pipeline "${name}" holds no sample: load one first (labflow pipeline load ${name} SAMPLE)`,
         );
       }
-      this.store.savePipeline({ ...state, ready, updatedAt: this.now() });
+      this.savePipeline({ ...state, ready, updatedAt: this.now() });
     });
     return this.view(definition);
   }
@@ -109,7 +114,7 @@ export class PipelineService {
    */
   claim(jobId: string, request: InstrumentRequest): ClaimResult {
     this.dropClaimsOfEndedJobs();
-    return this.store.transaction((): ClaimResult => {
+    return this.change((): ClaimResult => {
       const existing = this.store.claim(jobId);
       if (existing?.pipeline !== undefined) return claimedAnswer(existing);
       if (existing?.state === "released")
@@ -147,7 +152,7 @@ export class PipelineService {
           continue;
         }
         const target = definition.roles[request.role] as InstrumentTarget;
-        this.store.savePipeline({ ...state, jobId, ready: false, updatedAt: at });
+        this.savePipeline({ ...state, jobId, ready: false, updatedAt: at });
         const claimed: ClaimRecord = {
           ...mine,
           state: "claimed",
@@ -166,7 +171,7 @@ export class PipelineService {
 
   /** Frees the job's pipeline; only a completed job that asks for it leaves the pipeline ready. */
   release(jobId: string, outcome: "completed" | "failed" | "cancelled", reReady: boolean): void {
-    this.store.transaction(() => {
+    this.change(() => {
       const claim = this.store.claim(jobId);
       if (!claim || claim.state === "released") return;
       const at = this.now();
@@ -174,7 +179,7 @@ export class PipelineService {
         const state = this.stateOf(claim.pipeline);
         if (state.jobId === jobId) {
           const { jobId: _held, ...rest } = state;
-          this.store.savePipeline({ ...rest, ready: outcome === "completed" && reReady, updatedAt: at });
+          this.savePipeline({ ...rest, ready: outcome === "completed" && reReady, updatedAt: at });
         }
       }
       this.store.saveClaim({ ...claim, state: "released", outcome, updatedAt: at });
@@ -201,6 +206,32 @@ export class PipelineService {
       );
     }
     return target;
+  }
+
+  /** Runs `work` in one transaction, then tells `onChange` of the pipelines it changed. */
+  private change<T>(work: () => T): T {
+    let result: T;
+    try {
+      result = this.store.transaction(work);
+    } catch (error) {
+      this.changed.clear(); // rolled back: nothing changed
+      throw error;
+    }
+    const names = [...this.changed];
+    this.changed.clear();
+    for (const name of names) {
+      try {
+        this.onChange?.(this.get(name));
+      } catch (error) {
+        console.error(`labflow: telling of a change of pipeline ${name} failed:`, error);
+      }
+    }
+    return result;
+  }
+
+  private savePipeline(state: PipelineState): void {
+    this.store.savePipeline(state);
+    this.changed.add(state.name);
   }
 
   private definition(name: string): PipelineDefinition {

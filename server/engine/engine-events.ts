@@ -1,3 +1,4 @@
+import type { PipelineStatusView } from "../schema/pipelines-api.js";
 import type { JobRecord, ModuleFailure, ModuleStatus, RunLogEntry, RunStatus } from "./records.js";
 
 /** What the engine tells its listeners (the ws hub, the CLI's progress, tests), as it happens. */
@@ -28,7 +29,9 @@ export type EngineEvent =
       nextOffset: number;
       units: Record<string, string>;
       readings: { t: string; [quantity: string]: unknown }[];
-    };
+    }
+  /** A pipeline changed (sample loaded or ejected, ready flag, claimed or released by a job): its new state. */
+  | { type: "pipeline"; pipeline: PipelineStatusView };
 
 export type EngineListener = (event: EngineEvent) => void;
 

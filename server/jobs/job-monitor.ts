@@ -86,8 +86,11 @@ export class JobMonitor implements JobTracker {
     }
     const entry: Tracked = { job, checking: false, lastPersistedAt: Date.now() };
     this.tracked.set(job.id, entry);
-    // A job re-attached after a restart is checked at once: it may have finished while we were away.
-    this.schedule(entry, job.state === "cancelling" ? 0 : this.intervalOf(job));
+    // A job never checked yet (new) is checked at once: its first answer says whether it really
+    // runs or waits (qw) for a pipeline, instead of showing `running` for a whole interval.
+    const interval = this.intervalOf(job);
+    const firstCheck = job.lastCheckedAt === undefined && interval !== undefined;
+    this.schedule(entry, job.state === "cancelling" || firstCheck ? 0 : interval);
   }
 
   /** The jobs, with the live check times of those being followed. */
@@ -280,6 +283,7 @@ export class JobMonitor implements JobTracker {
     if (entry.checking) return;
     entry.checking = true;
     this.inFlight++;
+    const wasTracked = this.tracked.get(entry.job.id) === entry;
     try {
       if (entry.job.state === "cancelling") {
         await this.cancelJob(entry.job.id);
@@ -289,9 +293,9 @@ export class JobMonitor implements JobTracker {
         this.handleOf(entry).check(),
         this.options.checkTimeoutMs ?? 30_000,
       );
-      this.applyCheck(entry, result);
+      this.applyCheck(entry, result, wasTracked);
     } catch (error) {
-      this.applyFailedCheck(entry, error);
+      this.applyFailedCheck(entry, error, wasTracked);
     } finally {
       entry.checking = false;
       this.inFlight--;
@@ -316,7 +320,17 @@ export class JobMonitor implements JobTracker {
     }
   }
 
-  private applyCheck(entry: Tracked, result: JobCheck) {
+  /**
+   * An answer that arrives after the job left the monitor's hands (cancelled, deleted, settled by
+   * another check) or while it is being cancelled changes nothing: it must never bring it back.
+   */
+  private outdated(entry: Tracked, wasTracked: boolean): boolean {
+    if (FINISHED_JOB_STATES.includes(entry.job.state) || entry.job.state === "cancelling") return true;
+    return wasTracked && this.tracked.get(entry.job.id) !== entry;
+  }
+
+  private applyCheck(entry: Tracked, result: JobCheck, wasTracked: boolean) {
+    if (this.outdated(entry, wasTracked)) return;
     const now = Date.now();
     entry.hintMs = result.nextCheckMs;
     if (result.status === "finished" || result.status === "failed") entry.lastCheckedMs = undefined;
@@ -354,7 +368,8 @@ export class JobMonitor implements JobTracker {
       this.persist(entry);
   }
 
-  private applyFailedCheck(entry: Tracked, error: unknown) {
+  private applyFailedCheck(entry: Tracked, error: unknown, wasTracked: boolean) {
+    if (this.outdated(entry, wasTracked)) return;
     const failures = entry.job.failedChecks + 1;
     const max = this.options.maxFailedChecks ?? 5;
     const message = `check failed (${failures}/${max}): ${messageOf(error)}`;
@@ -363,12 +378,14 @@ export class JobMonitor implements JobTracker {
         error instanceof HandleRebuildError
           ? error.message
           : `${max} checks in a row failed; last: ${messageOf(error)}`;
-      return this.settle(entry, {
+      this.settle(entry, {
         state: "failed",
         failedChecks: failures,
         lastCheckedAt: iso(Date.now()),
         message: final,
       });
+      this.stopWorkOf(entry);
+      return;
     }
     // A transient error does not fail the job: it is retried with backoff.
     entry.lastCheckedMs = Date.now();
@@ -376,6 +393,28 @@ export class JobMonitor implements JobTracker {
       failedChecks: failures,
       lastCheckedAt: iso(entry.lastCheckedMs),
       message,
+    });
+  }
+
+  /**
+   * A job the monitor gave up on (its checks kept failing, or hung) may still be working: it is
+   * asked to stop, as a best effort (an instrument stops acquiring and frees its pipeline). The job
+   * stays failed whatever the answer; a failure to stop is written in its message.
+   */
+  private stopWorkOf(entry: Tracked): void {
+    let handle: JobHandle;
+    try {
+      handle = this.handleOf(entry);
+    } catch {
+      return; // no handle, no way to reach the work
+    }
+    if (!handle.cancel) return;
+    const jobId = entry.job.id;
+    void handle.cancel.call(handle, "failed").catch((error: unknown) => {
+      if (!this.options.store.getJob(jobId)) return;
+      this.update(entry.job, {
+        message: `${entry.job.message}; stopping its work failed: ${messageOf(error)}`,
+      });
     });
   }
 

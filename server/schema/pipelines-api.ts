@@ -13,10 +13,15 @@ export const LoadSampleRequest = z.strictObject({
 /** `POST /api/pipelines/:name/ready`; an empty body marks it ready. */
 export const ReadyRequest = z.strictObject({ ready: z.boolean().default(true) });
 
-/** `GET /api/jobs/:id/data?format=json|csv&offset=N` (offset in bytes of the data file, for incremental reads). */
+/**
+ * `GET /api/jobs/:id/data?format=json|csv&offset=N&maxPoints=M` (offset in bytes of the data file,
+ * for incremental reads; maxPoints: the readings from offset to the end, evenly decimated to at
+ * most M).
+ */
 export const JobDataQuery = z.object({
   format: z.enum(["json", "csv"]).default("json"),
   offset: z.coerce.number().int().min(0).default(0),
+  maxPoints: z.coerce.number().int().min(2).max(1_000_000).optional(),
 });
 
 export interface PipelineRoleView {
@@ -53,6 +58,8 @@ export interface JobDataAnswer {
   quantities: string[];
   readings: { t: string; [quantity: string]: unknown }[];
   offset: number;
-  /** Ask from here next time (or join `job.data` events from here). */
+  /** Ask from here next time (or join `job.data` events from here): the end of what was read. */
   nextOffset: number;
+  /** True when `maxPoints` left readings out (evenly spread, first and last kept). */
+  decimated: boolean;
 }

@@ -11,22 +11,10 @@ import { fileURLToPath } from "node:url";
 import { WebSocket } from "ws";
 import { parseDevicesText } from "../../server/devices/devices-file.js";
 import { DriverSupervisor } from "../../server/devices/driver-supervisor.js";
+import { cpuSeconds, waitFor } from "./bench-helpers.js";
 
 const repoRoot = join(fileURLToPath(import.meta.url), "..", "..", "..");
 const bin = join(repoRoot, "bin", "labflow.js");
-
-const waitFor = async (probe: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 export interface InstrumentsEventsBenchResult {
   samplingMs: number;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineModule } from "../../modules/sdk/define-module.js";
+import { defineModule, type ModuleDefinition } from "../../modules/sdk/define-module.js";
 import { ModuleSuspended } from "../../modules/sdk/module-suspended.js";
 import { port } from "../../modules/sdk/port.js";
 import { discoverBuiltinModules } from "../../modules/sdk/registry.js";
@@ -146,6 +146,74 @@ export function flakyModule(probe: FlakyProbe) {
           if (probe.checks.length <= probe.healAfter)
             throw new Error(`connection refused (${probe.checks.length})`);
           return { status: "running" };
+        },
+      }),
+      setResults: () => ({ done: true }),
+    },
+  });
+}
+
+/** Lets a test hold a `test.SlowCheck` check in flight and answer it when it wants. */
+export interface SlowCheckProbe {
+  checks: number;
+  /** Answers the check in flight (set while one is). */
+  answer?: (check: { status: "running" | "finished" }) => void;
+}
+
+/** A job whose checks wait for the test to answer them: to race a cancel against a check. */
+export function slowCheckModule(probe: SlowCheckProbe) {
+  return defineModule({
+    type: "test.SlowCheck",
+    version: 1,
+    label: "Slow check",
+    description: "A job whose checks answer only when the test says so.",
+    inputs: {},
+    outputs: { done: port.boolean() },
+    params: z.object({}),
+    job: {
+      intervalMs: 100,
+      start: async () => ({}),
+      handle: () => ({
+        check: () => {
+          probe.checks++;
+          return new Promise((resolve) => {
+            probe.answer = (check) => {
+              probe.answer = undefined;
+              resolve(check);
+            };
+          });
+        },
+        cancel: async () => {},
+      }),
+      setResults: () => ({ done: true }),
+    },
+  });
+}
+
+/**
+ * `jobs.Command` with checks that always fail (its cluster unreachable, say): the command really
+ * runs, so a test can see whether the monitor stops it when it gives up on the job.
+ */
+export function unreachableCommandModule(command: NonNullable<ModuleDefinition["job"]>) {
+  return defineModule({
+    type: "test.UnreachableCommand",
+    version: 1,
+    label: "Unreachable command",
+    description: "A real command whose checks fail.",
+    inputs: {},
+    outputs: { done: port.boolean() },
+    params: z.object({
+      command: z.string(),
+      cwd: z.string().default("."),
+      env: z.record(z.string(), z.string()).default({}),
+    }),
+    job: {
+      intervalMs: 50,
+      start: (ctx) => command.start(ctx) as Promise<never>,
+      handle: (raw: unknown, env) => ({
+        ...command.handle(raw, env),
+        check: async () => {
+          throw new Error("the machine does not answer");
         },
       }),
       setResults: () => ({ done: true }),

@@ -1,10 +1,10 @@
-import { writeFileSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { jobDataCsv } from "../../devices/job-data.js";
+import { csvHeader, csvLines } from "../../../modules/instruments/_dataset.js";
 import type { PipelineStatusView } from "../../schema/pipelines-api.js";
 import { CliError } from "../cli-error.js";
-import { connectInstruments } from "../instrument-access.js";
+import { connectInstruments, type InstrumentCommandsAccess } from "../instrument-access.js";
 
 export const INSTRUMENT_USAGE = `usage:
   labflow pipeline status [NAME] [--json]   pipelines with their sample, ready flag and job
@@ -49,14 +49,15 @@ export async function instrumentCommand(argv: string[]): Promise<number> {
       const offset = Number(values.offset);
       if (!Number.isInteger(offset) || offset < 0)
         throw new CliError("--offset: give a byte offset (>= 0)", 2);
-      const data = await access.jobData(jobId, offset);
-      const text = values.json ? `${JSON.stringify(data, null, 1)}\n` : jobDataCsv(data);
-      if (values.out) {
-        writeFileSync(values.out, text);
-        console.log(
-          `${data.readings.length} readings of job ${jobId} (${data.state}) written to ${values.out}`,
-        );
-      } else process.stdout.write(text);
+      const out = values.out ? openSync(values.out, "w") : undefined;
+      try {
+        const write = (text: string) => (out === undefined ? writeToStdout(text) : writeOut(out, text));
+        const { readings, state } = await snapshot(access, jobId, offset, values.json, write);
+        if (values.out)
+          console.log(`${readings} readings of job ${jobId} (${state}) written to ${values.out}`);
+      } finally {
+        if (out !== undefined) closeSync(out);
+      }
       return 0;
     }
     switch (action) {
@@ -90,6 +91,58 @@ export async function instrumentCommand(argv: string[]): Promise<number> {
   } finally {
     await access.close();
   }
+}
+
+/**
+ * All the data of a job from `offset` to the end, asked for part by part (each answer is about
+ * 8 MB) until `nextOffset` stops moving, and written out part by part: CSV with its header once
+ * (the quantities and units of the first part with readings), or one JSON object whose readings
+ * array is written piecewise.
+ */
+async function snapshot(
+  access: InstrumentCommandsAccess,
+  jobId: string,
+  offset: number,
+  json: boolean,
+  write: (text: string) => Promise<void>,
+): Promise<{ readings: number; state: string }> {
+  let data = await access.jobData(jobId, offset);
+  let quantities: string[] | undefined;
+  let count = 0;
+  if (json) {
+    const { readings: _readings, nextOffset: _next, decimated: _decimated, ...head } = data;
+    await write(`${JSON.stringify(head).slice(0, -1)},"readings":[`);
+  }
+  for (;;) {
+    if (json) {
+      for (const reading of data.readings)
+        await write(`${count++ === 0 ? "\n" : ",\n"}${JSON.stringify(reading)}`);
+    } else {
+      if (!quantities && data.readings.length > 0) {
+        quantities = data.quantities;
+        await write(csvHeader(quantities, data.units));
+      }
+      if (quantities && data.readings.length > 0) await write(csvLines(data.readings, quantities));
+      count += data.readings.length;
+    }
+    if (data.nextOffset <= offset) break;
+    offset = data.nextOffset;
+    data = await access.jobData(jobId, offset);
+  }
+  if (json) await write(`\n],"nextOffset":${data.nextOffset}}\n`);
+  if (!quantities && !json) await write(csvHeader(data.quantities, data.units));
+  return { readings: count, state: data.state };
+}
+
+function writeOut(fd: number, text: string): Promise<void> {
+  writeSync(fd, text);
+  return Promise.resolve();
+}
+
+/** Waits while stdout (a pipe to `head`, a slow terminal) cannot take more. */
+function writeToStdout(text: string): Promise<void> {
+  if (process.stdout.write(text)) return Promise.resolve();
+  return new Promise((resolve) => process.stdout.once("drain", () => resolve()));
 }
 
 function need(value: string | undefined, usage: string): string {

@@ -1,5 +1,5 @@
-import { Router } from "express";
-import { jobData, jobDataCsv } from "../../devices/job-data.js";
+import { type Response, Router } from "express";
+import { jobData, jobDataCsv, streamJobDataCsv } from "../../devices/job-data.js";
 import { JobIntervalRequest, JobsQuery, LogQuery } from "../../schema/api.js";
 import { JobDataQuery } from "../../schema/pipelines-api.js";
 import type { HttpContext } from "../http-context.js";
@@ -39,14 +39,45 @@ export function jobsRoutes({ runtime }: HttpContext): Router {
       const { intervalMs } = parseBody(JobIntervalRequest, req.body);
       res.json(jobView(monitor.setJobInterval(req.params.id, intervalMs)));
     })
-    .get("/:id/data", (req, res) => {
-      const { format, offset } = parseQuery(JobDataQuery, req.query);
-      const data = jobData(runtime, req.params.id, offset);
-      if (format === "csv") res.type("text/csv; charset=utf-8").send(jobDataCsv(data));
-      else res.json(data);
+    .get("/:id/data", async (req, res) => {
+      const { format, offset, maxPoints } = parseQuery(JobDataQuery, req.query);
+      if (format === "json" || maxPoints !== undefined) {
+        const data = await jobData(runtime, req.params.id, offset, maxPoints);
+        if (format === "csv") res.type("text/csv; charset=utf-8").send(jobDataCsv(data));
+        else res.json(data);
+        return;
+      }
+      // The whole file from `offset` on, streamed: never capped, never held in memory whole.
+      res.type("text/csv; charset=utf-8");
+      try {
+        await streamJobDataCsv(runtime, req.params.id, offset, (text) => writeTo(res, text));
+        res.end();
+      } catch (error) {
+        if (!res.headersSent) throw error;
+        // Too late for an error status: cut the answer so the client sees it incomplete.
+        res.destroy(error as Error);
+      }
     })
     .get("/:id/log", async (req, res) => {
       const { stream, offset } = parseQuery(LogQuery, req.query);
       res.json(await monitor.log(req.params.id, stream, offset));
     });
+}
+
+/** Writes to the response, waiting while the client is slower than the file is read. */
+function writeTo(res: Response, text: string): Promise<void> {
+  if (res.destroyed) return Promise.reject(new Error("the client went away"));
+  if (res.write(text)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error) => {
+      res.off("drain", onDrain);
+      res.off("close", onClose);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onDrain = () => done();
+    const onClose = () => done(new Error("the client went away"));
+    res.once("drain", onDrain);
+    res.once("close", onClose);
+  });
 }

@@ -163,13 +163,18 @@ describe("instrument jobs through a real server", () => {
     const times = readings.map((r) => Date.parse(r.t));
     for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThan(times[i - 1] as number);
 
-    // The dataset is the module's output, with units; the archive holds it too.
+    // The dataset is the module's output (a CSV file with units, a preview table and the count);
+    // the archive holds it too.
     const output = run.modules.acq?.outputs as {
-      data: { columns: { name: string; unit?: string }[]; rows: unknown[][] };
+      data: string;
+      preview: { columns: { name: string; unit?: string }[]; rows: unknown[][] };
+      readings: number;
       archive: string;
     };
-    expect(output.data.rows).toHaveLength(readings.length);
-    expect(output.data.columns).toContainEqual({ name: "temperature", unit: "°C" });
+    expect(output.readings).toBe(readings.length);
+    expect(readFileSync(output.data, "utf8").trimEnd().split("\n")).toHaveLength(readings.length + 1);
+    expect(output.preview.rows).toHaveLength(readings.length);
+    expect(output.preview.columns).toContainEqual({ name: "temperature", unit: "°C" });
     const archived = unzipSync(readFileSync(output.archive));
     expect(Object.keys(archived).sort()).toEqual(["data.csv", "data.json", "job.log", "workflow.json"]);
     expect(
@@ -326,7 +331,8 @@ describe("instrument jobs through a real server", () => {
     const run = JSON.parse(result.stdout.slice(result.stdout.indexOf("{")));
     expect(run.status).toBe("completed");
     expect(run.modules.setpoint.outputs.value).toBe(35);
-    expect(run.modules.acquire.outputs.data.rows.length).toBeGreaterThanOrEqual(99);
+    expect(run.modules.acquire.outputs.readings).toBeGreaterThanOrEqual(99);
+    expect(run.modules.acquire.outputs.preview.rows.length).toBe(run.modules.acquire.outputs.readings);
     expect(run.modules.final.outputs.unit).toBe("°C");
     // The demo asks to re-ready the pipeline, so it can run again at once.
     const status = await labflow(["pipeline", "status", "p1", "--json", "--data", dataDir]);

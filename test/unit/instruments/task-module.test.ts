@@ -51,6 +51,19 @@ describe("instruments.Task", () => {
     expect(runtime.monitor.get(job.id).state).toBe("cancelled");
   });
 
+  it("shows a new job waiting at once, not running until its first scheduled check", async () => {
+    // Checks once a minute: only the first check, made at once, can tell it waits.
+    const runtime = await testRuntime({ devicesFile: devicesFile(), globalInterval: 60_000 });
+    const { runId } = runtime.engine.startRun(task({ role: "sensor", sample: "S1" }));
+    const job = await waitUntil(
+      () => runtime.monitor.list({ runId }).find((j) => j.state === "waiting"),
+      "the job to wait",
+      10_000,
+    );
+    expect(job.message).toContain("p1 holds no sample");
+    await runtime.engine.cancelRun(runId);
+  });
+
   it("without a devices file fails saying how to configure one", async () => {
     const runtime = await testRuntime();
     const { runId } = runtime.engine.startRun(task({ role: "sensor" }));
