@@ -1,13 +1,15 @@
 /**
  * The server's side of a driver host's socket: DriverHostApi over NDJSON, every call with a
- * timeout, so a hung or vanished host gives an error instead of a wait forever.
+ * timeout, so a hung or vanished host gives an error instead of a wait forever. What comes back is
+ * checked before use: a malformed line (another program on the socket, a broken host) is logged
+ * and ignored, or fails the call it answers, and never throws in the server.
  */
 import { EventEmitter } from "node:events";
 import { connect, type Socket } from "node:net";
 import { resolve as resolvePath } from "node:path";
 import type { AttributeReading, InstrumentTarget, TaskState } from "../../modules/sdk/instruments.js";
 import type { AttributeInfo, ComponentSpec, DriverHostApi, DriverTask } from "./driver-api.js";
-import { type DriverMethod, type DriverResponse, lineReader, methodArgNames } from "./driver-protocol.js";
+import { type DriverMethod, lineReader, methodArgNames } from "./driver-protocol.js";
 
 /** Calls that move hardware get longer than the default. */
 const SLOW: Partial<Record<DriverMethod, number>> = {
@@ -18,6 +20,7 @@ const SLOW: Partial<Record<DriverMethod, number>> = {
 };
 
 interface Pending {
+  method: DriverMethod;
   resolve(value: unknown): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
@@ -32,12 +35,15 @@ export class DriverClient extends EventEmitter<{ close: [] }> implements DriverH
     private readonly socket: Socket,
     readonly socketPath: string,
     private readonly timeoutMs: number,
+    private readonly log: (message: string) => void,
   ) {
     super();
     socket.setEncoding("utf8");
     socket.on(
       "data",
-      lineReader((line) => this.onLine(line)),
+      lineReader((line) => this.onLine(line), {
+        onOverlong: (message) => this.log(`the driver host at ${socketPath} sent a ${message}`),
+      }),
     );
     socket.on("error", () => undefined);
     socket.on("close", () => {
@@ -52,8 +58,12 @@ export class DriverClient extends EventEmitter<{ close: [] }> implements DriverH
   }
 
   /** Connects to a host's socket; rejects (ENOENT, ECONNREFUSED, timeout) when no host answers there. */
-  static connect(socketPath: string, options: { timeoutMs?: number } = {}): Promise<DriverClient> {
+  static connect(
+    socketPath: string,
+    options: { timeoutMs?: number; log?: (message: string) => void } = {},
+  ): Promise<DriverClient> {
     const timeoutMs = options.timeoutMs ?? 5000;
+    const log = options.log ?? (() => undefined);
     return new Promise((resolve, reject) => {
       const socket = connect(socketPath);
       const timer = setTimeout(() => {
@@ -63,7 +73,7 @@ export class DriverClient extends EventEmitter<{ close: [] }> implements DriverH
       socket.once("connect", () => {
         clearTimeout(timer);
         socket.removeAllListeners("error");
-        resolve(new DriverClient(socket, socketPath, timeoutMs));
+        resolve(new DriverClient(socket, socketPath, timeoutMs, log));
       });
       socket.once("error", (error) => {
         clearTimeout(timer);
@@ -127,23 +137,59 @@ export class DriverClient extends EventEmitter<{ close: [] }> implements DriverH
           new Error(`the driver host at ${this.socketPath} did not answer ${method} within ${limit} ms`),
         );
       }, limit);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject, timer });
       this.socket.write(`${JSON.stringify({ id, method, params })}\n`);
     });
   }
 
   private onLine(line: string): void {
-    let response: DriverResponse;
-    try {
-      response = JSON.parse(line) as DriverResponse;
-    } catch {
+    const response = parseResponse(line);
+    if (typeof response === "string") {
+      this.log(`ignored a line from the driver host at ${this.socketPath}: ${response}`);
       return;
     }
     const pending = this.pending.get(response.id);
     if (!pending) return;
     this.pending.delete(response.id);
     clearTimeout(pending.timer);
-    if ("error" in response) pending.reject(new Error(response.error.message));
+    if ("problem" in response) {
+      const why = `the driver host at ${this.socketPath} answered ${pending.method} with ${response.problem}`;
+      this.log(why);
+      pending.reject(new Error(why));
+    } else if ("error" in response) pending.reject(new Error(response.error));
     else pending.resolve(response.result === null ? undefined : response.result);
   }
+}
+
+type ParsedResponse =
+  | { id: number; result: unknown }
+  | { id: number; error: string }
+  | { id: number; problem: string };
+
+/**
+ * A response line as `{ id, result }` or `{ id, error: { message } }`. An answer with an id but no
+ * usable result or error fails that call (`problem`); a line without a usable id answers no call
+ * and is described by a string instead.
+ */
+function parseResponse(line: string): ParsedResponse | string {
+  const shown = line.length > 200 ? `${line.slice(0, 200)}...` : line;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return `not JSON: ${shown}`;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return `not a JSON object: ${shown}`;
+  const response = value as Record<string, unknown>;
+  const id = response.id;
+  if (typeof id !== "number" || !Number.isSafeInteger(id)) return `no numeric id: ${shown}`;
+  if ("error" in response) {
+    const error = response.error as { message?: unknown } | null;
+    if (typeof error !== "object" || error === null || typeof error.message !== "string")
+      return { id, problem: `a malformed error (not { "message": "..." }): ${shown}` };
+    return { id, error: error.message };
+  }
+  if (!("result" in response)) return { id, problem: `neither a result nor an error: ${shown}` };
+  return { id, result: response.result };
 }

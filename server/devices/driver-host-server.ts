@@ -3,10 +3,10 @@
  * checked before it reaches the service; whatever it throws goes back as `{ error: { message } }`,
  * so a bad request never takes the host down.
  */
-import { chmodSync, existsSync, mkdirSync, unlinkSync } from "node:fs";
+import { chmodSync, existsSync, unlinkSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
-import { dirname } from "node:path";
 import type { DriverHostApi } from "./driver-api.js";
+import { prepareSocketDir } from "./driver-host-paths.js";
 import {
   type DriverMethod,
   type DriverRequest,
@@ -24,7 +24,7 @@ export async function serveDriverHost(
   socketPath: string,
   log: (message: string) => void,
 ): Promise<Server> {
-  mkdirSync(dirname(socketPath), { recursive: true });
+  prepareSocketDir(socketPath);
   const server = createServer((socket) => handleConnection(api, socket, log));
   try {
     await listen(server, socketPath);
@@ -36,7 +36,7 @@ export async function serveDriverHost(
     if (existsSync(socketPath)) unlinkSync(socketPath);
     await listen(server, socketPath);
   }
-  // Only this user may drive the instruments (the socket may sit in the shared temp folder).
+  // Only this user may drive the instruments (the data folder may be readable by others).
   chmodSync(socketPath, 0o600);
   return server;
 }
@@ -69,7 +69,9 @@ function handleConnection(api: DriverHostApi, socket: Socket, log: (message: str
   };
   socket.on(
     "data",
-    lineReader((line) => void answer(api, line).then(send)),
+    lineReader((line) => void answer(api, line).then(send), {
+      onOverlong: (message) => log(`a client sent a ${message}`),
+    }),
   );
   socket.on("error", (error) => log(`client connection error: ${error.message}`));
 }

@@ -22,7 +22,10 @@ export interface DriverComponent {
   get(name: string): Promise<AttributeReading>;
   /** `value` is already checked against the descriptor (rw, type, limits). */
   set(name: string, value: number | string | boolean): Promise<void>;
-  /** Checks the task's technique and params; throws naming the bad one. Called before anything starts. */
+  /**
+   * Checks the task's technique and params; throws a TaskRefusal naming the bad one. Called before
+   * anything starts.
+   */
   checkTask(task: DriverTask): void;
   /** Starts the acquisition on the instrument; resolves once the instrument accepted it. */
   start(task: DriverTask, events: AcquisitionEvents): Promise<void>;
@@ -33,11 +36,19 @@ export interface DriverComponent {
   dispose(): void;
 }
 
+/** The driver host's log (its log file): what a driver drops or works around is told there. */
+export type DriverLog = (message: string) => void;
+
 export interface DriverImplementation {
   descriptor: DriverDescriptor;
   /** Columns of each reading (besides `t`), with units, for the task's meta file. */
   columns: readonly { name: string; unit?: string }[];
+  /** Checks a component's settings; throws naming the bad one. Called before it is registered. */
+  checkSpec(spec: ComponentSpec): void;
   /** The serial link of a port, with this driver's framing rules. */
-  openLine(spec: ComponentSpec): SerialLine;
-  createComponent(spec: ComponentSpec, line: SerialLine): DriverComponent;
+  openLine(spec: ComponentSpec, log: DriverLog): SerialLine;
+  createComponent(spec: ComponentSpec, line: SerialLine, log: DriverLog): DriverComponent;
 }
+
+/** A task that can never run as asked (unknown technique, a param outside the instrument's limits). */
+export class TaskRefusal extends Error {}

@@ -66,12 +66,39 @@ export interface DriverRequest {
 
 export type DriverResponse = { id: number; result: unknown } | { id: number; error: { message: string } };
 
-/** Calls `onLine` for each complete line of a socket's text stream. */
-export function lineReader(onLine: (line: string) => void): (chunk: string) => void {
+/** The longest request or response line, in characters; a longer one is dropped whole. */
+export const MAX_MESSAGE_LENGTH = 64 * 1024;
+
+/**
+ * Calls `onLine` for each complete line of a socket's text stream. A line longer than `maxLength`
+ * (a peer that is not a labflow driver host, or a runaway) is dropped whole, never kept growing in
+ * memory, and reported to `onOverlong`.
+ */
+export function lineReader(
+  onLine: (line: string) => void,
+  options: { maxLength?: number; onOverlong?: (message: string) => void } = {},
+): (chunk: string) => void {
+  const maxLength = options.maxLength ?? MAX_MESSAGE_LENGTH;
   let partial = "";
+  let overlong = false;
   return (chunk) => {
-    const lines = (partial + chunk).split("\n");
-    partial = lines.pop() ?? "";
-    for (const line of lines) if (line.trim()) onLine(line);
+    for (let from = 0; ; ) {
+      const end = chunk.indexOf("\n", from);
+      const piece = chunk.slice(from, end === -1 ? undefined : end);
+      if (!overlong) {
+        partial += piece;
+        if (partial.length > maxLength) {
+          overlong = true;
+          partial = "";
+          options.onOverlong?.(`line longer than ${maxLength} characters; dropped`);
+        }
+      }
+      if (end === -1) return;
+      const line = partial;
+      partial = "";
+      if (!overlong && line.trim()) onLine(line);
+      overlong = false;
+      from = end + 1;
+    }
   };
 }

@@ -10,10 +10,11 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } f
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AttributeReading, InstrumentTarget, TaskState } from "../../modules/sdk/instruments.js";
+import { isProcessAlive } from "../../modules/sdk/process-alive.js";
 import { componentsOf, type DevicesConfig } from "./devices-file.js";
 import type { AttributeInfo, ComponentSpec, DriverHostApi, DriverTask } from "./driver-api.js";
 import { DriverClient } from "./driver-client.js";
-import { driverHostPaths } from "./driver-host-paths.js";
+import { driverHostPaths, prepareSocketDir } from "./driver-host-paths.js";
 import { endProcess } from "./stop-driver-hosts.js";
 
 export interface DriverSupervisorOptions {
@@ -47,7 +48,11 @@ interface HostLink {
   connecting: Promise<DriverClient> | undefined;
   missedPings: number;
   pinging: boolean;
+  /** Why the host refused a component when it was last registered, by `device\0channel`. */
+  registrationErrors: Map<string, string>;
 }
+
+const componentKey = (target: InstrumentTarget) => `${target.device}\0${target.channel}`;
 
 const MISSED_PINGS_LIMIT = 3;
 
@@ -73,6 +78,7 @@ export class DriverSupervisor extends EventEmitter<DriverSupervisorEvents> {
           connecting: undefined,
           missedPings: 0,
           pinging: false,
+          registrationErrors: new Map(),
         };
         this.links.set(driver, link);
       }
@@ -113,8 +119,13 @@ export class DriverSupervisor extends EventEmitter<DriverSupervisorEvents> {
     if (!link) throw new Error(`no device in the devices file uses driver "${driverType}"`);
     const call =
       <A extends unknown[], R>(method: (client: DriverClient, ...args: A) => Promise<R>) =>
-      async (...args: A): Promise<R> =>
-        method(await this.clientOf(link), ...args);
+      async (...args: A): Promise<R> => {
+        try {
+          return await method(await this.clientOf(link), ...args);
+        } catch (error) {
+          throw withRegistrationError(link, args[0], error);
+        }
+      };
     return {
       hello: call((c) => c.hello()),
       ping: call((c) => c.ping()),
@@ -177,7 +188,11 @@ export class DriverSupervisor extends EventEmitter<DriverSupervisorEvents> {
   private async establish(link: HostLink): Promise<DriverClient> {
     const paths = driverHostPaths(this.options.dataDir, link.type);
     let spawned = false;
-    let client = await DriverClient.connect(paths.socket, { timeoutMs: 2000 }).catch(() => undefined);
+    // Before connecting: a socket in a folder another user controls may not be a host of ours.
+    prepareSocketDir(paths.socket);
+    let client = await DriverClient.connect(paths.socket, { timeoutMs: 2000, log: this.log }).catch(
+      () => undefined,
+    );
     if (!client) {
       spawned = true;
       client = await this.spawnHost(link.type);
@@ -187,10 +202,17 @@ export class DriverSupervisor extends EventEmitter<DriverSupervisorEvents> {
       if (info.driverType !== link.type)
         throw new Error(`the host at ${paths.socket} runs driver "${info.driverType}", not "${link.type}"`);
       for (const component of link.components) {
-        // A component the host refuses (e.g. busy with a task under another registration) is reported, not fatal.
-        await client.register(component).catch((error: Error) => {
-          this.log(`driver ${link.type}: registering device "${component.device}" failed: ${error.message}`);
-        });
+        // A component the host refuses (e.g. busy with a task under another registration) is
+        // reported, not fatal; its reason is kept for the calls that then find it unregistered.
+        await client.register(component).then(
+          () => link.registrationErrors.delete(componentKey(component)),
+          (error: Error) => {
+            link.registrationErrors.set(componentKey(component), error.message);
+            this.log(
+              `driver ${link.type}: registering device "${component.device}" channel "${component.channel}" failed: ${error.message}`,
+            );
+          },
+        );
       }
       link.info = info;
       link.client = client;
@@ -236,7 +258,13 @@ export class DriverSupervisor extends EventEmitter<DriverSupervisorEvents> {
       const reason = `missed ${link.missedPings} pings (${(error as Error).message})`;
       this.log(`driver ${link.type}: host pid ${link.info?.pid} ${reason}; killing it`);
       this.emit("lost", link.type, reason);
-      if (link.info && alive(link.info.pid)) process.kill(link.info.pid, "SIGKILL");
+      if (link.info && isProcessAlive(link.info.pid)) {
+        try {
+          process.kill(link.info.pid, "SIGKILL");
+        } catch (killError) {
+          this.log(`driver ${link.type}: cannot kill pid ${link.info.pid}: ${(killError as Error).message}`);
+        }
+      }
       link.client?.close();
     } finally {
       link.pinging = false;
@@ -268,7 +296,9 @@ export class DriverSupervisor extends EventEmitter<DriverSupervisorEvents> {
     child.unref();
     const deadline = Date.now() + (this.options.spawnTimeoutMs ?? 15_000);
     for (;;) {
-      const client = await DriverClient.connect(paths.socket, { timeoutMs: 1000 }).catch(() => undefined);
+      const client = await DriverClient.connect(paths.socket, { timeoutMs: 1000, log: this.log }).catch(
+        () => undefined,
+      );
       if (client) return client;
       if (exited || Date.now() > deadline)
         throw new Error(
@@ -289,13 +319,12 @@ function hostCommand(): { command: string; args: string[] } {
   return { command: process.execPath, args: ["--import", "tsx", join(dirname(here), "driver-host.ts")] };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/** Adds why a component's registration failed to a host's "not registered" refusal of it. */
+function withRegistrationError(link: HostLink, target: unknown, error: unknown): unknown {
+  if (!(error instanceof Error) || !/is not registered/.test(error.message)) return error;
+  if (typeof target !== "object" || target === null) return error;
+  const reason = link.registrationErrors.get(componentKey(target as InstrumentTarget));
+  return reason ? new Error(`${error.message} (registering it failed: ${reason})`) : error;
 }
 
 function tail(path: string): string {

@@ -15,8 +15,16 @@ export interface LinePortOptions {
   reopenMs?: number;
 }
 
+/**
+ * The longest line kept, in characters: a device that never sends a newline (wrong baud rate, a
+ * binary stream) must not grow memory without bound. The excess of a longer line is dropped.
+ */
+export const MAX_LINE_LENGTH = 64 * 1024;
+
 export interface LinePortEvents {
   line: [line: string];
+  /** Something was wrong with what arrived (e.g. a line too long); the port keeps working. */
+  warning: [message: string];
   open: [];
   /** The port closed without being asked to (link gone); reopen attempts follow. */
   lost: [reason: string];
@@ -30,6 +38,8 @@ export class LinePort extends EventEmitter<LinePortEvents> {
   private readonly reopenMs: number;
   private port: SerialPort | undefined;
   private partial = "";
+  /** The line being received is longer than MAX_LINE_LENGTH: the rest of it is dropped. */
+  private overlong = false;
   private closing = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private lastProblem: string | undefined;
@@ -111,6 +121,7 @@ export class LinePort extends EventEmitter<LinePortEvents> {
   private adopt(port: SerialPort): void {
     this.port = port;
     this.partial = "";
+    this.overlong = false;
     this.lastProblem = undefined;
     port.setEncoding("utf8");
     // A data listener keeps the port reading, which is also how a vanished link is noticed.
@@ -131,13 +142,31 @@ export class LinePort extends EventEmitter<LinePortEvents> {
   }
 
   private onData(chunk: string): void {
-    const text = this.partial + chunk;
-    const lines = text.split("\n");
-    this.partial = lines.pop() ?? "";
-    for (const raw of lines) {
+    for (let from = 0; ; ) {
+      const end = chunk.indexOf("\n", from);
+      this.collect(chunk.slice(from, end === -1 ? undefined : end));
+      if (end === -1) return;
+      const raw = this.partial;
+      this.partial = "";
+      this.overlong = false;
       const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+      // A line cut short is still handed on: as a reply, it keeps replies and requests in step.
       if (line.length > 0) this.emit("line", line);
+      from = end + 1;
     }
+  }
+
+  /** Adds text to the line being received, up to MAX_LINE_LENGTH. */
+  private collect(text: string): void {
+    if (this.overlong || text.length === 0) return;
+    this.partial += text;
+    if (this.partial.length <= MAX_LINE_LENGTH) return;
+    this.partial = this.partial.slice(0, MAX_LINE_LENGTH);
+    this.overlong = true;
+    this.emit(
+      "warning",
+      `serial port ${this.path}: line longer than ${MAX_LINE_LENGTH} characters; the rest of it is dropped`,
+    );
   }
 
   private scheduleRetry(): void {

@@ -2,17 +2,22 @@
  * Ends the driver hosts of a data folder without a supervisor (they outlive the server that
  * spawned them): asks each host for its pid over its socket, then SIGTERM (SIGKILL after 5 s).
  */
+import { existsSync } from "node:fs";
+import { dirname } from "node:path";
+import { isProcessAlive } from "../../modules/sdk/process-alive.js";
 import { DriverClient } from "./driver-client.js";
 import { driverDescriptors } from "./driver-descriptors.js";
-import { driverHostPaths } from "./driver-host-paths.js";
+import { driverHostPaths, prepareSocketDir } from "./driver-host-paths.js";
 
 /** Resolves with the pids it ended. */
 export async function stopDriverHosts(dataDir: string): Promise<number[]> {
   const ended: number[] = [];
   for (const type of driverDescriptors.keys()) {
-    const client = await DriverClient.connect(driverHostPaths(dataDir, type).socket, {
-      timeoutMs: 1000,
-    }).catch(() => undefined);
+    const { socket } = driverHostPaths(dataDir, type);
+    if (!existsSync(dirname(socket))) continue;
+    // The pid comes from whoever answers on the socket: only ask in a folder no one else controls.
+    prepareSocketDir(socket);
+    const client = await DriverClient.connect(socket, { timeoutMs: 1000 }).catch(() => undefined);
     if (!client) continue;
     const pid = await client
       .hello()
@@ -26,20 +31,23 @@ export async function stopDriverHosts(dataDir: string): Promise<number[]> {
   return ended;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** SIGTERM, then SIGKILL if it is still there after `graceMs`. */
 export async function endProcess(pid: number, graceMs = 5000): Promise<void> {
-  if (!alive(pid)) return;
-  process.kill(pid, "SIGTERM");
+  if (!isProcessAlive(pid)) return;
+  if (!signal(pid, "SIGTERM")) return;
   const deadline = Date.now() + graceMs;
-  while (alive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
-  if (alive(pid)) process.kill(pid, "SIGKILL");
+  while (isProcessAlive(pid) && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  if (isProcessAlive(pid)) signal(pid, "SIGKILL");
+}
+
+/** False when the process is gone already (ESRCH); throws when it is not ours to signal (EPERM). */
+function signal(pid: number, name: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, name);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ESRCH") return false;
+    throw error;
+  }
 }

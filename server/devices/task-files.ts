@@ -3,7 +3,7 @@
  * rewritten (a kill loses at most the reading being written), and a small meta file beside it
  * (`<name>.meta.json`: columns with units, device, technique, times, final state).
  */
-import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Reading } from "./driver-implementation.js";
 
@@ -41,7 +41,24 @@ export function writeTaskMeta(dataFile: string, meta: TaskMeta): void {
   renameSync(temp, path);
 }
 
-/** Appends readings to a data file, one JSON line each, straight to the OS (no buffering in the process). */
+/**
+ * The meta file of a data file, when there is a readable one. Its `state` is the task's final
+ * state once `endedAt` is set: what a reader that comes after the driver host forgot the task
+ * (or after the host died) can still tell.
+ */
+export function readTaskMeta(dataFile: string): TaskMeta | undefined {
+  try {
+    const meta = JSON.parse(readFileSync(taskMetaPath(dataFile), "utf8")) as TaskMeta;
+    return typeof meta === "object" && meta !== null && typeof meta.state === "string" ? meta : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Appends readings to a data file, one JSON line each, straight to the OS (no buffering in the
+ * process). A write that fails (disk full) throws; `count` then holds the readings written whole.
+ */
 export class DataFileAppender {
   private fd: number | undefined;
   count = 0;
@@ -55,7 +72,9 @@ export class DataFileAppender {
     if (this.fd === undefined || readings.length === 0) return;
     let text = "";
     for (const reading of readings) text += `${JSON.stringify(reading)}\n`;
-    writeSync(this.fd, text);
+    const bytes = Buffer.from(text);
+    // A short write (the disk filling up) is continued; the next one then throws ENOSPC.
+    for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done);
     this.count += readings.length;
   }
 

@@ -3,7 +3,16 @@
  * its techniques and attributes. The implementation is labflow-sim-driver.ts.
  */
 import type { DriverDescriptor } from "../driver-api.js";
-import { SIM_LIMITS } from "../simulator/sim-instrument.js";
+
+/**
+ * The instrument's limits, known to both sides: the driver refuses a value outside them before
+ * sending it, and the simulated instrument (server/devices/simulator) refuses it as the real one would.
+ */
+export const SIM_LIMITS = {
+  setpoint: { min: -50, max: 400 },
+  rampRate: { min: 0.1, max: 600 },
+  intervalMs: { min: 1, max: 60_000 },
+} as const;
 
 export const labflowSimDescriptor: DriverDescriptor = {
   type: "labflow-sim",

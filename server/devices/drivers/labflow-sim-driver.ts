@@ -5,15 +5,16 @@
  */
 import type { AttributeReading } from "../../../modules/sdk/instruments.js";
 import type { ComponentSpec, DriverTask } from "../driver-api.js";
-import type {
-  AcquisitionEvents,
-  DriverComponent,
-  DriverImplementation,
-  Reading,
+import {
+  type AcquisitionEvents,
+  type DriverComponent,
+  type DriverImplementation,
+  type DriverLog,
+  type Reading,
+  TaskRefusal,
 } from "../driver-implementation.js";
 import { SerialLine } from "../serial-line.js";
-import { SIM_LIMITS } from "../simulator/sim-instrument.js";
-import { labflowSimColumns, labflowSimDescriptor } from "./labflow-sim-descriptor.js";
+import { labflowSimColumns, labflowSimDescriptor, SIM_LIMITS } from "./labflow-sim-descriptor.js";
 
 const QUERIES: Record<string, string> = {
   temperature: "TEMP?",
@@ -24,11 +25,31 @@ const QUERIES: Record<string, string> = {
 };
 const SETTERS: Record<string, string> = { setpoint: "SETP", rampRate: "RATE" };
 const UNITS = new Map(labflowSimDescriptor.attributes.map((a) => [a.name, a.unit]));
+/** `*RST` may take the instrument a while; it is never sent twice. */
+const RESET_TIMEOUT_MS = 5000;
+/** Malformed `DATA` lines logged one by one per acquisition; after that, one line per this many. */
+const MALFORMED_LOGGED = 10;
+const MALFORMED_LOG_EVERY = 1000;
 
 export const labflowSimDriver: DriverImplementation = {
   descriptor: labflowSimDescriptor,
   columns: labflowSimColumns,
-  openLine(spec: ComponentSpec) {
+  checkSpec(spec: ComponentSpec) {
+    const where = `device "${spec.device}" channel "${spec.channel}"`;
+    const { baudRate, timeoutMs } = spec.settings;
+    if (baudRate !== undefined && (!Number.isInteger(baudRate) || (baudRate as number) <= 0))
+      throw new Error(
+        `${where}: settings.baudRate must be a positive integer (got ${JSON.stringify(baudRate)})`,
+      );
+    if (
+      timeoutMs !== undefined &&
+      (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 60_000)
+    )
+      throw new Error(
+        `${where}: settings.timeoutMs must be a number of ms in (0, 60000] (got ${JSON.stringify(timeoutMs)})`,
+      );
+  },
+  openLine(spec: ComponentSpec, log: DriverLog) {
     return new SerialLine({
       path: spec.address,
       baudRate: typeof spec.settings.baudRate === "number" ? spec.settings.baudRate : undefined,
@@ -37,9 +58,10 @@ export const labflowSimDriver: DriverImplementation = {
       isError: (line) => line.startsWith("ERR"),
       timeoutMs: typeof spec.settings.timeoutMs === "number" ? spec.settings.timeoutMs : 1000,
       retries: 2,
+      log,
     });
   },
-  createComponent: (spec, line) => new SimComponent(spec, line),
+  createComponent: (spec, line, log) => new SimComponent(spec, line, log),
 };
 
 class SimComponent implements DriverComponent {
@@ -48,6 +70,7 @@ class SimComponent implements DriverComponent {
   constructor(
     private readonly spec: ComponentSpec,
     private readonly line: SerialLine,
+    private readonly log: DriverLog,
   ) {}
 
   async get(name: string): Promise<AttributeReading> {
@@ -76,21 +99,21 @@ class SimComponent implements DriverComponent {
     const where = `task ${task.taskId} (${task.technique})`;
     const { min, max } = SIM_LIMITS.intervalMs;
     if (task.samplingMs < min || task.samplingMs > max)
-      throw new Error(`${where}: samplingMs ${task.samplingMs} is outside [${min}, ${max}]`);
+      throw new TaskRefusal(`${where}: samplingMs ${task.samplingMs} is outside [${min}, ${max}]`);
     if (task.durationMs < task.samplingMs)
-      throw new Error(
+      throw new TaskRefusal(
         `${where}: durationMs ${task.durationMs} is shorter than samplingMs ${task.samplingMs}`,
       );
     if (task.technique === "acquire") return;
     if (task.technique === "ramp") {
       for (const key of Object.keys(task.params))
         if (key !== "setpoint" && key !== "rampRate")
-          throw new Error(`${where}: unknown param "${key}" (ramp takes setpoint, rampRate)`);
+          throw new TaskRefusal(`${where}: unknown param "${key}" (ramp takes setpoint, rampRate)`);
       checkNumber(where, "setpoint", task.params.setpoint, SIM_LIMITS.setpoint, true);
       checkNumber(where, "rampRate", task.params.rampRate, SIM_LIMITS.rampRate, false);
       return;
     }
-    throw new Error(
+    throw new TaskRefusal(
       `${where}: technique "${task.technique}" is not offered by driver labflow-sim (offers: ${labflowSimDescriptor.techniques.join(", ")})`,
     );
   }
@@ -104,13 +127,23 @@ class SimComponent implements DriverComponent {
     }
     const count = Math.max(1, Math.round(task.durationMs / task.samplingMs));
     this.unsubscribe?.();
+    let malformed = 0;
     this.unsubscribe = this.line.onUnsolicited((text) => {
       if (text.startsWith("DONE")) {
         events.done();
         return;
       }
       const reading = parseDataLine(text);
-      if (reading) events.readings([reading]);
+      if (reading) {
+        events.readings([reading]);
+        return;
+      }
+      // Never written as a reading: a garbled line (noise, a wrong baud rate) is not a measurement.
+      malformed++;
+      if (malformed <= MALFORMED_LOGGED || malformed % MALFORMED_LOG_EVERY === 0)
+        this.log(
+          `task ${task.taskId}: skipped a malformed line from device "${this.spec.device}" (${this.line.path}), ${malformed} so far: ${text.slice(0, 200)}`,
+        );
     });
     try {
       // Not retried: a second ACQ:START would be refused while the first one runs.
@@ -130,7 +163,7 @@ class SimComponent implements DriverComponent {
   }
 
   async reset(): Promise<void> {
-    await this.line.request("*RST");
+    await this.line.request("*RST", { retries: 0, timeoutMs: RESET_TIMEOUT_MS });
     this.dispose();
   }
 
@@ -140,11 +173,17 @@ class SimComponent implements DriverComponent {
   }
 }
 
-/** `DATA <iso> <temperature> <setpoint>` */
-function parseDataLine(line: string): Reading | undefined {
-  const [, t, temperature, setpoint] = line.split(" ");
-  if (!t || temperature === undefined || setpoint === undefined) return undefined;
-  return { t, temperature: Number(temperature), setpoint: Number(setpoint) };
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/** `DATA <iso> <temperature> <setpoint>`, or undefined when any part is not what it should be. */
+export function parseDataLine(line: string): Reading | undefined {
+  const parts = line.split(" ");
+  if (parts.length !== 4 || parts[0] !== "DATA") return undefined;
+  const [, t = "", temperature = "", setpoint = ""] = parts;
+  if (!Number.isFinite(Date.parse(t)) || !NUMBER.test(temperature) || !NUMBER.test(setpoint))
+    return undefined;
+  const reading = { t, temperature: Number(temperature), setpoint: Number(setpoint) };
+  return Number.isFinite(reading.temperature) && Number.isFinite(reading.setpoint) ? reading : undefined;
 }
 
 function checkNumber(
@@ -156,7 +195,7 @@ function checkNumber(
 ): void {
   if (value === undefined && !required) return;
   if (typeof value !== "number" || !Number.isFinite(value))
-    throw new Error(`${where}: param "${name}" must be a number${required ? " (required)" : ""}`);
+    throw new TaskRefusal(`${where}: param "${name}" must be a number${required ? " (required)" : ""}`);
   if (value < limits.min || value > limits.max)
-    throw new Error(`${where}: param "${name}" ${value} is outside [${limits.min}, ${limits.max}]`);
+    throw new TaskRefusal(`${where}: param "${name}" ${value} is outside [${limits.min}, ${limits.max}]`);
 }

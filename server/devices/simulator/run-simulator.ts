@@ -72,6 +72,7 @@ export async function runSimulator(options: SimulatorOptions): Promise<RunningSi
     say(`${reason}; waiting for it to come back`);
   });
   port.on("unavailable", (reason) => say(`${reason}; retrying`));
+  port.on("warning", (message) => say(message));
 
   await port.start();
   return {

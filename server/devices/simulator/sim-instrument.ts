@@ -4,12 +4,6 @@
  * streaming acquisition that produces one reading per interval with exact, monotonic timestamps.
  */
 
-export const SIM_LIMITS = {
-  setpoint: { min: -50, max: 400 },
-  rampRate: { min: 0.1, max: 600 },
-  intervalMs: { min: 1, max: 60_000 },
-} as const;
-
 const AMBIENT = 22;
 const NOISE_SIGMA = 0.02;
 

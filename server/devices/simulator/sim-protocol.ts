@@ -3,7 +3,8 @@
  * "Simulated instrument"): one command per line, one reply line per command; streamed readings
  * (`DATA ...`) and the end of an acquisition (`DONE n`) are sent unasked.
  */
-import { SIM_LIMITS, type SimInstrument, type SimReading } from "./sim-instrument.js";
+import { SIM_LIMITS } from "../drivers/labflow-sim-descriptor.js";
+import type { SimInstrument, SimReading } from "./sim-instrument.js";
 
 export const SIM_MODEL = "SIM-TC1";
 

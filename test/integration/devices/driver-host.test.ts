@@ -2,12 +2,13 @@
  * The device layer on real parts: a socat pty pair, the simulated instrument as a real process on
  * one end, and a real detached driver host process (spawned by the supervisor) on the other.
  */
-import { readFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { connect } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { TaskState } from "../../../modules/sdk/instruments.js";
-import { parseDevicesText } from "../../../server/devices/devices-file.js";
+import { isProcessAlive } from "../../../modules/sdk/process-alive.js";
+import { type DevicesConfig, parseDevicesText } from "../../../server/devices/devices-file.js";
 import type { DriverTask } from "../../../server/devices/driver-api.js";
 import { driverHostPaths } from "../../../server/devices/driver-host-paths.js";
 import { DriverSupervisor } from "../../../server/devices/driver-supervisor.js";
@@ -25,11 +26,11 @@ afterEach(async () => {
   for (const supervisor of supervisors.splice(0)) await supervisor.stopAll();
 });
 
-async function lab() {
+async function lab(options: { dataDir?: string; settings?: Record<string, unknown> } = {}) {
   const pty = await startPtyPair();
   const sim = await startSimulator(pty.simPath, "furnace-sim");
-  const dataDir = tempDir();
-  const devices = parseDevicesText(
+  const dataDir = options.dataDir ?? tempDir();
+  const parsed = parseDevicesText(
     JSON.stringify({
       devices: [
         { name: "furnace", driver: "labflow-sim", address: pty.devPath, channels: ["1"], pollMs: 200 },
@@ -37,6 +38,10 @@ async function lab() {
       pipelines: [{ name: "p1", roles: { heater: { device: "furnace", channel: "1" } } }],
     }),
   );
+  // Settings the devices file does not check, as they reach the driver host.
+  const devices: DevicesConfig = options.settings
+    ? { ...parsed, devices: parsed.devices.map((d) => ({ ...d, settings: options.settings! })) }
+    : parsed;
   const supervisor = await DriverSupervisor.start({ dataDir, devices, heartbeatMs: 250 });
   supervisors.push(supervisor);
   const task = (taskId: string, durationMs: number, samplingMs: number): DriverTask => ({
@@ -156,21 +161,53 @@ describe("driver host with the simulated instrument on a real pty", () => {
     expect((await finished(host, "acq-after")).state).toBe("completed");
   });
 
-  it("ramp sets the setpoint before acquiring; unknown techniques and bad params are refused by name", async () => {
+  it("ramp sets the setpoint before acquiring", async () => {
     const { host, task } = await lab();
     const ramp = { ...task("ramp-1", 300, 50), technique: "ramp", params: { setpoint: 120, rampRate: 30 } };
     await host.taskStart(target, ramp);
     expect((await finished(host, "ramp-1")).state).toBe("completed");
     expect(readings(ramp.dataFile).every((r) => r.setpoint === 120)).toBe(true);
     expect(await host.get(target, "rampRate")).toMatchObject({ value: 30, unit: "K/min" });
+  });
 
-    await expect(host.taskStart(target, { ...task("t2", 300, 50), technique: "sinter" })).rejects.toThrow(
-      'technique "sinter" is not offered by driver labflow-sim (offers: acquire, ramp)',
+  it("a task that can never run (unknown technique, param out of limits) fails at once, saying why and that retrying cannot help", async () => {
+    const { host, task } = await lab();
+    const never = "; this task can never run as asked (retrying cannot help)";
+    const sinter = await host.taskStart(target, { ...task("t2", 300, 50), technique: "sinter" });
+    expect(sinter).toEqual({
+      state: "failed",
+      readings: 0,
+      message: `device "furnace" channel "1" refused task t2 (sinter): technique "sinter" is not offered by driver labflow-sim (offers: acquire, ramp)${never}`,
+    });
+    // Kept: a later check (or a restarted server) reads the same reason.
+    expect(await host.taskStatus(target, "t2")).toEqual(sinter);
+    const hot = await host.taskStart(target, {
+      ...task("t3", 300, 50),
+      technique: "ramp",
+      params: { setpoint: 9000 },
+    });
+    expect(hot.message).toBe(
+      `device "furnace" channel "1" refused task t3 (ramp): param "setpoint" 9000 is outside [-50, 400]${never}`,
     );
-    await expect(
-      host.taskStart(target, { ...task("t3", 300, 50), technique: "ramp", params: { setpoint: 9000 } }),
-    ).rejects.toThrow('param "setpoint" 9000 is outside [-50, 400]');
-    await expect(host.taskStatus(target, "t2")).rejects.toThrow("unknown task t2");
+  });
+
+  it("fails a task whose data file cannot be written (disk full), saying so, and stops the instrument", async () => {
+    const { host, task, sim } = await lab();
+    const spec = task("full-disk", 60_000, 50);
+    mkdirSync(dirname(spec.dataFile), { recursive: true });
+    // Every write to /dev/full fails with ENOSPC, as on a full disk.
+    symlinkSync("/dev/full", spec.dataFile);
+    const mark = sim.output().length;
+    await host.taskStart(target, spec);
+    const end = await finished(host, "full-disk");
+    expect(end).toMatchObject({ state: "failed", readings: 0 });
+    expect(end.message).toMatch(
+      new RegExp(`^cannot write ${spec.dataFile}: ENOSPC: no space left on device, write; 0 readings kept$`),
+    );
+    await sim.waitForOutput(/acquisition stopped \(ACQ:STOP\)/, { from: mark });
+    expect((await host.get(target, "acquiring")).value).toBe(false);
+    const meta = JSON.parse(readFileSync(taskMetaPath(spec.dataFile), "utf8"));
+    expect(meta).toMatchObject({ state: "failed", message: end.message });
   });
 
   it("refuses malformed socket requests with a message and keeps serving", async () => {
@@ -215,7 +252,24 @@ describe("driver host with the simulated instrument on a real pty", () => {
     process.kill(deaf.pid, "SIGSTOP");
     await waitUntil(() => supervisor.hostInfo("labflow-sim")!.pid !== deaf.pid, "a replacement host");
     expect(lost.some((reason) => reason.startsWith("missed 3 pings"))).toBe(true);
-    expect(() => process.kill(deaf.pid, 0)).toThrow();
+    // Killed: it may stay a zombie for a moment, until it is reaped.
+    await waitUntil(() => !isProcessAlive(deaf.pid), "the deaf host to be gone");
+    expect((await host.get(target, "identity")).value).toContain("SIM-TC1");
+  });
+
+  it("names why a component's registration failed when it is then used", async () => {
+    const { host } = await lab({ settings: { timeoutMs: "soon" } });
+    await expect(host.get(target, "identity")).rejects.toThrow(
+      'device "furnace" channel "1" is not registered with driver host labflow-sim (registering it failed: device "furnace" channel "1": settings.timeoutMs must be a number of ms in (0, 60000] (got "soon"))',
+    );
+  });
+
+  it("puts the socket of a data folder too deep for a unix socket path in this user's 0700 folder", async () => {
+    const dataDir = join(tempDir(), "a-rather-long-folder-name-for-a-lab".repeat(3));
+    const { host } = await lab({ dataDir });
+    const socket = driverHostPaths(dataDir, "labflow-sim").socket;
+    expect(socket.startsWith(dataDir)).toBe(false);
+    expect(lstatSync(dirname(socket)).mode & 0o777).toBe(0o700);
     expect((await host.get(target, "identity")).value).toContain("SIM-TC1");
   });
 
@@ -245,7 +299,7 @@ describe("stopDriverHosts", () => {
     const pid = supervisor.hostInfo("labflow-sim")!.pid;
     await supervisor.close();
     expect(await stopDriverHosts(dataDir)).toEqual([pid]);
-    expect(() => process.kill(pid, 0)).toThrow();
+    await waitUntil(() => !isProcessAlive(pid), "the host to be gone");
     expect(await stopDriverHosts(dataDir)).toEqual([]);
   });
 });
