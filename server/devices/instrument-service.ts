@@ -13,6 +13,7 @@ import { EngineError } from "../engine/engine-error.js";
 import type { ClaimRecord } from "../store/pipeline-store.js";
 import type { DriverHostApi } from "./driver-api.js";
 import type { PipelineService } from "./pipelines.js";
+import { readTaskMeta } from "./task-files.js";
 
 /** Reaches the driver host process that serves a device (the supervisor spawns or reattaches it). */
 export interface DriverHosts {
@@ -83,6 +84,8 @@ export class InstrumentService implements InstrumentAccess {
       return this.remember(jobId, await host.taskStop(target, jobId));
     } catch (error) {
       if (!UNKNOWN_TASK.test(messageOf(error))) throw error;
+      const ended = claim.task && endedStateOf(claim.task.dataFile);
+      if (ended) return this.remember(jobId, ended);
       const readings = claim.task ? countReadings(claim.task.dataFile) : 0;
       return this.remember(jobId, {
         state: "stopped",
@@ -115,6 +118,10 @@ export class InstrumentService implements InstrumentAccess {
    * ran and was lost with its driver: the job fails, and the readings so far are kept.
    */
   private async taskLost(jobId: string, target: InstrumentTarget, claim: ClaimRecord): Promise<TaskState> {
+    const ended = claim.task && endedStateOf(claim.task.dataFile);
+    // The host forgets finished tasks after a while, and a host that died after the task ended
+    // knew its end: the meta file beside the data keeps it.
+    if (ended) return this.remember(jobId, ended);
     const readings = claim.task ? countReadings(claim.task.dataFile) : 0;
     if (claim.task && readings === 0 && !existsSync(claim.task.dataFile))
       return this.sendStart(jobId, target, claim.task);
@@ -149,4 +156,15 @@ export class InstrumentService implements InstrumentAccess {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The final state the driver host wrote beside the data when the task ended, if it did. */
+function endedStateOf(dataFile: string): TaskState | undefined {
+  const meta = readTaskMeta(dataFile);
+  if (!meta?.endedAt || meta.state === "running") return undefined;
+  return {
+    state: meta.state,
+    readings: meta.readings ?? countReadings(dataFile),
+    ...(meta.message === undefined ? {} : { message: meta.message }),
+  };
 }
