@@ -8,6 +8,10 @@ import { memo } from "react";
 import type { PortSpec } from "../api/catalog.js";
 import type { ModuleRunState } from "../api/runs.js";
 import { inputHandle, type ModuleFlowNode, outputHandle } from "../canvas/flow-elements.js";
+import { portNameMayOverflow, subLineMayOverflow, titleMayOverflow } from "../canvas/node-text-fit.js";
+
+/** Texts that may not fit are clipped with an ellipsis; the others are not (node-text-fit.ts). */
+const clipIf = (long: boolean) => (long ? " is-long" : "");
 
 function badgeText(run: ModuleRunState): string {
   if (run.status === "suspended" && run.progress !== undefined)
@@ -25,7 +29,7 @@ function PortRow({ name, spec, side }: { name: string; spec: PortSpec; side: "in
         id={side === "input" ? inputHandle(name) : outputHandle(name)}
         className={`lf-handle port-${spec.type}`}
       />
-      <span className="lf-port-name">{name}</span>
+      <span className={`lf-port-name${clipIf(portNameMayOverflow(name, spec.type))}`}>{name}</span>
       <span className="lf-port-type">{spec.type}</span>
     </div>
   );
@@ -42,7 +46,11 @@ function ModuleNodeView({ data, selected }: NodeProps<ModuleFlowNode>) {
       data-status={status}
     >
       <div className="lf-node-head">
-        <span className="lf-node-title">{title}</span>
+        <span
+          className={`lf-node-title${clipIf(titleMayOverflow(title, entry?.isJob === true, run !== undefined))}`}
+        >
+          {title}
+        </span>
         {entry?.isJob && <span className="lf-job-mark" title="job module: may suspend" />}
         {run && (
           <span className={`lf-badge badge-${status}`} data-testid="status-badge">
@@ -50,7 +58,7 @@ function ModuleNodeView({ data, selected }: NodeProps<ModuleFlowNode>) {
           </span>
         )}
       </div>
-      <div className="lf-node-sub">
+      <div className={`lf-node-sub${clipIf(subLineMayOverflow(module.id, module.type))}`}>
         <span className="lf-node-id">{module.id}</span> <span className="lf-node-type">{module.type}</span>
       </div>
       <div className="lf-ports">

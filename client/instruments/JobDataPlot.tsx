@@ -4,7 +4,8 @@
  * outside React, once per animation frame, so tens of thousands of points stay smooth. Drag to zoom
  * (the plot then stops following), double-click to follow live again.
  *
- * For tests: the figure has `data-points` (readings plotted) and `data-quantities`.
+ * For tests: the figure has `data-points` (points plotted: the readings, until a long job's older
+ * readings are thinned), `data-thinned` and `data-quantities`.
  */
 import "uplot/dist/uPlot.min.css";
 import "./instruments.css";
@@ -39,7 +40,10 @@ export function JobDataPlot({ jobId, height = 200 }: JobDataPlotProps) {
     setHasPoints(false);
     setProblem(undefined);
     setState(undefined);
-    if (figure.current) figure.current.dataset.points = "0";
+    if (figure.current) {
+      figure.current.dataset.points = "0";
+      figure.current.dataset.thinned = "false";
+    }
     if (summary.current) summary.current.textContent = "loading...";
     const size = () => ({ width: Math.max(160, box.clientWidth), height });
     const hooks: uPlot.Hooks.Arrays = {
@@ -53,13 +57,15 @@ export function JobDataPlot({ jobId, height = 200 }: JobDataPlotProps) {
     const draw = (series: JobDataSeries) => {
       if (figure.current) {
         figure.current.dataset.points = String(series.count);
+        figure.current.dataset.thinned = String(series.thinned);
         figure.current.dataset.quantities = series.quantities.join(",");
       }
       if (summary.current) {
         const last = series.lastTime;
-        summary.current.textContent = `${series.count} reading${series.count === 1 ? "" : "s"}${
-          last === undefined ? "" : `, last at ${utcTime(last)}`
-        }`;
+        const held = series.thinned
+          ? `${series.count} points (older readings thinned)`
+          : `${series.count} reading${series.count === 1 ? "" : "s"}`;
+        summary.current.textContent = `${held}${last === undefined ? "" : `, last at ${utcTime(last)}`}`;
       }
       if (series.count === 0 || series.quantities.length === 0) return;
       if (!plot || shape !== series.shape) {

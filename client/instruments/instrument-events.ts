@@ -1,16 +1,18 @@
 /**
  * One shared subscription to `/api/events` for the instrument views (plots, the Pipelines panel):
- * the socket opens with the first listener and closes with the last, so a page with several plots
+ * job data, job events and pipeline changes. The socket opens with the first listener and closes with the last, so a page with several plots
  * holds one connection. After every (re)connection `onConnected` runs, so a view fetches what it may
  * have missed while the socket was down.
  */
 import { connectEvents, type EventsConnection } from "../events/events-socket.js";
 import type { JobView } from "../jobs/job-types.js";
-import type { JobDataEvent } from "./instrument-types.js";
+import type { JobDataEvent, PipelineView } from "./instrument-types.js";
 
 export interface InstrumentEventsListener {
   onData?(event: JobDataEvent): void;
   onJob?(job: JobView): void;
+  /** A pipeline changed (sample, ready, the job holding it), by whoever: the UI, the CLI, a job. */
+  onPipeline?(pipeline: PipelineView): void;
   onConnected?(): void;
 }
 
@@ -19,12 +21,14 @@ let connection: EventsConnection | undefined;
 
 function dispatch(message: unknown): void {
   if (!message || typeof message !== "object") return;
-  const typed = message as { type?: unknown; job?: JobView };
+  const typed = message as { type?: unknown; job?: JobView; pipeline?: PipelineView };
   if (typed.type === "job.data") {
     const event = message as JobDataEvent;
     for (const listener of listeners) listener.onData?.(event);
   } else if (typed.type === "job" && typed.job) {
     for (const listener of listeners) listener.onJob?.(typed.job);
+  } else if (typed.type === "pipeline" && typed.pipeline) {
+    for (const listener of listeners) listener.onPipeline?.(typed.pipeline);
   }
 }
 

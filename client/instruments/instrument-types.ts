@@ -1,34 +1,18 @@
 /**
  * Pipelines and job data as the server shows them (docs/api.md, "Pipelines" and "Job data"). The
- * client keeps its own copy of these shapes: it may not import the server's API schema.
+ * answers' shapes are the server's own (server/schema/pipelines-api.ts, types only, erased from the
+ * bundle); the `job.data` event is copied here because its type lives in the engine, which the
+ * client may not import.
  */
+import type {
+  PipelineStatusView,
+  JobDataAnswer as ServerJobDataAnswer,
+} from "../../server/schema/pipelines-api.js";
 
-/** A role of a pipeline: the device channel that plays it and what its driver can do. */
-export interface PipelineRoleView {
-  device: string;
-  channel: string;
-  techniques: string[];
-}
+export type { PipelineRoleView, PipelinesAnswer } from "../../server/schema/pipelines-api.js";
 
 /** A pipeline with the sample, ready flag and job it holds. */
-export interface PipelineView {
-  name: string;
-  roles: Record<string, PipelineRoleView>;
-  sample?: string;
-  ready: boolean;
-  /** The job holding the pipeline. */
-  jobId?: string;
-  updatedAt?: string;
-}
-
-/** `GET /api/pipelines` */
-export interface PipelinesAnswer {
-  /** false: the server runs without a devices file (`message` says how to give one). */
-  configured: boolean;
-  devicesFile?: string;
-  message?: string;
-  pipelines: PipelineView[];
-}
+export type PipelineView = PipelineStatusView;
 
 /** One reading: `t` (ISO UTC) and a value per quantity. */
 export interface Reading {
@@ -36,16 +20,12 @@ export interface Reading {
   [quantity: string]: unknown;
 }
 
-/** `GET /api/jobs/:id/data`: the readings from byte `offset` of the job's data file on. */
-export interface JobDataAnswer {
-  jobId: string;
-  state: string;
-  units: Record<string, string>;
-  quantities: string[];
-  readings: Reading[];
-  offset: number;
-  nextOffset: number;
-}
+/**
+ * `GET /api/jobs/:id/data[?maxPoints=N]`: the readings from byte `offset` of the job's data file on.
+ * `decimated` is true when the server sent evenly spaced readings instead of all of them; a server
+ * that does not know `maxPoints` leaves it out and sends every reading (in parts).
+ */
+export type JobDataAnswer = Omit<ServerJobDataAnswer, "decimated"> & { decimated?: boolean };
 
 /** The `job.data` WebSocket event: bytes `offset` to `nextOffset` of a running job's data file. */
 export interface JobDataEvent {

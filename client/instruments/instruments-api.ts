@@ -11,8 +11,12 @@ export const instrumentsApi = {
   load: (name: string, sample: string) => request<PipelineView>("POST", pipeline(name, "load"), { sample }),
   eject: (name: string) => request<PipelineView>("POST", pipeline(name, "eject"), {}),
   ready: (name: string, ready: boolean) => request<PipelineView>("POST", pipeline(name, "ready"), { ready }),
-  jobData: (jobId: string, offset: number) =>
-    request<JobDataAnswer>("GET", `/jobs/${enc(jobId)}/data?offset=${offset}`),
+  /** With `maxPoints`, a server that knows it thins a longer range evenly (`decimated: true`). */
+  jobData: (jobId: string, offset: number, maxPoints?: number) =>
+    request<JobDataAnswer>(
+      "GET",
+      `/jobs/${enc(jobId)}/data?offset=${offset}${maxPoints ? `&maxPoints=${maxPoints}` : ""}`,
+    ),
   job: (jobId: string) => request<JobView>("GET", `/jobs/${enc(jobId)}`),
   jobsOfRun: async (runId: string) =>
     (await request<{ jobs: JobView[] }>("GET", `/jobs?runId=${enc(runId)}`)).jobs,

@@ -3,6 +3,11 @@
  * and after a reconnect or a gap fetches from the last offset it has. Events that arrive while a
  * fetch is out are held and applied after its answer, so the answer and the events chain by offset.
  * Everything that arrives is applied once per animation frame: a burst of events costs one redraw.
+ *
+ * Each fetch asks for at most half the series' bound (`maxPoints`): a server that knows the
+ * parameter reads to the end of the file and thins a longer range evenly, so opening a week-long
+ * job is one small answer. An older server ignores it and answers every reading in parts of about
+ * 8 MB, which the bounded series thins as they come.
  */
 import { ApiError } from "../api/api-client.js";
 import { isFinishedJob, type JobView } from "../jobs/job-types.js";
@@ -11,13 +16,14 @@ import type { JobDataAnswer } from "./instrument-types.js";
 import { JobDataSeries, type ReadingsBatch } from "./job-data-series.js";
 
 /**
- * The server answers at most about 8 MB of the file at a time: an answer this big may have left
- * some out, so it is followed by another fetch (a job that ended sends no event to show the gap).
+ * Without thinning the server answers at most about 8 MB of the file at a time: an answer this big
+ * may have left some out, so it is followed by another fetch (a job that ended sends no event to
+ * show the gap). A decimated answer always reaches the end of the file.
  */
 const MAY_CONTINUE_BYTES = 1024 * 1024;
 
 export interface FollowerDeps {
-  fetchData(jobId: string, offset: number): Promise<JobDataAnswer>;
+  fetchData(jobId: string, offset: number, maxPoints: number): Promise<JobDataAnswer>;
   listen(listener: InstrumentEventsListener): () => void;
   /** Runs `callback` before the next paint; returns a canceller. */
   nextFrame(callback: () => void): () => void;
@@ -33,7 +39,7 @@ export interface FollowerView {
 }
 
 export class JobDataFollower {
-  readonly series = new JobDataSeries();
+  readonly series: JobDataSeries;
   private pending: ReadingsBatch[] = [];
   /** Applied to the series but not drawn yet. */
   private dirty = false;
@@ -49,7 +55,10 @@ export class JobDataFollower {
     readonly jobId: string,
     private readonly view: FollowerView,
     private readonly deps: FollowerDeps,
-  ) {}
+    maxPoints?: number,
+  ) {
+    this.series = new JobDataSeries(maxPoints);
+  }
 
   start(): void {
     this.stopListening = this.deps.listen({
@@ -86,11 +95,16 @@ export class JobDataFollower {
     // Ask from the end of what arrived so far, drawn or not (this fetch also fills any gap in it).
     this.applyPending();
     try {
-      const answer = await this.deps.fetchData(this.jobId, this.series.nextOffset);
+      const { series } = this;
+      const answer = await this.deps.fetchData(
+        this.jobId,
+        series.nextOffset,
+        Math.floor(series.maxPoints / 2),
+      );
       this.view.onProblem(undefined);
       this.view.onState?.(answer.state);
       this.pending.push(answer);
-      if (answer.nextOffset - answer.offset >= MAY_CONTINUE_BYTES) this.again = true;
+      if (!answer.decimated && answer.nextOffset - answer.offset >= MAY_CONTINUE_BYTES) this.again = true;
     } catch (error) {
       const notFound = error instanceof ApiError && error.status === 404;
       if (notFound) this.gone = true;

@@ -1,17 +1,16 @@
 /**
- * The pipelines, live while the panel is open: fetched at once, again after each job event of an
- * instrument job (a job claims or frees a pipeline) and after each reconnection, and every 2 s
- * besides (the server sends no event when someone loads a sample from the CLI).
+ * The pipelines, live while the panel is open: fetched at once and after each reconnection, then
+ * kept current by the server's `pipeline` events (one per change, whoever made it: this page, the
+ * CLI, a job claiming or freeing a pipeline). A slow safety poll (30 s) covers a server too old to
+ * send them.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError } from "../api/api-client.js";
 import { listenToInstrumentEvents } from "./instrument-events.js";
-import { hasJobData, type PipelinesAnswer, type PipelineView } from "./instrument-types.js";
+import type { PipelinesAnswer, PipelineView } from "./instrument-types.js";
 import { instrumentsApi } from "./instruments-api.js";
 
-export const PIPELINES_POLL_MS = 2_000;
-/** Job events come in bursts (checks); one fetch covers a burst. */
-const AFTER_JOB_EVENT_MS = 200;
+export const PIPELINES_SAFETY_POLL_MS = 30_000;
 
 export interface PipelineActions {
   /** Each answers the server's refusal as a message, or undefined when it was done. */
@@ -48,23 +47,16 @@ export function usePipelines(): PipelinesData {
 
   useEffect(() => {
     void refresh();
-    const poll = setInterval(() => void refresh(), PIPELINES_POLL_MS);
-    let soon: ReturnType<typeof setTimeout> | undefined;
-    const refreshSoon = () => {
-      soon ??= setTimeout(() => {
-        soon = undefined;
-        void refresh();
-      }, AFTER_JOB_EVENT_MS);
-    };
+    const poll = setInterval(() => void refresh(), PIPELINES_SAFETY_POLL_MS);
     const stop = listenToInstrumentEvents({
-      onJob: (job) => {
-        if (hasJobData(job.type)) refreshSoon();
+      onPipeline: (view) => {
+        seq.current++; // an older fetch in flight must not undo this change
+        setAnswer((a) => a && withPipeline(a, view));
       },
-      onConnected: refreshSoon,
+      onConnected: () => void refresh(),
     });
     return () => {
       clearInterval(poll);
-      if (soon) clearTimeout(soon);
       stop();
     };
   }, [refresh]);
@@ -75,12 +67,10 @@ export function usePipelines(): PipelinesData {
       try {
         const view = await call();
         seq.current++; // an older fetch in flight must not undo this answer
-        setAnswer((a) => a && { ...a, pipelines: a.pipelines.map((p) => (p.name === view.name ? view : p)) });
+        setAnswer((a) => a && withPipeline(a, view));
         return undefined;
       } catch (e) {
         return messageOf(e);
-      } finally {
-        void refresh();
       }
     };
     return {
@@ -91,4 +81,17 @@ export function usePipelines(): PipelinesData {
   })();
 
   return { answer, error, actions: actions.current };
+}
+
+/**
+ * The answer with one pipeline replaced by its newer view (added when new). A view older than the
+ * one shown (an event overtaken by an action's answer) is ignored.
+ */
+function withPipeline(answer: PipelinesAnswer, view: PipelineView): PipelinesAnswer {
+  const shown = answer.pipelines.find((p) => p.name === view.name);
+  if (shown?.updatedAt && view.updatedAt && view.updatedAt < shown.updatedAt) return answer;
+  const pipelines = shown
+    ? answer.pipelines.map((p) => (p === shown ? view : p))
+    : [...answer.pipelines, view];
+  return { ...answer, pipelines };
 }

@@ -110,6 +110,16 @@ describe("instruments in the browser", () => {
     expect(answer.pipelines).toEqual([
       expect.objectContaining({ name: "p1", sample: "sample-A", ready: true }),
     ]);
+
+    // A change from elsewhere (the CLI calls the same route) reaches the open panel by its event,
+    // long before the 30 s safety poll.
+    const unready = await fetch(`${session.server.url}/api/pipelines/p1/ready`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ ready: false }),
+    });
+    expect(unready.status).toBe(200);
+    await expect.poll(() => card.getByTestId("pipeline-ready").textContent(), { timeout: 10_000 }).toBe("no");
   });
 
   it("runs an instrument task on the pipeline and plots its readings live in the inspector and the Job Monitor", async () => {

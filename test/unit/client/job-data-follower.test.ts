@@ -8,11 +8,11 @@ const reading = (i: number): Reading => ({ t: new Date(Date.UTC(2026, 0, 1) + i 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => reading(from + k));
 
 /** A data file of `written` readings, read by fetches and announced by events, by hand. */
-function harness() {
+function harness(options: { decimating?: boolean } = {}) {
   let written = 0;
   let listener: InstrumentEventsListener = {};
   const frames: (() => void)[] = [];
-  const answers: { offset: number; resolve(): void }[] = [];
+  const answers: { offset: number; maxPoints: number; resolve(): void }[] = [];
   let redraws = 0;
   const follower = new JobDataFollower(
     "job-1",
@@ -23,10 +23,15 @@ function harness() {
       onProblem() {},
     },
     {
-      fetchData: (_jobId, offset) =>
+      fetchData: (_jobId, offset, maxPoints) =>
         new Promise<JobDataAnswer>((resolve) => {
+          const all = range(offset / LINE, written);
+          // A server that knows maxPoints thins a longer range evenly and reads to the end.
+          const decimated = options.decimating === true && all.length > maxPoints;
+          const step = Math.ceil(all.length / maxPoints);
           answers.push({
             offset,
+            maxPoints,
             // The answer holds what the file has when the server reads it.
             resolve: () =>
               resolve({
@@ -34,9 +39,10 @@ function harness() {
                 state: "running",
                 units: { v: "V" },
                 quantities: ["v"],
-                readings: range(offset / LINE, written),
+                readings: decimated ? all.filter((_, k) => k % step === 0) : all,
                 offset,
                 nextOffset: written * LINE,
+                ...(options.decimating ? { decimated } : {}),
               }),
           });
         }),
@@ -66,6 +72,7 @@ function harness() {
     },
     send: (from: number, to: number) => listener.onData?.(event(from, to)),
     reconnect: () => listener.onConnected?.(),
+    askedMaxPoints: () => answers[0]?.maxPoints,
     async answer() {
       const next = answers.shift();
       if (!next) throw new Error("no fetch is out");
@@ -144,5 +151,22 @@ describe("following a job's data over fetches and events", () => {
     expect(await h.answer()).toBe(0);
     expect(h.outstanding()).toBe(1);
     expect(await h.answer()).toBe(110_000 * LINE);
+  });
+
+  it("opens a long job with one thinned answer, then follows its events from the end", async () => {
+    const h = harness({ decimating: true });
+    h.write(200_000); // 2 MB at 10 bytes a reading
+    h.follower.start();
+    expect(h.askedMaxPoints()).toBe(50_000);
+    await h.answer();
+    expect(h.outstanding()).toBe(0); // a decimated answer reached the end: nothing more to ask
+    h.paint();
+    expect(h.follower.series.thinned).toBe(true);
+    expect(h.follower.series.count).toBe(50_000);
+    h.write(200_002);
+    h.send(200_000, 200_002);
+    h.paint();
+    expect(h.values().slice(-2)).toEqual([200_000, 200_001]);
+    expect(h.outstanding()).toBe(0);
   });
 });
