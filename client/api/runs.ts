@@ -60,7 +60,9 @@ export type EventMessage =
   | { type: "run"; runId: string; status: RunStatus; message?: string }
   | ({ type: "module"; runId: string; moduleId: string } & ModuleRunState)
   | { type: "job"; job: JobView }
-  | { type: "log"; entry?: unknown };
+  | { type: "log"; entry?: unknown }
+  /** The server-wide settings changed (another tab, the CLI). */
+  | { type: "settings"; settings: { checkInterval: "module-default" | "off" | number; autoResume: boolean } };
 
 export const isFinished = (status: RunStatus): boolean =>
   status === "completed" || status === "failed" || status === "cancelled";

@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError } from "../api/api-client.js";
+import type { EventMessage } from "../api/runs.js";
 import { connectEvents } from "../events/events-socket.js";
 import type { CheckInterval, JobView, MonitorSettings } from "./job-types.js";
 import { jobsApi } from "./jobs-api.js";
@@ -124,6 +125,10 @@ export function useJobMonitor(): JobMonitorData {
       },
       onClose: () => setConnected(false),
       onMessage(message) {
+        if (isSettingsMessage(message)) {
+          setSettings(message.settings);
+          return;
+        }
         const applied = model.apply(message as MonitorMessage);
         for (const job of applied.finished) {
           if (job.state === "cancelled") continue;
@@ -226,4 +231,9 @@ export function useJobMonitor(): JobMonitorData {
   }, [model, render, toast]);
 
   return { model, version, structure, connected, loaded, settings, toasts, actions };
+}
+
+/** Another tab (or the CLI) changed the server-wide settings. */
+function isSettingsMessage(message: EventMessage): message is Extract<EventMessage, { type: "settings" }> {
+  return message.type === "settings";
 }

@@ -49,7 +49,7 @@ export class LocalAccess implements LabflowAccess {
             ? event.job.runId === runId
             : event.type === "log"
               ? event.entry.runId === runId
-              : event.type === "pipeline"
+              : event.type === "pipeline" || event.type === "settings"
                 ? false
                 : event.runId === runId;
         if (!mine) return;

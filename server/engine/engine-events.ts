@@ -1,3 +1,4 @@
+import type { Settings } from "../schema/api.js";
 import type { PipelineStatusView } from "../schema/pipelines-api.js";
 import type { JobRecord, ModuleFailure, ModuleStatus, RunLogEntry, RunStatus } from "./records.js";
 
@@ -31,7 +32,9 @@ export type EngineEvent =
       readings: { t: string; [quantity: string]: unknown }[];
     }
   /** A pipeline changed (sample loaded or ejected, ready flag, claimed or released by a job): its new state. */
-  | { type: "pipeline"; pipeline: PipelineStatusView };
+  | { type: "pipeline"; pipeline: PipelineStatusView }
+  /** The server-wide settings changed (from any tab or the CLI): their new values. */
+  | { type: "settings"; settings: Settings };
 
 export type EngineListener = (event: EngineEvent) => void;
 

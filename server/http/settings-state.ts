@@ -12,6 +12,8 @@ export class SettingsState {
   constructor(
     private readonly store: Store,
     private readonly monitor: JobMonitor,
+    /** Tells every open Job Monitor, so that a change in one tab shows in the others. */
+    private readonly onChange: (settings: Settings) => void = () => {},
   ) {}
 
   get(): Settings {
@@ -25,6 +27,8 @@ export class SettingsState {
     }
     if (request.autoResume !== undefined) this.store.putSetting(SETTING_KEYS.autoResume, request.autoResume);
     this.store.flush();
-    return this.get();
+    const settings = this.get();
+    this.onChange(settings);
+    return settings;
   }
 }

@@ -34,7 +34,9 @@ export async function startHttpServer(
   const context = {
     runtime,
     workflows: new WorkflowFiles(options.workflowsDirs),
-    settings: new SettingsState(runtime.store, runtime.monitor),
+    settings: new SettingsState(runtime.store, runtime.monitor, (settings) =>
+      runtime.engine.events.emit({ type: "settings", settings }),
+    ),
   };
   const app = createApp(context, { token: options.token, clientDir: options.clientDir });
   const hub = new EventHub(runtime, { token: options.token });

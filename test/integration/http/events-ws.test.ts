@@ -40,6 +40,16 @@ describe("the /api/events WebSocket", () => {
     await events.close();
   });
 
+  it("tells every open client when the settings change, so other tabs show the new values", async () => {
+    const otherTab = await openEvents(server.url);
+    await otherTab.next((m) => m.type === "snapshot", "the snapshot");
+    expect((await api.put("/api/settings", { checkInterval: 10_000, autoResume: false })).status).toBe(200);
+    const changed = await otherTab.next((m) => m.type === "settings", "the settings event");
+    expect(changed.settings).toEqual({ checkInterval: 10_000, autoResume: false });
+    await api.put("/api/settings", { checkInterval: "module-default", autoResume: true });
+    await otherTab.close();
+  });
+
   it("gives a client that reconnects the current state of a run in progress", async () => {
     const doc = workflow("long").module("t", "jobs.Timer", { seconds: 120 }).build();
     const first = await openEvents(server.url);
