@@ -102,9 +102,9 @@ describe("the Job Monitor panel in Chromium", { timeout: TEST_TIMEOUT_MS }, () =
     await button(jobRow("wait"), "wait").click();
     const node = page.locator('.react-flow__node[data-id="wait"]');
     await page.locator('.react-flow__node.selected[data-id="wait"]').waitFor(WAIT);
-    await expect(
-      page.locator('.react-flow__node[data-id="count"]').getAttribute("data-status"),
-    ).resolves.toBe("suspended");
+    // The run opened with its module states: the other job's module shows suspended (it may
+    // show running for a moment, until the run's state arrives).
+    await page.locator('.react-flow__node[data-id="count"][data-status="suspended"]').waitFor(WAIT);
     // Centred: the module's middle ends up near the middle of the canvas (after the short animation).
     const canvas = page.getByRole("region", { name: "Workflow", exact: true });
     await waitUntil(
