@@ -1,6 +1,6 @@
 /** The editor page: toolbar, palette, canvas, inspector and status line, bound to one store. */
 import { useReactFlow } from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { fitViewOptions } from "./canvas/view-options.js";
 import { Canvas } from "./components/Canvas.js";
 import { HelpDialog } from "./components/HelpDialog.js";
@@ -27,6 +27,12 @@ import { useJobsView } from "./jobs/useJobsView.js";
 import { runBelongsTo } from "./run/run-state.js";
 
 const CASCADE = 30;
+/**
+ * The Job Monitor re-renders App on every batch of job events: the canvas and the inspector
+ * (costly, and unrelated to jobs) re-render only when their own props change.
+ */
+const EditorCanvas = memo(Canvas);
+const EditorInspector = memo(Inspector);
 
 export function App({ catalogError }: { catalogError: string | undefined }) {
   const store = useStore();
@@ -150,9 +156,9 @@ export function App({ catalogError }: { catalogError: string | undefined }) {
             onRetry={catalogState.reload}
             onAdd={addAtCentre}
           />
-          <Canvas problems={problems} run={shownRun} />
+          <EditorCanvas problems={problems} run={shownRun} />
           {jobsView === "side" && jobsPanel("side")}
-          <Inspector problems={problems} run={shownRun} />
+          <EditorInspector problems={problems} run={shownRun} />
         </main>
       )}
       <JobToasts toasts={monitor.toasts} onDismiss={monitor.actions.dismissToast} />

@@ -58,6 +58,8 @@ export interface MonitorSettings {
 export interface LogChunk {
   text: string;
   nextOffset: number;
+  /** The stream's whole length in bytes, when the server knows it. */
+  size?: number;
 }
 
 export type LogStream = "stdout" | "stderr";

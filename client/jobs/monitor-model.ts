@@ -46,6 +46,11 @@ export class MonitorModel {
   structureVersion = 0;
   /** Ids changed by messages since a full fetch was sent: that fetch's answer is older for them. */
   private touched: Set<string> | undefined;
+  /**
+   * Jobs deleted while we watched: a late event, action answer or fetch answer about one must not
+   * bring it back. Trimmed at each full fetch to the ids that answer still lists.
+   */
+  private readonly deleted = new Set<string>();
 
   apply(message: MonitorMessage): Applied {
     const applied: Applied = { finished: [], unknownRuns: [] };
@@ -61,6 +66,7 @@ export class MonitorModel {
         break;
       case "job": {
         const { job } = message;
+        if (this.deleted.has(job.id)) return applied;
         const before = this.jobs.get(job.id);
         if (before && !isFinishedJob(before.state) && isFinishedJob(job.state)) applied.finished.push(job);
         if (!before || before.state !== job.state || before.paused !== job.paused) this.structureVersion++;
@@ -74,6 +80,8 @@ export class MonitorModel {
       case "run": {
         this.structureVersion++;
         const run = this.runs.get(message.runId);
+        // A finished run's modules wait for nothing more: their states are no longer needed.
+        if (isFinishedRun(message.status)) this.dropModuleStatus(message.runId);
         if (!run) applied.unknownRuns.push(message.runId);
         this.putRun({
           ...(run ?? { id: message.runId }),
@@ -83,8 +91,10 @@ export class MonitorModel {
         break;
       }
       case "job.deleted":
-        if (!this.jobs.delete(message.jobId)) return applied;
+        this.deleted.add(message.jobId);
+        // Marked before the early return: a fetch under way may still list the job.
         this.touched?.add(message.jobId);
+        if (!this.jobs.delete(message.jobId)) return applied;
         this.structureVersion++;
         break;
       case "module": {
@@ -105,6 +115,11 @@ export class MonitorModel {
     this.touched = new Set();
   }
 
+  /** A full fetch failed: messages are applied as usual until the next one begins. */
+  abandonFetch(): void {
+    this.touched = undefined;
+  }
+
   /**
    * Takes a full fetch's answer: every job and the recent runs. Jobs the answer lacks are gone
    * (deleted), unless a message told of them since the fetch began.
@@ -115,12 +130,23 @@ export class MonitorModel {
     const present = new Set<string>();
     for (const job of jobs) {
       present.add(job.id);
-      if (!touched.has(job.id)) this.jobs.set(job.id, job);
+      if (!touched.has(job.id) && !this.deleted.has(job.id) && !this.isOlder(job)) this.jobs.set(job.id, job);
     }
     for (const id of [...this.jobs.keys()]) if (!present.has(id) && !touched.has(id)) this.jobs.delete(id);
+    // An id the server no longer lists can no longer come back: it need not be remembered.
+    for (const id of [...this.deleted]) if (!present.has(id)) this.deleted.delete(id);
+    const listed = new Set<string>();
     for (const run of runs) {
+      listed.add(run.id);
       const known = this.runs.get(run.id);
       this.runs.set(run.id, touched.has(run.id) && known ? { ...run, ...known } : { ...known, ...run });
+    }
+    // Runs past the fetched page (or deleted) that have no job left are dropped: memory stays bounded.
+    const withJobs = new Set([...this.jobs.values()].map((j) => j.runId));
+    for (const id of [...this.runs.keys()]) {
+      if (listed.has(id) || touched.has(id) || withJobs.has(id)) continue;
+      this.runs.delete(id);
+      this.dropModuleStatus(id);
     }
     this.version++;
     this.structureVersion++;
@@ -138,6 +164,7 @@ export class MonitorModel {
 
   /** The answer of an action on one job (the same job an event will bring too). */
   putJobAnswer(job: JobView): void {
+    if (this.deleted.has(job.id) || this.isOlder(job)) return;
     const before = this.jobs.get(job.id);
     if (!before || before.state !== job.state || before.paused !== job.paused) this.structureVersion++;
     this.putJob(job);
@@ -145,6 +172,8 @@ export class MonitorModel {
   }
 
   removeJob(id: string): void {
+    this.deleted.add(id);
+    this.touched?.add(id);
     if (!this.jobs.delete(id)) return;
     this.version++;
     this.structureVersion++;
@@ -162,6 +191,18 @@ export class MonitorModel {
 
   jobsOfRun(runId: string): JobView[] {
     return [...this.jobs.values()].filter((j) => j.runId === runId);
+  }
+
+  /** An unfinished copy of a job known finished: an answer older than the event that finished it. */
+  private isOlder(job: JobView): boolean {
+    const known = this.jobs.get(job.id);
+    return known !== undefined && isFinishedJob(known.state) && !isFinishedJob(job.state);
+  }
+
+  private dropModuleStatus(runId: string): void {
+    const prefix = moduleKey(runId, "");
+    for (const key of [...this.moduleStatus.keys()])
+      if (key.startsWith(prefix)) this.moduleStatus.delete(key);
   }
 
   private putJob(job: JobView): void {

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError } from "../api/api-client.js";
 import type { EventMessage } from "../api/runs.js";
 import { connectEvents } from "../events/events-socket.js";
+import { FullFetch } from "./full-fetch.js";
 import type { CheckInterval, JobView, MonitorSettings } from "./job-types.js";
 import { jobsApi } from "./jobs-api.js";
 import { type MonitorMessage, MonitorModel } from "./monitor-model.js";
@@ -101,31 +102,35 @@ export function useJobMonitor(): JobMonitorData {
   );
 
   useEffect(() => {
-    let alive = true;
-    let fetchSeq = 0;
-    const fetchAll = async () => {
-      const mine = ++fetchSeq;
-      model.beginFetch();
-      try {
-        const [jobs, runs, current] = await Promise.all([jobsApi.jobs(), jobsApi.runs(), jobsApi.settings()]);
-        if (!alive || mine !== fetchSeq) return;
-        model.endFetch(jobs, runs);
-        setSettings(current);
+    const fullFetch = new FullFetch({
+      model,
+      async load() {
+        const [jobs, runs, settings] = await Promise.all([
+          jobsApi.jobs(),
+          jobsApi.runs(),
+          jobsApi.settings(),
+        ]);
+        return { jobs, runs, settings };
+      },
+      onLoaded({ jobs }, current) {
+        if (current) setSettings(current);
         setLoaded(true);
         for (const job of jobs) if (!model.runs.get(job.runId)?.workflowName) fetchRun(job.runId);
         render();
-      } catch {
-        // The socket closes too when the server is gone; the next connection fetches again.
-      }
-    };
+      },
+    });
     const connection = connectEvents({
       onOpen() {
         setConnected(true);
-        void fetchAll();
+        fullFetch.connected();
       },
-      onClose: () => setConnected(false),
+      onClose() {
+        setConnected(false);
+        fullFetch.disconnected();
+      },
       onMessage(message) {
         if (isSettingsMessage(message)) {
+          fullFetch.settingsArrived();
           setSettings(message.settings);
           return;
         }
@@ -144,7 +149,7 @@ export function useJobMonitor(): JobMonitorData {
       },
     });
     return () => {
-      alive = false;
+      fullFetch.disconnected();
       connection.close();
       if (pending.current) clearTimeout(pending.current);
       pending.current = undefined;

@@ -1,15 +1,22 @@
 /**
  * Follows a job's stdout or stderr: reads from byte offset 0, then asks again from `nextOffset`
  * every second while the view is open (a finished job's last output still shows; an empty answer
- * costs little). Keeps the last MAX_CHARS characters.
+ * costs little). Keeps the last MAX_CHARS characters. A stream longer than that (the first answer
+ * tells its size) is read from its last MAX_CHARS bytes, not from its start.
  */
 import { useEffect, useState } from "react";
 import { ApiError } from "../api/api-client.js";
-import type { LogStream } from "./job-types.js";
+import type { LogChunk, LogStream } from "./job-types.js";
 import { jobsApi } from "./jobs-api.js";
 
 const POLL_MS = 1_000;
 const MAX_CHARS = 1_000_000;
+
+/** Where to read next after the first answer: near the end of a stream too long to show whole. */
+export function firstFollowOffset(chunk: LogChunk, maxChars = MAX_CHARS): number | undefined {
+  const tail = Math.max(0, (chunk.size ?? 0) - maxChars);
+  return tail > chunk.nextOffset ? tail : undefined;
+}
 
 export interface LogState {
   text: string;
@@ -34,6 +41,13 @@ export function useLogFollow(jobId: string, stream: LogStream): LogState {
         for (let i = 0; i < 20 && !stopped; i++) {
           const chunk = await jobsApi.log(jobId, stream, offset);
           if (stopped) return;
+          const skipTo = offset === 0 ? firstFollowOffset(chunk) : undefined;
+          if (skipTo !== undefined) {
+            // The start of a long log is not shown: read its last part instead.
+            offset = skipTo;
+            setState((s) => ({ ...s, truncated: true }));
+            continue;
+          }
           const grew = chunk.nextOffset > offset;
           offset = chunk.nextOffset;
           if (chunk.text) {

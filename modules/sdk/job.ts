@@ -22,6 +22,8 @@ export interface LogChunk {
   text: string;
   /** The offset to ask for next. */
   nextOffset: number;
+  /** The stream's whole length in bytes, when known: a viewer may start near its end. */
+  size?: number;
 }
 
 /** Rebuilt from persisted params alone; never holds state the params do not. */

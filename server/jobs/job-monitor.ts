@@ -71,6 +71,12 @@ export class JobMonitor implements JobTracker {
   private readonly deadlines = new CheckDeadlines();
   /** Each module type's default check interval (null: none), looked up once. */
   private readonly moduleIntervals = new Map<string, number | null>();
+  /**
+   * Jobs deleted by this process: an await that ends after the delete must not write or tell them
+   * again (an id per deleted job, kept while the process lives; reading the Store on every update
+   * would flush its batched writes).
+   */
+  private readonly deletedIds = new Set<string>();
 
   constructor(private readonly options: JobMonitorOptions) {
     this.globalInterval = options.globalInterval ?? "module-default";
@@ -115,6 +121,8 @@ export class JobMonitor implements JobTracker {
     // A job this process does not follow (a CLI command beside no server) is checked all the same.
     const entry = this.tracked.get(jobId) ?? { job, checking: false, lastPersistedAt: 0 };
     await this.check(entry);
+    // Deleted while the check was in flight: the job is gone, not brought back by this answer.
+    if (this.deletedIds.has(jobId)) throw EngineError.notFound("job", jobId);
     if (!this.tracked.has(jobId)) this.persist(entry);
     return this.view(entry);
   }
@@ -177,19 +185,32 @@ export class JobMonitor implements JobTracker {
       const handle = this.handleOf(entry);
       await handle.cancel?.();
     } catch (error) {
+      if (this.deletedIds.has(jobId)) throw EngineError.notFound("job", jobId);
       // The work may still be running: stay `cancelling`, say why, and try again at the next check.
       entry.job = this.update(entry.job, { message: `cancel failed: ${messageOf(error)}` });
       return { job: entry.job, message: entry.job.message };
     }
     this.settle(entry, { state: "cancelled", message: "cancelled" });
-    return { job: entry.job };
+    // Deleted meanwhile: `get` says not found rather than answering with the job.
+    return { job: this.get(jobId) };
   }
 
-  /** Removes a job from the list, cancelling it first when it is active. */
+  /**
+   * Removes a job from the list, cancelling it first when it is active. A job whose cancel fails is
+   * kept (refused with `cancel_failed`): deleting it would leave its real work running unseen.
+   */
   async delete(jobId: string): Promise<void> {
     const job = this.get(jobId);
-    if (!FINISHED_JOB_STATES.includes(job.state)) await this.cancelJob(jobId);
+    if (!FINISHED_JOB_STATES.includes(job.state)) {
+      const { job: after, message } = await this.cancelJob(jobId);
+      if (!FINISHED_JOB_STATES.includes(after.state))
+        throw new EngineError(
+          "cancel_failed",
+          `job ${jobId} (${job.moduleId}) was not deleted: ${message ?? `it is still ${after.state}`}`,
+        );
+    }
     this.tracked.delete(jobId);
+    this.deletedIds.add(jobId);
     this.options.store.deleteJob(jobId);
     this.options.events.emit({ type: "job.deleted", runId: job.runId, jobId });
   }
@@ -201,7 +222,9 @@ export class JobMonitor implements JobTracker {
     const handle = this.handleOf(this.tracked.get(jobId) ?? { job, checking: false, lastPersistedAt: 0 });
     const read = stream === "stdout" ? handle.stdout : handle.stderr;
     if (!read) throw new EngineError("no_log", `a ${job.moduleType} job has no ${stream}`);
-    return read.call(handle, offset);
+    const chunk = await read.call(handle, offset);
+    // The stream's size is told with the first read (offset 0) only: it is where a viewer starts.
+    return offset === 0 ? chunk : { text: chunk.text, nextOffset: chunk.nextOffset };
   }
 
   /** Stops all timers (the server is shutting down); jobs stay as they are in the Store. */
@@ -421,6 +444,14 @@ export class JobMonitor implements JobTracker {
   /** Puts a job in a final state, stops following it and tells the engine. */
   private settle(entry: Tracked, patch: Partial<JobRecord>): void {
     entry.dueAt = undefined;
+    // Settled once: two cancels of one job (the check loop's retry and a Delete) may both end here,
+    // and a job deleted meanwhile is not brought back by an event.
+    const stored = this.deletedIds.has(entry.job.id) ? undefined : this.options.store.getJob(entry.job.id);
+    if (!stored || FINISHED_JOB_STATES.includes(stored.state)) {
+      if (stored) entry.job = stored;
+      this.tracked.delete(entry.job.id);
+      return;
+    }
     entry.job = this.update(entry.job, { ...patch, finishedAt: iso(Date.now()), nextCheckAt: undefined });
     this.options.store.flush();
     this.tracked.delete(entry.job.id);
@@ -473,6 +504,8 @@ export class JobMonitor implements JobTracker {
 
   private update(job: JobRecord, patch: Partial<JobRecord>): JobRecord {
     const updated = { ...job, ...patch };
+    // A job deleted while an await was pending is gone: no write, no event that would bring it back.
+    if (this.deletedIds.has(job.id)) return updated;
     this.options.store.updateJob(job.id, patch);
     const entry = this.tracked.get(job.id);
     if (entry) {

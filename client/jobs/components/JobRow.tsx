@@ -75,13 +75,18 @@ export const JobRow = memo(function JobRow({ job, now, selected, actions }: JobR
             type="button"
             onClick={() => actions.resume(job)}
             disabled={finished}
-            title="Resume checking"
+            title="Resume checking this job"
           >
-            Resume
+            Resume checking
           </button>
         ) : (
-          <button type="button" onClick={() => actions.pause(job)} disabled={finished} title="Pause checking">
-            Pause
+          <button
+            type="button"
+            onClick={() => actions.pause(job)}
+            disabled={finished}
+            title="Pause checking this job"
+          >
+            Pause checking
           </button>
         )}
         <button

@@ -29,7 +29,10 @@ export function MonitorSettingsBar({
           if (v !== null) void actions.setCheckInterval(v);
         }}
       />
-      <label className="lf-check" title="Off: a finished job waits for you to resume its run">
+      <label
+        className="lf-check"
+        title="Applies to runs started after the change. Off: a finished job waits for you to resume its run"
+      >
         <input
           type="checkbox"
           checked={settings.autoResume}

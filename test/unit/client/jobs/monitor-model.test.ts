@@ -72,3 +72,66 @@ describe("the Job Monitor's model", () => {
     expect(model.jobs.has("a")).toBe(false);
   });
 });
+
+describe("the Job Monitor's model against late and stale answers", () => {
+  it("ignores a job event, an action answer and a fetch answer about a job deleted while we watched", () => {
+    const model = new MonitorModel();
+    model.apply({ type: "snapshot", runs: [], jobs: [job("a", "r")] });
+    model.apply({ type: "job.deleted", runId: "r", jobId: "a" });
+    model.apply({ type: "job", job: job("a", "r", { state: "cancelled" }) });
+    expect(model.jobs.has("a")).toBe(false);
+    model.putJobAnswer(job("a", "r"));
+    expect(model.jobs.has("a")).toBe(false);
+    model.beginFetch();
+    model.endFetch([job("a", "r")], []);
+    expect(model.jobs.has("a")).toBe(false);
+  });
+
+  it("keeps a fetch under way from bringing back a job deleted before the model knew it", () => {
+    const model = new MonitorModel();
+    model.beginFetch();
+    model.apply({ type: "job.deleted", runId: "r", jobId: "a" });
+    model.endFetch([job("a", "r")], []);
+    expect(model.jobs.has("a")).toBe(false);
+  });
+
+  it("forgets deleted ids a full fetch no longer lists", () => {
+    const model = new MonitorModel();
+    model.apply({ type: "job.deleted", runId: "r", jobId: "a" });
+    model.beginFetch();
+    model.endFetch([], []);
+    // Reused id (a new job the server lists later) is shown again once the server stopped listing it.
+    model.apply({ type: "job", job: job("a", "r") });
+    expect(model.jobs.has("a")).toBe(true);
+  });
+
+  it("never replaces a finished job with an older unfinished copy (action answer or fetch)", () => {
+    const model = new MonitorModel();
+    model.apply({ type: "snapshot", runs: [], jobs: [job("a", "r")] });
+    model.beginFetch();
+    model.apply({ type: "job", job: job("a", "r", { state: "completed" }) });
+    model.putJobAnswer(job("a", "r", { state: "running", paused: true }));
+    expect(model.jobs.get("a")?.state).toBe("completed");
+    model.endFetch([job("a", "r", { state: "running" })], []);
+    model.beginFetch();
+    model.endFetch([job("a", "r", { state: "running" })], []);
+    expect(model.jobs.get("a")?.state).toBe("completed");
+  });
+
+  it("forgets a run's module states when it finishes, and jobless runs a fetch no longer lists", () => {
+    const model = new MonitorModel();
+    model.apply({
+      type: "snapshot",
+      runs: [
+        { id: "r", status: "running", modules: { a: { status: "running" }, b: { status: "done" } } },
+        { id: "old", status: "running" },
+      ],
+      jobs: [job("a", "r")],
+    });
+    model.apply({ type: "run", runId: "r", status: "completed" });
+    expect(model.moduleStatus.size).toBe(0);
+    model.beginFetch();
+    model.endFetch([job("a", "r", { state: "completed" })], []);
+    expect([...model.runs.keys()]).toEqual(["r"]);
+  });
+});
