@@ -4,6 +4,7 @@
  * pointer drags between handles).
  */
 import type { Locator, Page } from "playwright-core";
+import { waitUntil } from "../helpers/wait-until.js";
 
 export const palette = (page: Page): Locator => page.getByRole("region", { name: "Modules" });
 export const canvas = (page: Page): Locator => page.getByRole("region", { name: "Workflow" });
@@ -32,9 +33,24 @@ export async function dragModuleOntoCanvas(
     .dragTo(canvas(page), { targetPosition: at });
 }
 
+/**
+ * The centre of `locator` once it is visible and has stopped moving: a module just dropped is
+ * measured and laid out over a few frames, and a drag aimed at a handle that then moves misses it.
+ */
 async function centreOf(locator: Locator): Promise<{ x: number; y: number }> {
-  const box = await locator.boundingBox();
-  if (!box) throw new Error(`not visible: ${locator}`);
+  await locator.waitFor({ state: "visible" });
+  let last = "";
+  const box = await waitUntil(
+    async () => {
+      const now = await locator.boundingBox();
+      const same = now !== null && JSON.stringify(now) === last;
+      last = JSON.stringify(now);
+      return same ? now : undefined;
+    },
+    `${locator} to stop moving`,
+    30_000,
+    50,
+  );
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 

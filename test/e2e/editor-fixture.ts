@@ -91,7 +91,7 @@ export async function openEditor(options: OpenEditorOptions = {}): Promise<Edito
   try {
     const browser = await sharedBrowser();
     context = await browser.newContext({ viewport: options.viewport ?? { width: 1600, height: 1000 } });
-    context.setDefaultTimeout(15_000);
+    context.setDefaultTimeout(30_000);
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on("pageerror", (error) => pageErrors.push(`pageerror: ${error.stack ?? error.message}`));

@@ -104,7 +104,7 @@ describe("the workflow editor in Chromium", { timeout: TEST_TIMEOUT_MS }, () => 
     await connectionEdge(page, "constant1.value", "log1.value").waitFor(ATTACHED);
     await expect.poll(() => statusLine(page).textContent(), WAIT).toContain("Restored your draft");
     await clickModule(page, "constant1");
-    expect(await paramField(page, "value").inputValue()).toBe("42");
+    await expect.poll(() => paramField(page, "value").inputValue(), WAIT).toBe("42");
 
     // A change, then the tab is closed at once: the draft keeps it too.
     await dragModuleOntoCanvas(page, "Add", { x: 200, y: 360 });
@@ -130,14 +130,14 @@ describe("the workflow editor in Chromium", { timeout: TEST_TIMEOUT_MS }, () => 
 
     await undo.click();
     await edge.waitFor({ state: "detached", ...WAIT });
-    expect(await canvas(page).getAttribute("data-modules")).toBe("2");
+    await expect.poll(() => canvas(page).getAttribute("data-modules"), WAIT).toBe("2");
     await redo.click();
     await edge.waitFor(ATTACHED);
-    expect(await redo.isDisabled()).toBe(true);
+    await expect.poll(() => redo.isDisabled(), WAIT).toBe(true);
 
     await page.keyboard.press("Control+z");
     await edge.waitFor({ state: "detached", ...WAIT });
-    expect(await canvas(page).getAttribute("data-modules")).toBe("2");
+    await expect.poll(() => canvas(page).getAttribute("data-modules"), WAIT).toBe("2");
     await page.keyboard.press("Control+Shift+z");
     await edge.waitFor(ATTACHED);
   });

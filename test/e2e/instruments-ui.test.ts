@@ -95,7 +95,7 @@ describe("instruments in the browser", () => {
     expect(await card.getByTestId("pipeline-ready").textContent()).toBe("no");
     await card.getByRole("button", { name: "Ready", exact: true }).click();
     await expect.poll(() => card.getByTestId("pipeline-ready").textContent()).toBe("yes");
-    expect(await card.getAttribute("data-status")).toBe("ready");
+    await expect.poll(() => card.getAttribute("data-status")).toBe("ready");
 
     await loadSample(card, "sample-B");
     await expect
@@ -172,7 +172,7 @@ describe("instruments in the browser", () => {
 
     await page.getByRole("button", { name: "Run", exact: true }).click();
     // The job takes the pipeline: the panel shows it held, and refuses an eject with the server's reason.
-    await expect.poll(() => card.getAttribute("data-status"), { timeout: 20_000 }).toBe("busy");
+    await expect.poll(() => card.getAttribute("data-status"), { timeout: 30_000 }).toBe("busy");
     await expect.poll(() => card.getByTestId("pipeline-job").textContent()).toMatch(/^acq \(/);
     await card.getByRole("button", { name: "Eject", exact: true }).click();
     await expect
@@ -182,7 +182,7 @@ describe("instruments in the browser", () => {
     await card.getByTestId("pipeline-job").getByRole("button").click();
     await expect.poll(() => inspector(page).getByLabel("Module id").inputValue()).toBe("acq");
     const jobsButton = page.getByRole("button", { name: "Jobs", exact: true });
-    expect(await jobsButton.getAttribute("aria-pressed")).toBe("true");
+    await expect.poll(() => jobsButton.getAttribute("aria-pressed")).toBe("true");
     await pipelinesPanel(page).getByRole("button", { name: "Close the Pipelines panel" }).click();
 
     // The inspector plots the job's readings while they arrive.
@@ -195,8 +195,8 @@ describe("instruments in the browser", () => {
       if (seen.at(-1) !== points) seen.push(points);
       return seen.filter((n) => n > 0).length >= 3;
     }, "the plot to grow three times while the task runs");
-    expect(await plot.getAttribute("data-quantities")).toContain("temperature");
-    expect(await plot.locator("canvas").count()).toBeGreaterThan(0);
+    await expect.poll(() => plot.getAttribute("data-quantities")).toContain("temperature");
+    await expect.poll(() => plot.locator("canvas").count()).toBeGreaterThan(0);
 
     // The connection drops while readings arrive; after the reconnect the plot fetches what it missed.
     const before = await pointsOf(plot);
@@ -204,7 +204,7 @@ describe("instruments in the browser", () => {
       for (const socket of (window as unknown as { labflowSockets: WebSocket[] }).labflowSockets)
         socket.close();
     });
-    await expect.poll(() => pointsOf(plot), { timeout: 20_000 }).toBeGreaterThan(before);
+    await expect.poll(() => pointsOf(plot), { timeout: 30_000 }).toBeGreaterThan(before);
 
     // At the end the plot holds exactly the readings of the job's data file: none doubled, none lost.
     await expect
@@ -219,7 +219,7 @@ describe("instruments in the browser", () => {
     expect(data.readings.length).toBeGreaterThanOrEqual(49);
     expect(data.readings.length).toBeLessThanOrEqual(51);
     await expect.poll(() => pointsOf(plot)).toBe(data.readings.length);
-    expect(await plot.textContent()).toContain(`(${data.units.temperature})`);
+    await expect.poll(() => plot.textContent()).toContain(`(${data.units.temperature})`);
 
     // The Job Monitor's details of the job plot the same data.
     await page

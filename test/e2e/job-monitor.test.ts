@@ -3,7 +3,7 @@
  * `jobs.Command` that prints a line a second and a `jobs.Timer`. The tests run in order on one run,
  * one server (killed and started again on the same data folder and port) and one page.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
@@ -52,8 +52,31 @@ afterAll(async () => {
   await editor?.close();
   await closeSharedBrowser();
   await server?.stop();
+  // Commands outlive the server by design: if a test failed before cancelling one, end it here.
+  endLeftoverCommands();
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+/** SIGKILLs the process group of every command job of the data folder that still runs. */
+function endLeftoverCommands(): void {
+  const runs = join(dataDir, "runs");
+  if (!existsSync(runs)) return;
+  for (const run of readdirSync(runs)) {
+    const jobs = join(runs, run, "jobs");
+    if (!existsSync(jobs)) continue;
+    for (const job of readdirSync(jobs)) {
+      const pidFile = join(jobs, job, "pid");
+      if (!existsSync(pidFile)) continue;
+      const pid = Number.parseInt(readFileSync(pidFile, "utf8"), 10);
+      if (!(pid > 1)) continue;
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
 
 const jobsRegion = () => page.getByRole("region", { name: "Jobs", exact: true });
 const jobRow = (moduleId: string): Locator =>
@@ -86,16 +109,14 @@ function alive(pid: number): boolean {
 describe("the Job Monitor panel in Chromium", { timeout: TEST_TIMEOUT_MS }, () => {
   it("opens beside the canvas from the toolbar and shows both jobs of the run, live", async () => {
     await page.getByRole("button", { name: "Jobs", exact: true }).click();
-    await expect(jobsRegion().isVisible()).resolves.toBe(true);
+    await jobsRegion().waitFor(WAIT);
     await jobWith("count", "state", "running").waitFor(WAIT);
     await jobWith("wait", "state", "running").waitFor(WAIT);
     await expect(jobRow("count").getByTestId("job-state").textContent()).resolves.toMatch(/running\s*r/);
     await expect(jobRow("wait").textContent()).resolves.toContain("jobs.Timer");
-    await expect(
-      jobsRegion()
-        .getByRole("group", { name: `Run ${runId}` })
-        .isVisible(),
-    ).resolves.toBe(true);
+    await jobsRegion()
+      .getByRole("group", { name: `Run ${runId}` })
+      .waitFor(WAIT);
   });
 
   it("selects and centres a job's module in the editor when the job is clicked, opening its run", async () => {
@@ -131,7 +152,7 @@ describe("the Job Monitor panel in Chromium", { timeout: TEST_TIMEOUT_MS }, () =
   });
 
   it("stops checking a paused job: its last-checked time stops moving while the other's goes on", async () => {
-    await button(jobRow("wait"), "Pause").click();
+    await button(jobRow("wait"), "Pause checking").click();
     await jobWith("wait", "paused", "true").waitFor(WAIT);
     // A check already under way when Pause was pressed may still land: let two checks of the
     // other job pass before taking the paused job's time.
@@ -151,9 +172,11 @@ describe("the Job Monitor panel in Chromium", { timeout: TEST_TIMEOUT_MS }, () =
       WAIT_MS,
     );
     expect(await lastChecked("wait")).toBe(paused);
-    await expect(jobRow("wait").getByTestId("job-checks").textContent()).resolves.toContain("checks paused");
+    await expect
+      .poll(() => jobRow("wait").getByTestId("job-checks").textContent(), WAIT)
+      .toContain("checks paused");
 
-    await button(jobRow("wait"), "Resume").click();
+    await button(jobRow("wait"), "Resume checking").click();
     await waitUntil(async () => (await lastChecked("wait")) > paused, "checks to resume", WAIT_MS);
   });
 
@@ -181,7 +204,8 @@ describe("the Job Monitor panel in Chromium", { timeout: TEST_TIMEOUT_MS }, () =
       "new lines after the restart",
       WAIT_MS,
     );
-    await expect(jobRow("wait").getAttribute("data-state")).resolves.toBe("running");
+    // The page reloads the jobs after the reconnect: wait for the timer's state, not read it once.
+    await jobWith("wait", "state", "running").waitFor(WAIT);
   });
 
   it("cancels the command after confirming: its process is gone and the state turns cancelled", async () => {
@@ -231,7 +255,9 @@ describe("the Job Monitor panel in Chromium", { timeout: TEST_TIMEOUT_MS }, () =
     const { runId: waitingRun } = (await started.json()) as { runId: string };
 
     await page.getByTestId("job-toasts").getByText("Job soon completed").waitFor(WAIT);
-    expect(await page.evaluate("globalThis.__notified")).toContain("labflow: soon completed");
+    await expect
+      .poll(() => page.evaluate("globalThis.__notified"), WAIT)
+      .toContain("labflow: soon completed");
     const runRow = jobsRegion().getByRole("group", { name: `Run ${waitingRun}` });
     await runRow.getByText("Waits for you", { exact: false }).waitFor(WAIT);
     await button(runRow, "Resume").click();

@@ -30,10 +30,10 @@ export function labflow(args: string[], options: { timeoutMs?: number } = {}): P
       child.kill("SIGKILL");
       reject(
         new Error(
-          `labflow ${args.join(" ")} did not end within ${options.timeoutMs ?? 30_000} ms\n${stdout}\n${stderr}`,
+          `labflow ${args.join(" ")} did not end within ${options.timeoutMs ?? 60_000} ms\n${stdout}\n${stderr}`,
         ),
       );
-    }, options.timeoutMs ?? 30_000);
+    }, options.timeoutMs ?? 60_000);
     child.once("error", reject);
     child.once("exit", (code) => {
       clearTimeout(timer);

@@ -61,8 +61,8 @@ export async function startPtyPair(
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () =>
-          reject(new Error(`socat did not start within ${options.readyTimeoutMs ?? 10_000} ms: ${stderr}`)),
-        options.readyTimeoutMs ?? 10_000,
+          reject(new Error(`socat did not start within ${options.readyTimeoutMs ?? 30_000} ms: ${stderr}`)),
+        options.readyTimeoutMs ?? 30_000,
       );
       proc.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
         stderr += chunk;

@@ -71,7 +71,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
 
   let url: string;
   try {
-    url = await readyUrl(child, exited, options.readyTimeoutMs ?? 20_000, () => stderr);
+    url = await readyUrl(child, exited, options.readyTimeoutMs ?? 60_000, () => stderr);
   } catch (error) {
     child.kill("SIGKILL");
     await exited;

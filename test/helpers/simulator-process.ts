@@ -44,7 +44,7 @@ export async function startSimulator(port: string, name = "sim-1"): Promise<Simu
       await waitUntil(
         () => pattern.test(output.slice(from)),
         `simulator output matching ${pattern} (got: ${output.slice(from)})`,
-        options.timeoutMs ?? 15_000,
+        options.timeoutMs ?? 30_000,
       );
       return output.slice(from);
     },

@@ -2,7 +2,7 @@
 export async function waitUntil<T>(
   probe: () => T | Promise<T>,
   what: string,
-  timeoutMs = 15_000,
+  timeoutMs = 30_000,
   everyMs = 25,
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;

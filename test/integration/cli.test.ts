@@ -138,7 +138,7 @@ describe("the store after SIGKILL", () => {
     let printed = 0;
     child.stdout.on("data", (chunk: Buffer) => (printed += chunk.toString().split("\n").length - 1));
     // Killed once some modules have finished: mid-run, with commits behind and writes in flight.
-    await waitUntil(() => printed > 200, "the run to be under way");
+    await waitUntil(() => printed > 200, "the run to be under way", 60_000);
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGKILL");
     await exited;
@@ -147,7 +147,7 @@ describe("the store after SIGKILL", () => {
     expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
     expect(db.prepare("SELECT status FROM runs").all()).toEqual([{ status: "running" }]);
     db.close();
-    const again = await labflow(["run", file, "--json", "--data", data], { timeoutMs: 60_000 });
+    const again = await labflow(["run", file, "--json", "--data", data], { timeoutMs: 100_000 });
     expect(JSON.parse(again.stdout).status).toBe("completed");
   });
 });

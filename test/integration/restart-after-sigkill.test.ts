@@ -57,14 +57,15 @@ describe("a run survives SIGKILL of the server", () => {
       async () => (await jobOf(first.api, runId, "timer"))?.state === "running",
       "the timer job to run",
     );
-    expect((await first.api.get(`/api/runs/${runId}`)).body.status).toBe("suspended");
+    // The run turns suspended once its last running module is handed to the job monitor.
+    await expect.poll(async () => (await first.api.get(`/api/runs/${runId}`)).body.status).toBe("suspended");
 
     await first.server.kill("SIGKILL");
     // The command goes on without the server, and finishes while it is down.
     writeFileSync(release, "");
 
     const second = await serve(dataDir);
-    const finished = await second.api.finishedRun(runId, 30_000);
+    const finished = await second.api.finishedRun(runId);
     expect(finished.status).toBe("completed");
     expect(finished.modules.cmd.status).toBe("done");
     expect(finished.modules.cmd.outputs.exitCode).toBe(0);
@@ -101,7 +102,7 @@ describe("a run survives SIGKILL of the server", () => {
     const cancelled = await api.post(`/api/jobs/${job.id}/cancel`);
     expect(cancelled.status).toBe(200);
     await waitUntil(() => !groupAlive(pid), "the process group to be gone");
-    expect((await api.get(`/api/jobs/${job.id}`)).body.state).toBe("cancelled");
+    await expect.poll(async () => (await api.get(`/api/jobs/${job.id}`)).body.state).toBe("cancelled");
     expect((await api.finishedRun(runId)).status).toBe("cancelled");
   });
 });

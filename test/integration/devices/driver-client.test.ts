@@ -33,7 +33,7 @@ async function fakeHost(answer: (request: { id: number; method: string }, socket
   await new Promise<void>((resolve) => server.listen(path, resolve));
   closing.push(() => server.close());
   const log: string[] = [];
-  const client = await DriverClient.connect(path, { timeoutMs: 2000, log: (m) => log.push(m) });
+  const client = await DriverClient.connect(path, { timeoutMs: 10_000, log: (m) => log.push(m) });
   closing.push(() => client.close());
   return { client, log };
 }

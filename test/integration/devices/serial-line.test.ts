@@ -10,6 +10,10 @@ afterEach(async () => {
   for (const port of open.splice(0)) await port.close();
 });
 
+/**
+ * Timeouts are well above a reply's round trip on a loaded 2-core machine: a reply that is merely
+ * slow must not pass for a missing one.
+ */
 async function link(options: { timeoutMs?: number; retries?: number } = {}) {
   const pty = await startPtyPair();
   const instrument = new LinePort({ path: pty.simPath, reopenMs: 100 });
@@ -44,7 +48,7 @@ describe("serial line", () => {
   });
 
   it("retries after a timeout, and the attempt the instrument answers gives the reply", async () => {
-    const { instrument, line } = await link({ timeoutMs: 150, retries: 2 });
+    const { instrument, line } = await link({ timeoutMs: 1000, retries: 2 });
     let attempts = 0;
     instrument.on("line", () => {
       attempts++;
@@ -56,15 +60,15 @@ describe("serial line", () => {
   });
 
   it("fails naming the port and the command when no attempt is answered", async () => {
-    const { instrument, line, pty } = await link({ timeoutMs: 150, retries: 2 });
+    const { instrument, line, pty } = await link({ timeoutMs: 1000, retries: 2 });
     let attempts = 0;
     instrument.on("line", () => attempts++);
-    await expect(line.request("SLOW?")).rejects.toThrow(`${pty.devPath}: no reply to "SLOW?" within 150 ms`);
+    await expect(line.request("SLOW?")).rejects.toThrow(`${pty.devPath}: no reply to "SLOW?" within 1000 ms`);
     await waitUntil(() => attempts === 3, "the three attempts to reach the instrument");
   });
 
   it("drops the late reply of a timed-out request instead of handing it to the next one", async () => {
-    const { instrument, line } = await link({ timeoutMs: 500, retries: 0 });
+    const { instrument, line } = await link({ timeoutMs: 2000, retries: 0 });
     instrument.on("line", (command) => {
       // *RST takes longer than the timeout; it is answered once the driver has given up on it.
       if (command !== "*RST") instrument.writeLine(`re:${command}`);
@@ -75,14 +79,14 @@ describe("serial line", () => {
     });
     const temperature = line.request("TEMP?");
     const setpoint = line.request("SETP?");
-    expect(await reset).toMatch(/no reply to "\*RST" within 500 ms/);
+    expect(await reset).toMatch(/no reply to "\*RST" within 2000 ms/);
     expect(await temperature).toBe("re:TEMP?");
     expect(await setpoint).toBe("re:SETP?");
     expect(line.lateReplies).toBe(0);
   });
 
   it("takes the late reply to its own first attempt as the answer of the retry", async () => {
-    const { instrument, line } = await link({ timeoutMs: 200, retries: 2 });
+    const { instrument, line } = await link({ timeoutMs: 1000, retries: 2 });
     const seen: string[] = [];
     instrument.on("line", (command) => seen.push(command));
     const reply = line.request("ACQ?");
@@ -93,7 +97,7 @@ describe("serial line", () => {
   });
 
   it("gives up a reply that never comes, and the next request still gets its own", async () => {
-    const { instrument, line } = await link({ timeoutMs: 200, retries: 0 });
+    const { instrument, line } = await link({ timeoutMs: 1000, retries: 0 });
     instrument.on("line", (command) => {
       if (command !== "LOST?") instrument.writeLine(`re:${command}`);
     });

@@ -43,7 +43,7 @@ export function apiClient(baseUrl: string, options: { token?: string } = {}) {
     put: <T = Json>(path: string, json?: unknown) => request<T>("PUT", path, { json }),
     delete: <T = Json>(path: string) => request<T>("DELETE", path),
     /** Polls GET /api/runs/:id until the run is final. */
-    async finishedRun(runId: string, timeoutMs = 20_000) {
+    async finishedRun(runId: string, timeoutMs = 60_000) {
       return waitUntil(
         async () => {
           const { body } = await request("GET", `/api/runs/${runId}`);
@@ -89,7 +89,7 @@ export async function openEvents(
   });
   return {
     messages,
-    next: (match, what, timeoutMs = 15_000) => waitUntil(() => messages.find(match), what, timeoutMs, 10),
+    next: (match, what, timeoutMs = 30_000) => waitUntil(() => messages.find(match), what, timeoutMs, 10),
     close: () =>
       new Promise<void>((resolve) => {
         if (socket.readyState === WebSocket.CLOSED) return resolve();
