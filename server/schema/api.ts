@@ -4,12 +4,11 @@
  * docs/api.md describes every route.
  */
 import { z } from "zod";
-import type { ModuleView } from "../engine/engine.js";
+import type { ModuleView, RunView } from "../engine/engine.js";
 import type { EngineEvent } from "../engine/engine-events.js";
-import type { JobState, RunStatus } from "../engine/records.js";
+import type { JobState } from "../engine/records.js";
 import type { RunSummary } from "../engine/store.js";
 import type { Problem } from "./problem.js";
-import type { WorkflowDocument } from "./workflow-document.js";
 
 /** The shortest check interval the monitor accepts (server/jobs/check-interval.ts). */
 export const MIN_INTERVAL_MS = 100;
@@ -139,15 +138,8 @@ export interface ModuleStateView extends Omit<ModuleView, "error"> {
   error?: ModuleErrorView;
 }
 
-/** `GET /api/runs/:id` */
-export interface RunDetail {
-  runId: string;
-  status: RunStatus;
-  message?: string;
-  workflow: WorkflowDocument;
-  createdAt: string;
-  updatedAt: string;
-  finishedAt?: string;
+/** `GET /api/runs/:id`: the engine's run view, with errors stripped of their stacks. */
+export interface RunDetail extends Omit<RunView, "modules"> {
   modules: Record<string, ModuleStateView>;
 }
 
