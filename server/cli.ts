@@ -22,6 +22,7 @@ import { ServerError } from "./cli/remote-access.js";
 import { simulateInstrumentCommand } from "./cli/simulate-instrument.js";
 import { EngineError } from "./engine/engine-error.js";
 import type { GlobalCheckInterval } from "./jobs/check-interval.js";
+import { MAX_INTERVAL_MS, MIN_INTERVAL_MS } from "./schema/api.js";
 import { formatProblem, type Problem } from "./schema/problem.js";
 
 const USAGE = `usage: labflow <command> [options]
@@ -132,8 +133,11 @@ function parseInterval(text: string | undefined): GlobalCheckInterval | undefine
   if (text === undefined) return undefined;
   if (text === "off" || text === "module-default") return text;
   const ms = Number(text);
-  if (!Number.isFinite(ms) || ms < 100)
-    throw new CliError(`--check-interval: give milliseconds (>= 100) or "off"`, 2);
+  if (!Number.isInteger(ms) || ms < MIN_INTERVAL_MS || ms > MAX_INTERVAL_MS)
+    throw new CliError(
+      `--check-interval: give whole milliseconds from ${MIN_INTERVAL_MS} to ${MAX_INTERVAL_MS} (7 days), or "off"`,
+      2,
+    );
   return ms;
 }
 

@@ -4,7 +4,11 @@
  * would cost more than the checks themselves.
  */
 export class CheckDeadlines {
-  private readonly watched = new Set<{ deadline: number; reject: (error: Error) => void }>();
+  private readonly watched = new Set<{
+    deadline: number;
+    timeoutMs: number;
+    reject: (error: Error) => void;
+  }>();
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly sweepEveryMs = 1_000) {}
@@ -12,7 +16,7 @@ export class CheckDeadlines {
   /** `work`, or a rejection once `timeoutMs` have passed without an answer. */
   watch<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const entry = { deadline: Date.now() + timeoutMs, reject };
+      const entry = { deadline: Date.now() + timeoutMs, timeoutMs, reject };
       this.watched.add(entry);
       this.ensureSweeper();
       work.then(
@@ -40,11 +44,15 @@ export class CheckDeadlines {
       for (const entry of this.watched) {
         if (entry.deadline > now) continue;
         this.watched.delete(entry);
-        entry.reject(new Error(`no answer within ${Math.round(this.sweepEveryMs / 1000)}+ s`));
+        entry.reject(new Error(`no answer within ${formatSeconds(entry.timeoutMs)}`));
       }
       if (this.watched.size === 0) this.stop();
     }, this.sweepEveryMs);
     // The sweep alone must not keep a process alive; the work it watches does that.
     this.sweeper.unref();
   }
+}
+
+function formatSeconds(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
 }

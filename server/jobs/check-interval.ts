@@ -1,7 +1,9 @@
-import { MIN_INTERVAL_MS } from "../schema/api.js";
+import { MAX_INTERVAL_MS, MIN_INTERVAL_MS } from "../schema/api.js";
 
 /** The shortest check interval: faster checking costs CPU and hammers instruments and clusters. */
 export const MIN_CHECK_INTERVAL_MS = MIN_INTERVAL_MS;
+/** The longest: a job checked less than weekly is a job nobody follows. */
+export const MAX_CHECK_INTERVAL_MS = MAX_INTERVAL_MS;
 /** Used when neither the job, the global setting nor the module says otherwise. */
 export const DEFAULT_CHECK_INTERVAL_MS = 1_000;
 /** Backoff after failed checks never waits longer than this. */
@@ -26,10 +28,16 @@ export function effectiveInterval(
       : global === "module-default"
         ? (moduleDefaultMs ?? DEFAULT_CHECK_INTERVAL_MS)
         : global);
-  return chosen === undefined ? undefined : Math.max(MIN_CHECK_INTERVAL_MS, chosen);
+  return chosen === undefined
+    ? undefined
+    : Math.min(MAX_CHECK_INTERVAL_MS, Math.max(MIN_CHECK_INTERVAL_MS, chosen));
 }
 
-/** Wait after `failures` consecutive failed checks: the interval doubled each time, capped. */
+/**
+ * Wait after `failures` consecutive failed checks: the interval doubled each time, capped at
+ * MAX_BACKOFF_MS, but never shorter than the interval itself (an hourly job is not checked sooner
+ * because its check failed).
+ */
 export function backoffDelay(intervalMs: number, failures: number): number {
-  return Math.min(MAX_BACKOFF_MS, intervalMs * 2 ** Math.min(failures, 20));
+  return Math.max(intervalMs, Math.min(MAX_BACKOFF_MS, intervalMs * 2 ** Math.min(failures, 20)));
 }
