@@ -8,16 +8,9 @@ import type { WorkflowDocument } from "../schema/workflow-document.js";
 import { EngineError } from "./engine-error.js";
 import { EngineEvents } from "./engine-events.js";
 import type { ExecutionEnvironment, JobTracker } from "./execution-environment.js";
-import type {
-  JobRecord,
-  ModuleFailure,
-  ModuleRunRecord,
-  ModuleStatus,
-  RunOptions,
-  RunRecord,
-  RunStatus,
-} from "./records.js";
-import { RunExecution } from "./run-execution.js";
+import { JobBoard } from "./job-board.js";
+import type { JobRecord, ModuleRunRecord, RunOptions, RunRecord, RunStatus } from "./records.js";
+import { type ModuleView, RunExecution } from "./run-execution.js";
 import { computeSignatures } from "./signature.js";
 import type { RunSummary, Store } from "./store.js";
 import { type ValidGraph, validateWorkflow } from "./validate-workflow.js";
@@ -35,12 +28,7 @@ export interface EngineOptions {
   services?: ModuleServices;
 }
 
-export interface ModuleView {
-  status: ModuleStatus;
-  outputs?: Record<string, unknown>;
-  error?: ModuleFailure;
-  progress?: number;
-}
+export type { ModuleView } from "./run-execution.js";
 
 /** A run as the API, the CLI and the editor see it. */
 export interface RunView {
@@ -65,6 +53,8 @@ export class Engine {
   readonly events = new EngineEvents();
   readonly workspace: Workspace;
   private readonly active = new Map<string, RunExecution>();
+  /** Which runs follow which job, and the starts and deliveries in flight (a job is its work). */
+  private readonly board = new JobBoard();
   private readonly env: ExecutionEnvironment;
 
   constructor(private readonly options: EngineOptions) {
@@ -113,8 +103,21 @@ export class Engine {
   /** Validates and starts a run; nothing is stored for an invalid document. */
   startRun(document: unknown, options: Partial<RunOptions> = {}): { runId: string } {
     const graph = this.validate(document);
-    const signatures = computeSignatures(graph, this.workspace);
     const runId = newRunId();
+    const rerun = options.rerun;
+    if (rerun && rerun.modules !== "all") {
+      const unknown = rerun.modules.filter((id) => !graph.nodes.some((node) => node.id === id));
+      if (unknown.length > 0)
+        throw new EngineError(
+          "unknown_module",
+          `rerun: no module ${unknown.map((id) => `"${id}"`).join(", ")} in the workflow`,
+        );
+    }
+    const signatures = computeSignatures(
+      graph,
+      this.workspace,
+      rerun && { modules: rerun.modules, salt: runId },
+    );
     const at = new Date().toISOString();
     const run: RunRecord = {
       id: runId,
@@ -140,7 +143,11 @@ export class Engine {
     const runDir = this.env.runDir(runId);
     mkdirSync(runDir, { recursive: true });
     writeFileSync(join(runDir, "workflow.json"), `${JSON.stringify(graph.document, null, 2)}\n`);
-    const execution = new RunExecution(this.env, runId, graph, signatures, run.options);
+    const execution = new RunExecution(this.env, this.board, runId, graph, signatures, run.options);
+    if (rerun) {
+      const which = rerun.modules === "all" ? "every module" : rerun.modules.join(", ");
+      this.logRun(runId, `started afresh (rerun) for ${which}: ${rerun.reason}`);
+    }
     this.launch(execution, new Map(modules.map((m) => [m.moduleId, m])), cache);
     return { runId };
   }
@@ -202,14 +209,14 @@ export class Engine {
     return { resumedJobs: execution.resume() };
   }
 
-  /** The monitor saw a job reach a final state. */
+  /** The monitor saw a job reach a final state: every run that follows it hears. */
   jobSettled(job: JobRecord): void {
-    this.active.get(job.runId)?.jobSettled(job);
+    for (const follower of this.board.followersOf(job.id)) follower.jobSettled(job);
   }
 
   /** The monitor saw a job's progress change. */
   jobProgressed(job: JobRecord): void {
-    this.active.get(job.runId)?.jobProgressed(job);
+    for (const follower of this.board.followersOf(job.id)) follower.jobProgressed(job);
   }
 
   /**
@@ -235,7 +242,7 @@ export class Engine {
       const signatures = graph.nodes.map(
         (node) => records.get(node.id)?.signature ?? (computed[node.index] as string),
       );
-      const execution = new RunExecution(this.env, run.id, graph, signatures, run.options);
+      const execution = new RunExecution(this.env, this.board, run.id, graph, signatures, run.options);
       this.launch(execution, records);
       restored++;
     }
@@ -253,7 +260,10 @@ export class Engine {
     cache?: Map<string, Record<string, unknown>>,
   ): void {
     this.active.set(execution.runId, execution);
-    void execution.finished.then(() => this.active.delete(execution.runId));
+    void execution.finished.then(() => {
+      this.active.delete(execution.runId);
+      execution.detachFromJobs();
+    });
     execution.begin(recorded, cache);
   }
 
@@ -267,6 +277,12 @@ export class Engine {
     this.options.store.updateRun(run.id, { status: "failed", updatedAt: at, finishedAt: at, message });
     this.options.store.flush();
     this.events.emit({ type: "run", runId: run.id, status: "failed", message });
+  }
+
+  private logRun(runId: string, message: string): void {
+    const entry = { runId, at: new Date().toISOString(), level: "info" as const, message };
+    this.options.store.appendLog(entry);
+    this.events.emit({ type: "log", entry });
   }
 
   private requireRun(runId: string): RunRecord {

@@ -34,8 +34,20 @@ export function gatherInputs(
   return inputs;
 }
 
-/** Checks what a module returned against its declared outputs. */
-export function checkOutputs(definition: ModuleDefinition, result: unknown): Record<string, unknown> {
+/** Outputs nested deeper than this cannot be stored and sent safely (serialisers recurse). */
+export const MAX_OUTPUT_DEPTH = 1_000;
+/** The largest output value, as JSON: results live in SQLite and travel in events. */
+export const MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Checks what a module returned against its declared outputs, and that each value can be stored:
+ * a module whose outputs cannot be kept fails, naming the port, before it is marked done.
+ */
+export function checkOutputs(
+  definition: ModuleDefinition,
+  result: unknown,
+  moduleId: string,
+): Record<string, unknown> {
   if (result === null || typeof result !== "object" || Array.isArray(result)) {
     throw new ModuleError(
       "invalid_output",
@@ -54,8 +66,37 @@ export function checkOutputs(definition: ModuleDefinition, result: unknown): Rec
         { port },
       );
     }
+    const unstorable = whyNotStorable(value);
+    if (unstorable)
+      throw new ModuleError(
+        "output_not_storable",
+        `output "${port}" of module ${moduleId} cannot be stored: ${unstorable}`,
+        { port },
+      );
   }
   return outputs;
+}
+
+/** Why a value cannot be kept as JSON (too deep, too large, or a cycle), or undefined when it can. */
+function whyNotStorable(value: unknown): string | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  // Depth first, without recursion: the value itself may be deep enough to overflow the stack.
+  const stack: [unknown, number][] = [[value, 1]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [current, depth] = item;
+    if (depth > MAX_OUTPUT_DEPTH) return `it is nested deeper than ${MAX_OUTPUT_DEPTH} levels`;
+    for (const child of Object.values(current as object)) {
+      if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
+    }
+  }
+  try {
+    const text = JSON.stringify(value);
+    if (text !== undefined && text.length > MAX_OUTPUT_BYTES)
+      return `it is larger than ${MAX_OUTPUT_BYTES / 1024 / 1024} MB as JSON; write it to a file output instead`;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  return undefined;
 }
 
 /**

@@ -28,6 +28,12 @@ export interface ModuleFailure {
 export interface RunOptions {
   /** When a job finishes, continue the run at once (true) or wait for a person to resume it. */
   autoResume: boolean;
+  /**
+   * A fresh start of work that is unchanged: these modules (and so what is downstream of them) get
+   * signatures of their own, so they run and start new jobs instead of reusing the cache or a
+   * running job. The reason is recorded in the run log.
+   */
+  rerun?: { modules: string[] | "all"; reason: string };
 }
 
 export interface RunRecord {
@@ -80,7 +86,10 @@ export const JOB_STATE_LETTER: Record<JobState, string> = {
 };
 
 export interface JobRecord {
-  /** Derived from the run and the module signature; also the idempotency key given to `start`. */
+  /**
+   * Derived from the module signature (a job is its work) and the attempt; also the idempotency key
+   * given to `start`. `runId` and `moduleId` name the execution that started it; others may follow it.
+   */
   id: string;
   runId: string;
   moduleId: string;

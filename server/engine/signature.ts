@@ -12,7 +12,7 @@ import type { ValidGraph } from "./validate-workflow.js";
  * Computed for the whole graph up front (signatures depend on upstream signatures, not on their
  * outputs), so a cached run needs one batch look-up.
  */
-export function computeSignatures(graph: ValidGraph, workspace: Workspace): string[] {
+export function computeSignatures(graph: ValidGraph, workspace: Workspace, rerun?: FreshStart): string[] {
   const signatures: string[] = new Array(graph.nodes.length);
   for (const index of graph.order) {
     const node = graph.nodes[index];
@@ -20,6 +20,9 @@ export function computeSignatures(graph: ValidGraph, workspace: Workspace): stri
     const { definition } = node;
     const hash = createHash("sha256");
     hash.update(`${definition.type}@${definition.version}\n`);
+    // A fresh start of the same work is a different execution: its own signature, its own job.
+    if (rerun && (rerun.modules === "all" || rerun.modules.includes(node.id)))
+      hash.update(`rerun:${rerun.salt}\n`);
     hash.update(canonicalJson(node.params));
     if (definition.fingerprint) hash.update(`\nfp:${canonicalJson(safeFingerprint(node, workspace))}`);
     const ports = [...node.inputs.keys()].sort();
@@ -32,13 +35,22 @@ export function computeSignatures(graph: ValidGraph, workspace: Workspace): stri
   return signatures;
 }
 
+/** Modules a person asked to start afresh although their work is unchanged (`rerun`). */
+export interface FreshStart {
+  modules: readonly string[] | "all";
+  /** Unique per request (the run id), so each fresh start is its own execution. */
+  salt: string;
+}
+
 /**
- * The id of the job a module execution starts: stable for a run, a module and its signature, so a
- * restart finds it again (the idempotency key). The module id is part of it because two modules
- * alike in every way are still two jobs (two acquisitions of the same settings are two datasets).
+ * The id of a job: a job is its work, so the id comes from the module signature (VisTrails finds
+ * jobs by signature too). Every execution of the same work, in any run, finds the same job: a
+ * restart, a second run, a second module alike in every way. `attempt` counts earlier jobs of the
+ * same work that failed or were cancelled, so that a new try gets an id of its own.
  */
-export function jobIdFor(runId: string, moduleId: string, signature: string): string {
-  return `job-${createHash("sha256").update(`${runId}:${moduleId}:${signature}`).digest("hex").slice(0, 20)}`;
+export function jobIdFor(signature: string, attempt = 0): string {
+  const id = `job-${createHash("sha256").update(signature).digest("hex").slice(0, 20)}`;
+  return attempt === 0 ? id : `${id}-${attempt + 1}`;
 }
 
 /** A fingerprint that throws must not stop the run: the module then runs (and reports its own error). */

@@ -54,6 +54,8 @@ export interface Store {
   createJob(job: JobRecord): void;
   updateJob(id: string, patch: Partial<Omit<JobRecord, "id" | "runId" | "moduleId" | "signature">>): void;
   getJob(id: string): JobRecord | undefined;
+  /** Every job of that work (module signature), oldest first: earlier attempts failed or were cancelled. */
+  jobsWithSignature(signature: string): JobRecord[];
   listJobs(filter?: JobFilter): JobRecord[];
   deleteJob(id: string): void;
 

@@ -5,6 +5,7 @@ import { EngineError } from "../engine/engine-error.js";
 import type { EngineEvents } from "../engine/engine-events.js";
 import type { JobTracker } from "../engine/execution-environment.js";
 import { applyJobEvent, isFinalJobState, type JobEvent } from "../engine/job-lifecycle.js";
+import { changedFields } from "../engine/job-patch.js";
 import type { JobRecord } from "../engine/records.js";
 import type { JobFilter, Store } from "../engine/store.js";
 import { CheckDeadlines } from "./check-deadlines.js";
@@ -16,7 +17,6 @@ import {
 } from "./check-interval.js";
 import { CheckSchedule } from "./check-schedule.js";
 import { HandleRebuildError, messageOf, rebuildHandle } from "./job-handles.js";
-import { changedFields } from "./job-patch.js";
 
 export interface JobMonitorOptions {
   store: Store;

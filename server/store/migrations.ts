@@ -103,6 +103,13 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   PIPELINES_MIGRATION,
+  {
+    version: 4,
+    description: "jobs found by their work (signature): a second execution attaches to the running job",
+    up(db) {
+      db.exec("CREATE INDEX jobs_by_signature ON jobs (signature)");
+    },
+  },
 ];
 
 /** The schema version this labflow writes. */

@@ -198,6 +198,11 @@ export class SqliteStore implements Store {
     return row && jobFromRow(row);
   }
 
+  jobsWithSignature(signature: string): JobRecord[] {
+    this.beforeRead();
+    return (this.sql.jobsOfSignature.all(signature) as JobRow[]).map(jobFromRow);
+  }
+
   listJobs(filter: JobFilter = {}): JobRecord[] {
     this.beforeRead();
     const { runId, states } = filter;

@@ -70,6 +70,9 @@ export function prepareStatements(db: Database.Database) {
     // One statement per filter, so each uses its index; a list of states is bound as one JSON array.
     allJobs: db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs ORDER BY submitted_at, rowid`),
     jobsOfRun: db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE run_id = ? ORDER BY submitted_at, rowid`),
+    jobsOfSignature: db.prepare(
+      `SELECT ${JOB_COLUMNS} FROM jobs WHERE signature = ? ORDER BY submitted_at, rowid`,
+    ),
     jobsInStates: db.prepare(
       `SELECT ${JOB_COLUMNS} FROM jobs WHERE state IN (SELECT value FROM json_each(?))
        ORDER BY submitted_at, rowid`,

@@ -49,7 +49,9 @@ describe("job events for the Job Monitor", () => {
     let id: string | undefined;
     const seen = jobEvents(runtime, () => id);
     const { runId } = runtime.engine.startRun(workflow().module("t", "jobs.Timer", { seconds: 60 }).build());
-    id = (await waitUntil(() => runtime.monitor.list({ runId })[0], "the job")).id;
+    // Followed once its start returned (the job is running).
+    id = (await waitUntil(() => runtime.monitor.list({ runId, states: ["running"] })[0], "the job running"))
+      .id;
     runtime.monitor.setGlobalInterval("off");
     expect(seen.at(-1)?.nextCheckAt).toBeUndefined();
     runtime.monitor.setGlobalInterval(60_000);

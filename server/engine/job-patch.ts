@@ -1,4 +1,4 @@
-import type { JobRecord } from "../engine/records.js";
+import type { JobRecord } from "./records.js";
 
 /** Fields a job keeps for life: never part of an update. */
 const IDENTITY: ReadonlySet<string> = new Set(["id", "runId", "moduleId", "signature"]);
