@@ -11,6 +11,14 @@ export const RESOLVED: ReadonlySet<ModuleStatus> = new Set([
 /** A module resolved so: what is downstream of it cannot run. */
 const BLOCKING: ReadonlySet<ModuleStatus> = new Set(["failed", "skipped", "cancelled"]);
 
+/** A module of a run as the API, the CLI and the editor see it. */
+export interface ModuleView {
+  status: ModuleStatus;
+  outputs?: Record<string, unknown>;
+  error?: ModuleFailure;
+  progress?: number;
+}
+
 /** One module reaching a resolved state, for the caller to persist and tell. */
 export interface Resolution {
   index: number;
@@ -127,5 +135,29 @@ export class ModuleSlots {
       }
     }
     return done;
+  }
+
+  /** Every module's state, outputs, error and progress, by module id. */
+  view(): Record<string, ModuleView> {
+    const modules: Record<string, ModuleView> = {};
+    for (const node of this.graph.nodes) {
+      const i = node.index;
+      const { outputs, errors, progress } = this;
+      modules[node.id] = {
+        status: this.status[i] as ModuleStatus,
+        ...(outputs[i] ? { outputs: outputs[i] } : {}),
+        ...(errors[i] ? { error: errors[i] } : {}),
+        ...(progress[i] !== undefined ? { progress: progress[i] } : {}),
+      };
+    }
+    return modules;
+  }
+
+  /** Why the run failed, in a sentence naming the first failed module. */
+  failureSummary(): string {
+    const failed = this.graph.nodes.filter((n) => this.status[n.index] === "failed");
+    const first = failed[0];
+    const detail = first ? `${first.id}: ${this.errors[first.index]?.message ?? "failed"}` : "";
+    return failed.length === 1 ? `module ${detail}` : `${failed.length} modules failed; first ${detail}`;
   }
 }

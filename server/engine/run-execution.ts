@@ -5,25 +5,12 @@ import type { JobBoard, JobFollower } from "./job-board.js";
 import { JobBridge } from "./job-bridge.js";
 import { isFinalJobState } from "./job-lifecycle.js";
 import { checkOutputs, gatherInputs, toFailure } from "./module-io.js";
-import { ModuleSlots, RESOLVED, type Resolution } from "./module-slots.js";
-import type {
-  JobRecord,
-  ModuleFailure,
-  ModuleRunRecord,
-  ModuleStatus,
-  RunOptions,
-  RunStatus,
-} from "./records.js";
+import { ModuleSlots, type ModuleView, RESOLVED, type Resolution } from "./module-slots.js";
+import type { JobRecord, ModuleRunRecord, ModuleStatus, RunOptions, RunStatus } from "./records.js";
 import { RunRecorder } from "./run-recorder.js";
 import type { GraphNode, ValidGraph } from "./validate-workflow.js";
 
-/** A module of a run as the API, the CLI and the editor see it. */
-export interface ModuleView {
-  status: ModuleStatus;
-  outputs?: Record<string, unknown>;
-  error?: ModuleFailure;
-  progress?: number;
-}
+export type { ModuleView } from "./module-slots.js";
 
 /**
  * One run of a validated graph: runs modules as their inputs become ready (bounded), serves cached
@@ -171,18 +158,7 @@ export class RunExecution implements JobFollower {
 
   /** The run as the API and the CLI show it. */
   view(): Record<string, ModuleView> {
-    const modules: Record<string, ModuleView> = {};
-    for (const node of this.graph.nodes) {
-      const i = node.index;
-      const { outputs, errors, progress } = this.slots;
-      modules[node.id] = {
-        status: this.slots.status[i] as ModuleStatus,
-        ...(outputs[i] ? { outputs: outputs[i] } : {}),
-        ...(errors[i] ? { error: errors[i] } : {}),
-        ...(progress[i] !== undefined ? { progress: progress[i] } : {}),
-      };
-    }
-    return modules;
+    return this.slots.view();
   }
 
   private adoptRecordedStates(
@@ -315,23 +291,19 @@ export class RunExecution implements JobFollower {
       const failed = this.slots.status.some((s) => s === "failed");
       const cancelled = this.cancelRequested || this.slots.status.some((s) => s === "cancelled");
       const final: RunStatus = failed ? "failed" : cancelled ? "cancelled" : "completed";
-      const message = failed ? this.failureSummary() : cancelled ? "the run was cancelled" : undefined;
+      const message = failed ? this.slots.failureSummary() : cancelled ? "the run was cancelled" : undefined;
       this.recorder.runStatusChanged(final, message);
       this.resolveFinished(final);
       return;
     }
-    if (this.busy > 0 || this.slots.hasReady) return this.recorder.runStatusChanged("running");
+    if (this.busy > 0 || this.slots.hasReady) {
+      this.recorder.runStatusChanged("running");
+      return;
+    }
     const message = this.awaitingResume.size
       ? `${this.awaitingResume.size} job(s) finished; resume the run to continue`
       : undefined;
     this.recorder.runStatusChanged("suspended", message);
-  }
-
-  private failureSummary(): string {
-    const failed = this.graph.nodes.filter((n) => this.slots.status[n.index] === "failed");
-    const first = failed[0];
-    const detail = first ? `${first.id}: ${this.slots.errors[first.index]?.message ?? "failed"}` : "";
-    return failed.length === 1 ? `module ${detail}` : `${failed.length} modules failed; first ${detail}`;
   }
 
   private context(

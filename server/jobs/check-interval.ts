@@ -1,3 +1,5 @@
+import type { ModuleRegistry } from "../../modules/sdk/registry.js";
+import type { JobRecord } from "../engine/records.js";
 import { MAX_INTERVAL_MS, MIN_INTERVAL_MS } from "../schema/api.js";
 
 /** The shortest check interval: faster checking costs CPU and hammers instruments and clusters. */
@@ -40,4 +42,35 @@ export function effectiveInterval(
  */
 export function backoffDelay(intervalMs: number, failures: number): number {
   return Math.max(intervalMs, Math.min(MAX_BACKOFF_MS, intervalMs * 2 ** Math.min(failures, 20)));
+}
+
+/**
+ * The delay before a job's next automatic check: its interval, shortened to the handle's hint (a
+ * timer knows when it ends), lengthened by backoff after failed checks; undefined when checks are off.
+ */
+export function nextCheckDelay(
+  intervalMs: number | undefined,
+  hintMs: number | undefined,
+  failedChecks: number,
+): number | undefined {
+  if (intervalMs === undefined) return undefined;
+  const interval =
+    hintMs !== undefined ? Math.max(MIN_CHECK_INTERVAL_MS, Math.min(intervalMs, hintMs)) : intervalMs;
+  return failedChecks ? backoffDelay(interval, failedChecks) : interval;
+}
+
+/** Each job's interval from its override, the global setting and its module's default (looked up once per type). */
+export class ModuleIntervals {
+  private readonly defaults = new Map<string, number | null>();
+
+  constructor(private readonly registry: ModuleRegistry) {}
+
+  of(job: JobRecord, global: GlobalCheckInterval): number | undefined {
+    let moduleDefault = this.defaults.get(job.moduleType);
+    if (moduleDefault === undefined) {
+      moduleDefault = this.registry.get(job.moduleType)?.job?.intervalMs ?? null;
+      this.defaults.set(job.moduleType, moduleDefault);
+    }
+    return effectiveInterval(job.intervalMs, global, moduleDefault ?? undefined);
+  }
 }

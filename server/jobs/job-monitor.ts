@@ -1,43 +1,17 @@
-import type { ModuleServices } from "../../modules/sdk/instruments.js";
 import type { JobCheck, JobHandle, LogChunk } from "../../modules/sdk/job.js";
-import type { ModuleRegistry } from "../../modules/sdk/registry.js";
 import { EngineError } from "../engine/engine-error.js";
-import type { EngineEvents } from "../engine/engine-events.js";
 import type { JobTracker } from "../engine/execution-environment.js";
 import { applyJobEvent, isFinalJobState, type JobEvent } from "../engine/job-lifecycle.js";
 import { changedFields } from "../engine/job-patch.js";
 import type { JobRecord } from "../engine/records.js";
-import type { JobFilter, Store } from "../engine/store.js";
+import type { JobFilter } from "../engine/store.js";
 import { CheckDeadlines } from "./check-deadlines.js";
-import {
-  backoffDelay,
-  effectiveInterval,
-  type GlobalCheckInterval,
-  MIN_CHECK_INTERVAL_MS,
-} from "./check-interval.js";
+import { type GlobalCheckInterval, ModuleIntervals, nextCheckDelay } from "./check-interval.js";
 import { CheckSchedule } from "./check-schedule.js";
 import { HandleRebuildError, messageOf, rebuildHandle } from "./job-handles.js";
+import type { JobMonitorOptions } from "./job-monitor-options.js";
 
-export interface JobMonitorOptions {
-  store: Store;
-  registry: ModuleRegistry;
-  events: EngineEvents;
-  jobDir(job: Pick<JobRecord, "id" | "runId">): string;
-  /** Told when a job reached a final state, and when its progress changed. */
-  onSettled(job: JobRecord): void;
-  onProgress(job: JobRecord): void;
-  globalInterval?: GlobalCheckInterval;
-  /** What the server lends modules (instruments...), handed to job handles. */
-  services?: ModuleServices;
-  /** Checks in flight at once, across all jobs. */
-  maxConcurrentChecks?: number;
-  /** Consecutive failed checks after which a job fails. */
-  maxFailedChecks?: number;
-  /** A check that takes longer counts as failed. */
-  checkTimeoutMs?: number;
-  /** Progress and last-checked times are written at most this often per job (state changes at once). */
-  persistEveryMs?: number;
-}
+export type { JobMonitorOptions } from "./job-monitor-options.js";
 
 interface Tracked {
   job: JobRecord;
@@ -65,15 +39,16 @@ export class JobMonitor implements JobTracker {
   private stopped = false;
   private globalInterval: GlobalCheckInterval;
   private readonly deadlines = new CheckDeadlines();
-  /** Each module type's default check interval (null: none), looked up once. */
-  private readonly moduleIntervals = new Map<string, number | null>();
   /**
    * Jobs deleted by this process: an await that ends after the delete must not write or tell them
    * again (reading the Store on every update would flush its batched writes).
    */
   private readonly deletedIds = new Set<string>();
 
+  private readonly intervals: ModuleIntervals;
+
   constructor(private readonly options: JobMonitorOptions) {
+    this.intervals = new ModuleIntervals(options.registry);
     this.globalInterval = options.globalInterval ?? "module-default";
     this.schedule = new CheckSchedule((id) => {
       const entry = this.tracked.get(id);
@@ -251,12 +226,7 @@ export class JobMonitor implements JobTracker {
   }
 
   private intervalOf(job: JobRecord): number | undefined {
-    let moduleDefault = this.moduleIntervals.get(job.moduleType);
-    if (moduleDefault === undefined) {
-      moduleDefault = this.options.registry.get(job.moduleType)?.job?.intervalMs ?? null;
-      this.moduleIntervals.set(job.moduleType, moduleDefault);
-    }
-    return effectiveInterval(job.intervalMs, this.globalInterval, moduleDefault ?? undefined);
+    return this.intervals.of(job, this.globalInterval);
   }
 
   private reschedule(entry: Tracked, delayMs: number | undefined): void {
@@ -295,13 +265,7 @@ export class JobMonitor implements JobTracker {
   }
 
   private nextDelay(entry: Tracked): number | undefined {
-    const configured = this.intervalOf(entry.job);
-    if (configured === undefined) return undefined;
-    const interval =
-      entry.hintMs !== undefined
-        ? Math.max(MIN_CHECK_INTERVAL_MS, Math.min(configured, entry.hintMs))
-        : configured;
-    return entry.job.failedChecks ? backoffDelay(interval, entry.job.failedChecks) : interval;
+    return nextCheckDelay(this.intervalOf(entry.job), entry.hintMs, entry.job.failedChecks);
   }
 
   /**
