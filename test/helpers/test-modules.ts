@@ -220,3 +220,41 @@ export function unreachableCommandModule(command: NonNullable<ModuleDefinition["
     },
   });
 }
+
+/** Holds `test.SlowStartCommand` starts until the test releases them (a cluster submission, an instrument arming). */
+export interface SlowStartGate {
+  starts: number;
+  release?: () => void;
+}
+
+/**
+ * `jobs.Command` whose `start` waits for the test before it really starts the command: to cancel a
+ * run or a job while its start is in flight, and see that the command is stopped once it exists.
+ */
+export function slowStartCommandModule(command: NonNullable<ModuleDefinition["job"]>, gate: SlowStartGate) {
+  return defineModule({
+    type: "test.SlowStartCommand",
+    version: 1,
+    label: "Slow start command",
+    description: "A real command whose start takes as long as the test wants.",
+    inputs: {},
+    outputs: { exitCode: port.number() },
+    params: z.object({
+      command: z.string(),
+      cwd: z.string().default("."),
+      env: z.record(z.string(), z.string()).default({}),
+    }),
+    job: {
+      intervalMs: 100,
+      start: async (ctx) => {
+        gate.starts++;
+        await new Promise<void>((resolve) => {
+          gate.release = resolve;
+        });
+        return command.start(ctx);
+      },
+      handle: (raw: unknown, env) => command.handle(raw, env),
+      setResults: (raw: unknown, env) => command.setResults(raw, env),
+    },
+  });
+}
