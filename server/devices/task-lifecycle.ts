@@ -6,15 +6,21 @@
  * such as "stopped, but still starting". The task runner (task-runner.ts) only carries out the
  * effects and feeds back what the instrument answered.
  *
- * ```
- *              startAccepted                 done / link lost / stop answered
- *   starting ───────────────► running ──────────────────────────────────────► completed
- *      │                        │  │                                          failed
- *      │ stop / end / fail      │  │ stop requested (stop sent)               stopped
- *      ▼                        │  ▼                                             ▲
- *   stopping (waits for the     │ stopping (waits for the stop) ─ stop answered ─┘
- *   start, then sends a stop) ──┴─► (host failure: stop sent)
- * ```
+ * | state                      | event                        | next                               | effects           |
+ * |----------------------------|------------------------------|------------------------------------|-------------------|
+ * | starting                   | startAccepted                | running                            | watch             |
+ * | starting                   | startFailed                  | stopping (stop, failed)            | finish, sendStop  |
+ * | starting                   | stopRequested, ended, failed | stopping (start, its outcome)      | finish            |
+ * | running                    | ended                        | its outcome                        | finish            |
+ * | running                    | failed                       | stopping (stop, failed)            | finish, sendStop  |
+ * | running                    | stopRequested                | stopping (stop, outcome open)      | sendStop          |
+ * | stopping (start, o)        | startAccepted, startFailed   | stopping (stop, o)                 | sendStop          |
+ * | stopping (stop, open)      | ended, failed                | stopping (stop, its outcome)       | finish            |
+ * | stopping (stop, open)      | stopAnswered                 | stopped, with the stop's failure   | finish            |
+ * | stopping (stop, o)         | stopAnswered                 | o; a bare stopped gets the failure | rewriteMeta if so |
+ * | completed, failed, stopped | anything                     | unchanged                          |                   |
+ *
+ * Any other pair leaves the state unchanged with no effect (e.g. a stop answer nobody asked for).
  */
 
 /** How a task ended. */
@@ -72,8 +78,6 @@ export interface TaskTransition {
   state: TaskLifecycle;
   effects: TaskEffect[];
 }
-
-export const FINAL_TASK_STATES = ["completed", "failed", "stopped"] as const;
 
 /** Completed, failed or stopped: nothing more is told to the instrument, and it never changes. */
 export function isFinal(state: TaskLifecycle): state is TaskOutcome {
