@@ -4,9 +4,10 @@
  * host running for months does not keep every task it ever ran: it is kept for a day, and only the
  * newest few of each channel. After that the meta file beside the data file still holds it.
  */
-import type { InstrumentTarget, TaskState } from "../../modules/sdk/instruments.js";
+import type { InstrumentTarget } from "../../modules/sdk/instruments.js";
 import type { DriverTask } from "./driver-api.js";
 import type { DataFileAppender, TaskMeta } from "./task-files.js";
+import { isFinal, type TaskLifecycle } from "./task-lifecycle.js";
 
 /** How long a finished task's final state is kept in memory. */
 export const FINISHED_TASK_TTL_MS = 24 * 60 * 60 * 1000;
@@ -24,17 +25,15 @@ export interface TaskRecord {
   target: InstrumentTarget;
   /** `device\0channel`. */
   key: string;
-  state: TaskState["state"];
-  message?: string;
+  /** Where the task is in its lifecycle; changed only through applyTaskEvent (task-lifecycle.ts). */
+  state: TaskLifecycle;
   /** Undefined for a task refused before anything started (no data file was made). */
   appender: DataFileAppender | undefined;
   meta: TaskMeta | undefined;
   lastReadingAt: number;
   timers: NodeJS.Timeout[];
-  /** While the instrument is being told to start: a stop must wait for it, or it would overtake it. */
-  starting?: Promise<void>;
-  /** While the instrument is being told to stop after the task ended by itself (e.g. a write error). */
-  stopping?: Promise<void>;
+  /** The stop command on its way, for callers that wait for the instrument's answer (never read as state). */
+  stopCommand?: Promise<void>;
   /** Epoch ms, once finished. */
   endedAt?: number;
 }
@@ -77,7 +76,8 @@ export class TaskTable {
 
   /** The task running on a channel, or still starting or stopping its instrument. */
   busyOn(key: string): TaskRecord | undefined {
-    for (const record of this.records.values()) if (record.key === key && !isSettled(record)) return record;
+    for (const record of this.records.values())
+      if (record.key === key && !isFinal(record.state)) return record;
     return undefined;
   }
 
@@ -86,7 +86,7 @@ export class TaskTable {
     const now = this.now();
     const finishedHere: TaskRecord[] = [];
     for (const [taskId, record] of this.records) {
-      if (!isSettled(record)) continue;
+      if (!isFinal(record.state)) continue;
       if (now - (record.endedAt ?? now) > this.ttlMs) this.records.delete(taskId);
       else if (record.key === key) finishedHere.push(record);
     }
@@ -94,9 +94,4 @@ export class TaskTable {
     for (const record of finishedHere.slice(this.keptPerComponent - 1))
       this.records.delete(record.task.taskId);
   }
-}
-
-/** Finished, and nothing more is being told to its instrument. */
-function isSettled(record: TaskRecord): boolean {
-  return record.state !== "running" && !record.starting && !record.stopping;
 }

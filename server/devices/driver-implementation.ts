@@ -1,5 +1,5 @@
 /**
- * What a driver type implements inside its host process. The host (driver-host-service.ts) owns the
+ * What a driver type implements inside its host process. The host (component-registry.ts, task-runner.ts) owns the
  * ports, the tasks and the data files; a driver only knows how to talk to its instrument.
  */
 import type { AttributeReading } from "../../modules/sdk/instruments.js";

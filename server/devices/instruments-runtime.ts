@@ -10,7 +10,8 @@ import {
 } from "./devices-file.js";
 import { DriverSupervisor } from "./driver-supervisor.js";
 import { type DriverHosts, InstrumentService } from "./instrument-service.js";
-import { type InstrumentCatalog, type JobStateLookup, PipelineService } from "./pipelines.js";
+import type { InstrumentCatalog } from "./pipeline-matching.js";
+import { type JobStateLookup, PipelineService } from "./pipelines.js";
 
 export interface InstrumentsOptions {
   dataDir: string;

@@ -2,29 +2,16 @@ import type { ClaimResult, InstrumentRequest, InstrumentTarget } from "../../mod
 import { EngineError } from "../engine/engine-error.js";
 import { FINISHED_JOB_STATES, type JobState } from "../engine/records.js";
 import type { ClaimRecord, PipelineState, PipelineStore } from "../store/pipeline-store.js";
-
-/** A pipeline as the devices file declares it: roles played by device channels. */
-export interface PipelineDefinition {
-  name: string;
-  roles: Record<string, InstrumentTarget>;
-}
-
-/** What the pipeline rules need to know of the devices file and the drivers. */
-export interface InstrumentCatalog {
-  readonly pipelines: readonly PipelineDefinition[];
-  /** The techniques (capabilities) of a device's driver; undefined for a device not declared. */
-  techniquesOf(device: string): readonly string[] | undefined;
-}
-
-/** A pipeline as people see it: its roles, and the sample, ready flag and job it holds. */
-export interface PipelineView {
-  name: string;
-  roles: Record<string, InstrumentTarget & { techniques: string[] }>;
-  sample?: string;
-  ready: boolean;
-  jobId?: string;
-  updatedAt?: string;
-}
+import {
+  describeRequest,
+  fits,
+  fittingPipelines,
+  type InstrumentCatalog,
+  type PipelineDefinition,
+  sampleFits,
+  whyUnavailable,
+} from "./pipeline-matching.js";
+import { type PipelineView, pipelineView } from "./pipeline-view.js";
 
 /** The state of a job, to find claims left behind by jobs that ended without releasing them. */
 export type JobStateLookup = (jobId: string) => JobState | undefined;
@@ -36,7 +23,8 @@ const MAX_SAMPLE_LENGTH = 200;
  * while a job holds the pipeline, ready needs a sample. Instrument jobs claim a ready pipeline that
  * holds their sample, oldest request first; a completed job re-readies its pipeline only when it
  * asks to, failed and cancelled jobs never do. Every state is in SQLite (PipelineStore), keyed by
- * pipeline name and job id, so a restarted server finds the same samples and claims.
+ * pipeline name and job id, so a restarted server finds the same samples and claims. Which
+ * pipeline fits a request is decided by the rules in pipeline-matching.ts.
  */
 export class PipelineService {
   /** Pipelines changed by the transaction under way: told once it committed. */
@@ -122,7 +110,7 @@ export class PipelineService {
           status: "impossible",
           reason: `job ${jobId} already gave up its claim (${existing.outcome})`,
         };
-      const fitting = this.fittingPipelines(request);
+      const fitting = fittingPipelines(this.catalog, request);
       if (typeof fitting === "string") return { status: "impossible", reason: fitting };
 
       const at = this.now();
@@ -146,7 +134,9 @@ export class PipelineService {
           reasons.push(`${definition.name} ${unavailable}`);
           continue;
         }
-        const first = earlier.find((c) => this.fits(c.request, definition) && sampleFits(state, c.request));
+        const first = earlier.find(
+          (c) => fits(this.catalog, c.request, definition) && sampleFits(state, c.request),
+        );
         if (first) {
           reasons.push(`${definition.name} goes first to job ${first.jobId}, which asked earlier`);
           continue;
@@ -260,46 +250,6 @@ export class PipelineService {
     }
   }
 
-  /** The pipelines that could ever serve the request, or why none could. */
-  private fittingPipelines(request: InstrumentRequest): PipelineDefinition[] | string {
-    const { pipelines } = this.catalog;
-    if (pipelines.length === 0) return "the devices file declares no pipelines";
-    let candidates = [...pipelines];
-    if (request.pipeline !== undefined) {
-      candidates = candidates.filter((p) => p.name === request.pipeline);
-      if (candidates.length === 0) {
-        return `no pipeline "${request.pipeline}" in the devices file (pipelines: ${pipelines.map((p) => p.name).join(", ")})`;
-      }
-    }
-    const withRole = candidates.filter((p) => p.roles[request.role] !== undefined);
-    if (withRole.length === 0) {
-      const roles = [...new Set(candidates.flatMap((p) => Object.keys(p.roles)))].join(", ") || "none";
-      const where =
-        request.pipeline !== undefined
-          ? `pipeline "${request.pipeline}" has no role`
-          : "no pipeline has a role";
-      return `${where} "${request.role}" (roles declared: ${roles})`;
-    }
-    const able = withRole.filter((p) => this.fits(request, p));
-    if (able.length === 0) {
-      const offers = withRole.map((p) => {
-        const device = p.roles[request.role]?.device as string;
-        const techniques = this.catalog.techniquesOf(device);
-        return `${p.name}: device "${device}" ${techniques ? `can ${techniques.join(", ") || "nothing"}` : "is not declared"}`;
-      });
-      return `no pipeline's "${request.role}" can do "${request.technique}" (${offers.join("; ")})`;
-    }
-    return able;
-  }
-
-  /** Role, technique and name fit (the sample is a matter of time: a person can load it). */
-  private fits(request: InstrumentRequest, definition: PipelineDefinition): boolean {
-    if (request.pipeline !== undefined && request.pipeline !== definition.name) return false;
-    const target = definition.roles[request.role];
-    if (!target) return false;
-    return this.catalog.techniquesOf(target.device)?.includes(request.technique) ?? false;
-  }
-
   /** A job that ended without releasing its claim (it failed on check errors, was deleted) frees it now. */
   private dropClaimsOfEndedJobs(): void {
     const lookup = this.jobState;
@@ -312,19 +262,7 @@ export class PipelineService {
   }
 
   private view(definition: PipelineDefinition): PipelineView {
-    const state = this.store.pipeline(definition.name);
-    const roles: PipelineView["roles"] = {};
-    for (const [role, target] of Object.entries(definition.roles)) {
-      roles[role] = { ...target, techniques: [...(this.catalog.techniquesOf(target.device) ?? [])] };
-    }
-    return {
-      name: definition.name,
-      roles,
-      ...(state?.sample !== undefined ? { sample: state.sample } : {}),
-      ready: state?.ready ?? false,
-      ...(state?.jobId !== undefined ? { jobId: state.jobId } : {}),
-      ...(state ? { updatedAt: state.updatedAt } : {}),
-    };
+    return pipelineView(this.catalog, definition, this.store.pipeline(definition.name));
   }
 }
 
@@ -340,26 +278,6 @@ function claimedAnswer(claim: ClaimRecord): ClaimResult {
 
 function askedBefore(a: ClaimRecord, b: ClaimRecord): boolean {
   return a.seq < b.seq;
-}
-
-function sampleFits(state: PipelineState, request: InstrumentRequest): boolean {
-  return whyUnavailable(state, request.sample) === undefined;
-}
-
-/** Why a pipeline cannot be claimed now, or undefined when it can. */
-function whyUnavailable(state: PipelineState, sample: string | undefined): string | undefined {
-  if (state.jobId !== undefined) return `is busy with job ${state.jobId}`;
-  if (state.sample === undefined) return "holds no sample";
-  if (sample !== undefined && state.sample !== sample)
-    return `holds sample "${state.sample}", not "${sample}"`;
-  if (!state.ready) return `holds sample "${state.sample}" but is not marked ready`;
-  return undefined;
-}
-
-function describeRequest(request: InstrumentRequest): string {
-  const which = request.pipeline !== undefined ? `pipeline "${request.pipeline}"` : "a pipeline";
-  const sample = request.sample !== undefined ? ` holding sample "${request.sample}"` : " holding a sample";
-  return `${which} whose "${request.role}" can "${request.technique}",${sample}, marked ready`;
 }
 
 function checkSample(sample: string): string {

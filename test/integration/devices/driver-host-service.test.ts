@@ -111,6 +111,20 @@ describe("driver host service", () => {
     await waitUntil(() => commands.includes("ACQ:STOP"), "the stop after the refused start");
   });
 
+  it("two stops of a running task send one ACQ:STOP and both answer stopped", async () => {
+    const pty = await startPtyPair();
+    const { commands } = await playedInstrument(pty.simPath, () => undefined);
+    const { service, task } = await host(pty.devPath);
+    expect((await service.taskStart(target, task("twice"))).state).toBe("running");
+    const [first, second] = await Promise.all([
+      service.taskStop(target, "twice"),
+      service.taskStop(target, "twice"),
+    ]);
+    expect(first.state).toBe("stopped");
+    expect(second.state).toBe("stopped");
+    expect(commands.filter((command) => command === "ACQ:STOP")).toHaveLength(1);
+  });
+
   it("skips malformed DATA lines from the instrument and keeps the good readings", async () => {
     const pty = await startPtyPair();
     const t = (ms: number) => new Date(Date.parse("2026-11-23T10:00:00.000Z") + ms).toISOString();
