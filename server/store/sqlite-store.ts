@@ -249,6 +249,17 @@ export class SqliteStore implements Store {
     }
   }
 
+  /**
+   * Closes the database the way a crash would: writes still queued for this turn are dropped, not
+   * committed. For crash tests that run many "processes" in one (a property test of the lifecycle).
+   */
+  closeAsIfCrashed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.writes.discard();
+    this.db.close();
+  }
+
   private write(target: WriteTarget, statement: Database.Statement, params: unknown[]): void {
     this.assertOpen();
     this.writes.enqueue(target, statement, params);

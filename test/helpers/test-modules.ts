@@ -254,7 +254,7 @@ export function slowStartCommandModule(command: NonNullable<ModuleDefinition["jo
         return command.start(ctx);
       },
       handle: (raw: unknown, env) => command.handle(raw, env),
-      setResults: (raw: unknown, env) => command.setResults(raw, env),
+      setResults: (raw: unknown, env) => command.setResults(raw, env) as Promise<never>,
     },
   });
 }
