@@ -52,6 +52,16 @@ export const StartRunRequest = z
     name: WorkflowName.optional(),
     /** Continue at once when a job finishes (default: the server's setting). */
     autoResume: z.boolean().optional(),
+    /**
+     * Start these modules' work afresh although it is unchanged (by default a job is never started
+     * twice for the same work); the reason is recorded in the run log.
+     */
+    rerun: z
+      .strictObject({
+        modules: z.union([z.literal("all"), z.array(z.string().min(1).max(200)).min(1).max(10_000)]),
+        reason: z.string().trim().min(1, "say why the work starts afresh").max(500),
+      })
+      .optional(),
   })
   .superRefine((body, ctx) => {
     if ((body.workflow === undefined) === (body.name === undefined)) {

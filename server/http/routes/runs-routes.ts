@@ -14,6 +14,7 @@ export function runsRoutes({ runtime, workflows, settings }: HttpContext): Route
       const document = body.workflow ?? (await workflows.get(body.name as string)).workflow;
       const { runId } = engine.startRun(document, {
         autoResume: body.autoResume ?? settings.get().autoResume,
+        ...(body.rerun ? { rerun: body.rerun } : {}),
       });
       res
         .status(201)
