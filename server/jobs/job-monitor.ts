@@ -10,17 +10,9 @@ import { type GlobalCheckInterval, ModuleIntervals, nextCheckDelay } from "./che
 import { CheckSchedule } from "./check-schedule.js";
 import { HandleRebuildError, messageOf, rebuildHandle } from "./job-handles.js";
 import type { JobMonitorOptions } from "./job-monitor-options.js";
+import { JobRecorder, type Tracked } from "./job-recorder.js";
 
 export type { JobMonitorOptions } from "./job-monitor-options.js";
-
-interface Tracked {
-  job: JobRecord;
-  /** The handle's hint of when to check next, from the last check. */
-  hintMs?: number;
-  handle?: JobHandle;
-  checking: boolean;
-  lastPersistedAt: number;
-}
 
 const percentOf = (progress: number | undefined) =>
   progress === undefined ? -1 : Math.floor(progress * 100);
@@ -39,11 +31,7 @@ export class JobMonitor implements JobTracker {
   private stopped = false;
   private globalInterval: GlobalCheckInterval;
   private readonly deadlines = new CheckDeadlines();
-  /**
-   * Jobs deleted by this process: an await that ends after the delete must not write or tell them
-   * again (reading the Store on every update would flush its batched writes).
-   */
-  private readonly deletedIds = new Set<string>();
+  private readonly recorder: JobRecorder;
 
   private readonly intervals: ModuleIntervals;
 
@@ -54,6 +42,9 @@ export class JobMonitor implements JobTracker {
       const entry = this.tracked.get(id);
       if (entry) void this.check(entry);
     }, options.maxConcurrentChecks ?? 32);
+    this.recorder = new JobRecorder(options.store, options.events, (entry) =>
+      this.tracked.get(entry.job.id) === entry ? this.schedule.dueAt(entry.job.id) : undefined,
+    );
   }
 
   /** Starts following a job (new, re-attached after a restart, or cancelled while it started). */
@@ -78,13 +69,13 @@ export class JobMonitor implements JobTracker {
   list(filter?: JobFilter): JobRecord[] {
     return this.options.store.listJobs(filter).map((job) => {
       const entry = this.tracked.get(job.id);
-      return entry ? this.view(entry) : job;
+      return entry ? this.recorder.view(entry) : job;
     });
   }
 
   get(jobId: string): JobRecord {
     const entry = this.tracked.get(jobId);
-    const job = entry ? this.view(entry) : this.options.store.getJob(jobId);
+    const job = entry ? this.recorder.view(entry) : this.options.store.getJob(jobId);
     if (!job) throw EngineError.notFound("job", jobId);
     return job;
   }
@@ -92,13 +83,13 @@ export class JobMonitor implements JobTracker {
   /** Checks a job now, whatever its schedule or pause; answers with the job after the check. */
   async checkNow(jobId: string): Promise<JobRecord> {
     const entry = this.entryOf(this.get(jobId));
-    if (isFinalJobState(entry.job.state) || entry.job.params === null) return this.view(entry);
+    if (isFinalJobState(entry.job.state) || entry.job.params === null) return this.recorder.view(entry);
     await this.check(entry);
     // Deleted while the check was in flight: the job is gone, not brought back by this answer.
-    if (this.deletedIds.has(jobId)) throw EngineError.notFound("job", jobId);
+    if (this.recorder.isDeleted(jobId)) throw EngineError.notFound("job", jobId);
     // A job this process does not follow (a CLI command beside no server): its answer is kept.
-    if (!this.tracked.has(jobId)) this.persist(entry);
-    return this.view(entry);
+    if (!this.tracked.has(jobId)) this.recorder.persist(entry);
+    return this.recorder.view(entry);
   }
 
   /** Checks every active job of a run now, except those whose checking is paused (as VisTrails does). */
@@ -127,7 +118,7 @@ export class JobMonitor implements JobTracker {
     const entry = this.entryOf(this.get(jobId));
     entry.job = { ...entry.job, intervalMs };
     if (this.tracked.has(jobId)) this.reschedule(entry, this.intervalOf(entry.job));
-    return this.write(entry, { intervalMs });
+    return this.recorder.write(entry, { intervalMs });
   }
 
   get checkInterval(): GlobalCheckInterval {
@@ -138,7 +129,7 @@ export class JobMonitor implements JobTracker {
     this.globalInterval = interval;
     for (const entry of this.tracked.values()) {
       this.reschedule(entry, this.intervalOf(entry.job));
-      this.emitView(entry);
+      this.recorder.tell(entry);
     }
   }
 
@@ -157,8 +148,8 @@ export class JobMonitor implements JobTracker {
     if (entry.job.params === null)
       return { job: entry.job, message: `job ${jobId} is starting; it is cancelled as soon as it started` };
     await this.stopWork(entry, "cancelled");
-    if (this.deletedIds.has(jobId)) throw EngineError.notFound("job", jobId);
-    const after = this.view(entry);
+    if (this.recorder.isDeleted(jobId)) throw EngineError.notFound("job", jobId);
+    const after = this.recorder.view(entry);
     return after.state === "cancelling" ? { job: after, message: after.message } : { job: after };
   }
 
@@ -178,7 +169,7 @@ export class JobMonitor implements JobTracker {
     }
     this.tracked.delete(jobId);
     this.schedule.set(jobId, undefined);
-    this.deletedIds.add(jobId);
+    this.recorder.deleted(jobId);
     this.options.store.deleteJob(jobId);
     this.options.events.emit({ type: "job.deleted", runId: job.runId, jobId });
   }
@@ -205,7 +196,7 @@ export class JobMonitor implements JobTracker {
 
   /** Writes the progress and check times kept in memory. */
   flushProgress(): void {
-    for (const entry of this.tracked.values()) this.persist(entry);
+    for (const entry of this.tracked.values()) this.recorder.persist(entry);
   }
 
   get trackedCount(): number {
@@ -222,7 +213,7 @@ export class JobMonitor implements JobTracker {
     // Rescheduled before the update is told, so that its event carries the new next check.
     entry.job = { ...entry.job, paused };
     if (this.tracked.has(jobId)) this.reschedule(entry, paused ? undefined : this.intervalOf(entry.job));
-    return this.write(entry, { paused });
+    return this.recorder.write(entry, { paused });
   }
 
   private intervalOf(job: JobRecord): number | undefined {
@@ -259,7 +250,7 @@ export class JobMonitor implements JobTracker {
       if (this.tracked.get(entry.job.id) === entry && this.schedule.dueAt(entry.job.id) === undefined)
         this.reschedule(entry, this.nextDelay(entry));
       // Told after the next check is scheduled, so that people see both times move together.
-      if (this.tracked.get(entry.job.id) === entry) this.emitView(entry);
+      if (this.tracked.get(entry.job.id) === entry) this.recorder.tell(entry);
       this.schedule.checkEnded();
     }
   }
@@ -273,14 +264,14 @@ export class JobMonitor implements JobTracker {
    * asks (stop the work, settle). An event for a deleted job changes nothing.
    */
   private apply(entry: Tracked, event: JobEvent): void {
-    if (this.deletedIds.has(entry.job.id)) return;
+    if (this.recorder.isDeleted(entry.job.id)) return;
     const before = entry.job;
     const { job, changed, effects } = applyJobEvent(before, event);
     if (!changed) return;
     entry.job = job;
     if (effects.settle) this.settle(entry, before);
     else if (job.state !== before.state || job.message !== before.message || job.failedChecks > 0)
-      this.write(entry, changedFields(before, job));
+      this.recorder.write(entry, changedFields(before, job));
     else this.checkedQuietly(entry, before);
     if (effects.stopWork === "failed") void this.stopWork(entry, "failed");
   }
@@ -291,7 +282,7 @@ export class JobMonitor implements JobTracker {
     const recovered = before.failedChecks > 0;
     if (percentOf(job.progress) !== percentOf(before.progress) || recovered) this.options.onProgress(job);
     if (recovered || Date.now() - entry.lastPersistedAt >= (this.options.persistEveryMs ?? 30_000))
-      this.persist(entry);
+      this.recorder.persist(entry);
   }
 
   /**
@@ -309,7 +300,9 @@ export class JobMonitor implements JobTracker {
       if (reason === "cancelled")
         this.apply(entry, { type: "cancel_failed", message: messageOf(error), at: nowIso() });
       else if (this.options.store.getJob(jobId))
-        this.write(entry, { message: `${entry.job.message}; stopping its work failed: ${messageOf(error)}` });
+        this.recorder.write(entry, {
+          message: `${entry.job.message}; stopping its work failed: ${messageOf(error)}`,
+        });
       return;
     }
     if (reason === "cancelled") this.apply(entry, { type: "cancel_done", at: nowIso() });
@@ -327,7 +320,7 @@ export class JobMonitor implements JobTracker {
       return;
     }
     entry.job = { ...entry.job, nextCheckAt: undefined };
-    this.write(entry, { ...changedFields(before, entry.job), nextCheckAt: undefined });
+    this.recorder.write(entry, { ...changedFields(before, entry.job), nextCheckAt: undefined });
     this.options.store.flush();
     this.options.onSettled(entry.job);
   }
@@ -340,41 +333,5 @@ export class JobMonitor implements JobTracker {
       this.options.services,
     );
     return entry.handle;
-  }
-
-  private emitView(entry: Tracked): void {
-    if (this.options.events.hasListeners) this.options.events.emit({ type: "job", job: this.view(entry) });
-  }
-
-  /** The job as people see it: the record plus when it is checked next. */
-  private view(entry: Tracked): JobRecord {
-    const dueAt = this.tracked.get(entry.job.id) === entry ? this.schedule.dueAt(entry.job.id) : undefined;
-    return { ...entry.job, nextCheckAt: dueAt === undefined ? undefined : new Date(dueAt).toISOString() };
-  }
-
-  /** Writes the fields a quiet check changes (progress, check time, message). */
-  private persist(entry: Tracked): void {
-    const { job } = entry;
-    entry.lastPersistedAt = Date.now();
-    if (this.deletedIds.has(job.id)) return;
-    this.options.store.updateJob(job.id, {
-      state: job.state,
-      lastCheckedAt: job.lastCheckedAt,
-      progress: job.progress,
-      message: job.message,
-      failedChecks: job.failedChecks,
-    });
-  }
-
-  /** Writes a change of a job and tells it, as people see it. */
-  private write(entry: Tracked, patch: Partial<JobRecord>): JobRecord {
-    entry.job = { ...entry.job, ...patch };
-    entry.lastPersistedAt = Date.now();
-    // A job deleted while an await was pending is gone: no write, no event that would bring it back.
-    if (this.deletedIds.has(entry.job.id)) return entry.job;
-    this.options.store.updateJob(entry.job.id, patch);
-    const view = this.view(entry);
-    this.options.events.emit({ type: "job", job: view });
-    return view;
   }
 }
