@@ -1,13 +1,9 @@
 import type Database from "better-sqlite3";
+import type { Migration } from "./migration.js";
 import { PIPELINES_MIGRATION } from "./pipelines-migration.js";
 import { StoreError } from "./store-error.js";
 
-/** One step of the schema. `version` counts up from 1; `PRAGMA user_version` records the last applied. */
-export interface Migration {
-  version: number;
-  description: string;
-  up(db: Database.Database): void;
-}
+export type { Migration } from "./migration.js";
 
 /**
  * Every schema change, oldest first. Never edit a released migration: add the next one, so a data

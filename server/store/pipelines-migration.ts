@@ -1,4 +1,4 @@
-import type { Migration } from "./migrations.js";
+import type { Migration } from "./migration.js";
 
 /**
  * Schema step 3: the state of instrument pipelines (sample, ready, the job holding it) and the
