@@ -19,6 +19,7 @@ import { requireFile, runCommand } from "./cli/commands/run-command.js";
 import { serveCommand } from "./cli/commands/serve-command.js";
 import { validateCommand } from "./cli/commands/validate-command.js";
 import { ServerError } from "./cli/remote-access.js";
+import { resolveServeToken } from "./cli/serve-token.js";
 import { simulateInstrumentCommand } from "./cli/simulate-instrument.js";
 import { EngineError } from "./engine/engine-error.js";
 import type { GlobalCheckInterval } from "./jobs/check-interval.js";
@@ -27,7 +28,7 @@ import { formatProblem, type Problem } from "./schema/problem.js";
 const USAGE = `usage: labflow <command> [options]
 
 commands:
-  serve                     start the editor and API (http://127.0.0.1:8080)
+  serve                     start the editor and API; prints http://127.0.0.1:8080/?token=...
   run FILE                  run a workflow and wait for it (--json, --detach, --no-auto-resume)
   validate FILE             check a workflow document
   status [RUN]              list runs, or show one run
@@ -44,7 +45,9 @@ commands:
 options:
   --data DIR                data folder (default $LABFLOW_DATA or ./.labflow)
   --host HOST --port PORT   where serve listens (default 127.0.0.1:8080)
-  --token TOKEN             required when --host is not loopback (or $LABFLOW_TOKEN)
+  --token-file FILE         serve's token, from a file only you can read (or $LABFLOW_TOKEN;
+                            default a new random token at each start, as Jupyter does)
+  --allowed-hosts A,B       more Host names serve answers to (a proxy's, the machine's DNS name)
   --workspace DIR           folder file modules may use (default DATA/workspace)
   --check-interval MS|off   global job check interval for serve
   --devices FILE            instruments and pipelines for serve (default DATA/devices.json|yaml)`;
@@ -60,6 +63,8 @@ async function main(argv: string[]): Promise<number> {
       host: { type: "string", default: "127.0.0.1" },
       port: { type: "string", default: "8080" },
       token: { type: "string" },
+      "token-file": { type: "string" },
+      "allowed-hosts": { type: "string" },
       workspace: { type: "string" },
       "check-interval": { type: "string" },
       devices: { type: "string" },
@@ -84,7 +89,12 @@ async function main(argv: string[]): Promise<number> {
         dataDir,
         host: values.host,
         port: parsePort(values.port),
-        token: values.token ?? process.env.LABFLOW_TOKEN,
+        ...resolveServeToken({
+          argument: values.token,
+          tokenFile: values["token-file"],
+          env: process.env.LABFLOW_TOKEN,
+        }),
+        allowedHosts: values["allowed-hosts"]?.split(","),
         workspaceDir: values.workspace,
         checkInterval: parseInterval(values["check-interval"]),
         devicesFile: values.devices,

@@ -1,16 +1,10 @@
 /**
- * The one HTTP client of the editor: every call to `/api` goes through here. When the page was
- * opened as `/?token=...`, the token is sent as a Bearer header.
+ * The one HTTP client of the editor: every call to `/api` goes through here. The token travels as
+ * the HttpOnly cookie the server set when the page was opened as `/?token=...`: no script sees it.
  */
 import { WorkflowDocument } from "../../server/schema/workflow-document.js";
 import type { CatalogEntry } from "./catalog.js";
 import type { ErrorInfo, RunResponse } from "./runs.js";
-
-/** The access token from the page URL, if any. */
-export function accessToken(): string | undefined {
-  if (typeof location === "undefined") return undefined;
-  return new URLSearchParams(location.search).get("token") ?? undefined;
-}
 
 /** An error answer of the API, or a network failure (code `network`). */
 export class ApiError extends Error {
@@ -27,8 +21,6 @@ export class ApiError extends Error {
 /** One JSON request to `/api`; an error answer or a network failure throws ApiError. */
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
-  const token = accessToken();
-  if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response: Response;
   try {
@@ -46,6 +38,10 @@ export async function request<T>(method: string, path: string, body?: unknown): 
     parsed = text ? JSON.parse(text) : {};
   } catch {
     parsed = undefined;
+  }
+  if (response.status === 401 && typeof location !== "undefined") {
+    // The server restarted with a new token (the cookie is stale): its page asks for the new one.
+    location.reload();
   }
   if (!response.ok) {
     const answer = parsed as { error?: ErrorInfo; problems?: ErrorInfo[] } | undefined;

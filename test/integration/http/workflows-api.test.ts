@@ -11,7 +11,7 @@ describe("saved and example workflows", () => {
 
   beforeAll(async () => {
     server = await startServerProcess();
-    api = apiClient(server.url);
+    api = apiClient(server.url, { token: server.token });
   });
   afterAll(() => server?.stop());
 
