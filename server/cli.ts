@@ -24,6 +24,7 @@ import { simulateInstrumentCommand } from "./cli/simulate-instrument.js";
 import { EngineError } from "./engine/engine-error.js";
 import type { GlobalCheckInterval } from "./jobs/check-interval.js";
 import { formatProblem, type Problem } from "./schema/problem.js";
+import { PRIVATE_UMASK } from "./store/private-files.js";
 
 const USAGE = `usage: labflow <command> [options]
 
@@ -168,6 +169,8 @@ function report(error: unknown): number {
   return 1;
 }
 
+// Everything labflow creates (data folder, database, job files, logs) is for this user only.
+process.umask(PRIVATE_UMASK);
 // Until a command says otherwise, ending is a failure: a promise left pending must never exit 0.
 process.exitCode = 1;
 main(process.argv.slice(2)).then(
