@@ -4,6 +4,7 @@ import type { LabflowRuntime } from "../labflow-runtime.js";
 import { tokenProblem } from "./access-token.js";
 import { createApp } from "./create-app.js";
 import { EventHub } from "./events/event-hub.js";
+import { DEFAULT_LIMITS, type HttpLimits } from "./limits.js";
 import { allowedHosts } from "./request-guards.js";
 import { SettingsState } from "./settings-state.js";
 import { type WorkflowDirs, WorkflowFiles } from "./workflow-files.js";
@@ -19,6 +20,8 @@ export interface HttpServerOptions {
   /** The built client (dist/client); absent or not built: a page saying how to build it. */
   clientDir?: string;
   workflowsDirs: WorkflowDirs;
+  /** Sizes, depths, timeouts and connections (limits.ts); default DEFAULT_LIMITS. */
+  limits?: HttpLimits;
 }
 
 export interface HttpServer {
@@ -38,6 +41,7 @@ export async function startHttpServer(
   const problem = tokenProblem(options.token);
   if (problem) throw new Error(`refusing to serve with this token: ${problem}`);
   const hosts = allowedHosts(options.host, options.allowedHosts);
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const context = {
     runtime,
     workflows: new WorkflowFiles(options.workflowsDirs),
@@ -49,9 +53,19 @@ export async function startHttpServer(
     token: options.token,
     allowedHosts: hosts,
     clientDir: options.clientDir,
+    limits,
   });
   const hub = new EventHub(runtime, { token: options.token, allowedHosts: hosts });
-  const server = createServer(app);
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // Node checks the two timeouts this often (default 30 s, which would triple them).
+      connectionsCheckingInterval: 1_000,
+    },
+    app,
+  );
+  server.maxConnections = limits.maxSockets;
   server.on("upgrade", (req, socket, head) => hub.handleUpgrade(req, socket, head));
 
   await new Promise<void>((resolve, reject) => {

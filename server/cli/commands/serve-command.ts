@@ -1,5 +1,6 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type HttpLimits, limitsFromEnv } from "../../http/limits.js";
 import { startHttpServer } from "../../http/start-http-server.js";
 import type { GlobalCheckInterval } from "../../jobs/check-interval.js";
 import { openRuntime } from "../../labflow-runtime.js";
@@ -28,6 +29,12 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..",
  * until stopped. Jobs (processes, cluster jobs, instruments) are not owned by it and go on.
  */
 export async function serveCommand(options: ServeOptions): Promise<number> {
+  let limits: HttpLimits;
+  try {
+    limits = limitsFromEnv(process.env);
+  } catch (error) {
+    throw new CliError((error as Error).message, 2);
+  }
   const runtime = await openRuntime({
     dataDir: options.dataDir,
     workspaceDir: options.workspaceDir,
@@ -42,6 +49,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
       port: options.port,
       token: options.token,
       allowedHosts: options.allowedHosts,
+      limits,
       clientDir: join(repoRoot, "dist", "client"),
       workflowsDirs: { examples: join(repoRoot, "workflows"), saved: join(runtime.dataDir, "workflows") },
     });
