@@ -6,6 +6,16 @@ import { WorkflowDocument } from "../../server/schema/workflow-document.js";
 import type { CatalogEntry } from "./catalog.js";
 import type { ErrorInfo, RunResponse } from "./runs.js";
 
+/**
+ * 128 random bits as hex. Not crypto.randomUUID(): browsers offer it only on https or localhost,
+ * and a server bound to 0.0.0.0 is opened by its address over plain http.
+ */
+function randomKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join(
+    "",
+  );
+}
+
 /** An error answer of the API, or a network failure (code `network`). */
 export class ApiError extends Error {
   constructor(
@@ -19,8 +29,13 @@ export class ApiError extends Error {
 }
 
 /** One JSON request to `/api`; an error answer or a network failure throws ApiError. */
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json", ...extraHeaders };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response: Response;
   try {
@@ -82,7 +97,9 @@ export const api = {
     await request("DELETE", `/workflows/${enc(name)}`);
   },
   async startRun(document: WorkflowDocument): Promise<string> {
-    return (await request<{ runId: string }>("POST", "/runs", { workflow: document })).runId;
+    // One key per click: a retried request (a lost answer) never starts a second run.
+    const key = { "Idempotency-Key": randomKey() };
+    return (await request<{ runId: string }>("POST", "/runs", { workflow: document }, key)).runId;
   },
   async run(runId: string): Promise<RunResponse> {
     return request<RunResponse>("GET", `/runs/${enc(runId)}`);
