@@ -44,7 +44,7 @@ export default defineModule({
   job: {
     intervalMs: 1_000,
     async start(ctx) {
-      const cwd = ctx.workspace.resolve(ctx.params.cwd);
+      const cwd = ctx.workspace.resolveForWrite(ctx.params.cwd);
       mkdirSync(cwd, { recursive: true });
       const argv =
         typeof ctx.params.command === "string" ? ["/bin/sh", "-c", ctx.params.command] : ctx.params.command;
