@@ -5,6 +5,7 @@ import type { EngineEvent } from "../../engine/engine-events.js";
 import type { LabflowRuntime } from "../../labflow-runtime.js";
 import { isAuthorized, UNAUTHORIZED_MESSAGE } from "../auth.js";
 import { type AllowedHosts, guardRefusal } from "../request-guards.js";
+import { logRefusal } from "../request-log.js";
 import { eventMessage } from "../views.js";
 import { buildSnapshot } from "./snapshot.js";
 
@@ -61,6 +62,7 @@ export class EventHub {
     socket.on("error", () => {}); // a peer resetting mid-handshake must not crash the server
     const refusal = this.refusalOf(req);
     if (refusal) {
+      logRefusal(req, refusal.status, refusal.code);
       refuse(socket, refusal);
       return;
     }

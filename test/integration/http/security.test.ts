@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labflow, repoRoot } from "../../helpers/labflow-cli.js";
 import { type ServerProcess, startServerProcess } from "../../helpers/server-process.js";
+import { waitUntil } from "../../helpers/wait-until.js";
 import { apiClient, openEvents, upgradeStatus } from "./api-client.js";
 import { API_ROUTES, fillRoute } from "./api-routes.js";
 
@@ -116,6 +117,33 @@ describe("a server with its own random token", () => {
     expect(stderr).toBe("");
     expect(code).toBe(0);
     expect(stdout).not.toContain("unauthorized");
+  });
+
+  it("logs a refused request in one JSON line without a stack", async () => {
+    await raw(server.url, "/api/runs/log-marker-1?token=nope", {});
+    const line = await waitUntil(
+      () =>
+        server
+          .stderr()
+          .split("\n")
+          .find((l) => l.includes("log-marker-1")),
+      "the refusal's log line",
+    );
+    expect(JSON.parse(line)).toMatchObject({
+      level: "warn",
+      event: "request_refused",
+      status: 401,
+      code: "unauthorized",
+      method: "GET",
+      path: "/api/runs/log-marker-1",
+    });
+    expect(
+      server
+        .stderr()
+        .split("\n")
+        .filter((l) => l.includes("log-marker-1")),
+    ).toHaveLength(1);
+    expect(server.stderr()).not.toMatch(/^\s+at /m);
   });
 
   it("never writes the token to its log", async () => {
