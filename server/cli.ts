@@ -85,21 +85,25 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   switch (command) {
-    case "serve":
+    case "serve": {
+      const { token } = resolveServeToken({
+        argument: values.token,
+        tokenFile: values["token-file"],
+        env: process.env.LABFLOW_TOKEN,
+      });
+      // Read once: the server's children (driver hosts) need not inherit it.
+      delete process.env.LABFLOW_TOKEN;
       return serveCommand({
         dataDir,
         host: values.host,
         port: parsePort(values.port),
-        ...resolveServeToken({
-          argument: values.token,
-          tokenFile: values["token-file"],
-          env: process.env.LABFLOW_TOKEN,
-        }),
+        token,
         allowedHosts: values["allowed-hosts"]?.split(","),
         workspaceDir: values.workspace,
         checkInterval: parseInterval(values["check-interval"]),
         devicesFile: values.devices,
       });
+    }
     case "run":
       return runCommand({
         file: requireFile(arg, "labflow run FILE"),

@@ -17,8 +17,11 @@ export interface LogFields {
   stack?: string;
 }
 
-/** Statuses worth a line: someone without the token, from another site, or over a limit. */
-const LOGGED_REFUSALS = new Set([401, 403, 408, 413, 431]);
+/**
+ * Statuses worth a line: someone without the token, from another site, or over a limit. (Requests
+ * too slow or with too many headers never reach labflow: Node answers 408 or 431 itself.)
+ */
+const LOGGED_REFUSALS = new Set([401, 403, 413]);
 
 export function writeLogLine(fields: LogFields, stream: NodeJS.WriteStream = process.stderr): void {
   if (stream.isTTY) {
