@@ -28,6 +28,21 @@ export class ApiError extends Error {
   }
 }
 
+const RELOADED_AT = "labflow-reloaded-for-token";
+
+/**
+ * The server restarted with a new token (the cookie is stale): reloading shows its page asking
+ * for the new one. Once a minute at most: a page served by another server (Vite's, in
+ * development) would otherwise reload for ever.
+ */
+function showTokenPage(): void {
+  if (typeof location === "undefined" || typeof sessionStorage === "undefined") return;
+  const last = Number(sessionStorage.getItem(RELOADED_AT) ?? 0);
+  if (Date.now() - last < 60_000) return;
+  sessionStorage.setItem(RELOADED_AT, String(Date.now()));
+  location.reload();
+}
+
 /** One JSON request to `/api`; an error answer or a network failure throws ApiError. */
 export async function request<T>(
   method: string,
@@ -54,10 +69,7 @@ export async function request<T>(
   } catch {
     parsed = undefined;
   }
-  if (response.status === 401 && typeof location !== "undefined") {
-    // The server restarted with a new token (the cookie is stale): its page asks for the new one.
-    location.reload();
-  }
+  if (response.status === 401) showTokenPage();
   if (!response.ok) {
     const answer = parsed as { error?: ErrorInfo; problems?: ErrorInfo[] } | undefined;
     const info = answer?.error ?? {

@@ -34,8 +34,8 @@ describe("limits of what one request may cost", () => {
       env: {
         LABFLOW_MAX_MODULES: "50",
         LABFLOW_MAX_CONNECTIONS: "60",
-        LABFLOW_HEADERS_TIMEOUT_MS: "1000",
-        LABFLOW_REQUEST_TIMEOUT_MS: "2000",
+        LABFLOW_HEADERS_TIMEOUT_MS: "3000",
+        LABFLOW_REQUEST_TIMEOUT_MS: "4000",
         LABFLOW_MAX_SOCKETS: "20",
       },
     });
@@ -120,6 +120,10 @@ describe("limits of what one request may cost", () => {
     expect(held.filter(({ socket }) => socket.readyState === "open")).toHaveLength(20);
     for (const { socket } of held) socket.destroy();
     await Promise.all(held.map(({ closed }) => closed));
-    await waitUntil(async () => (await api.get("/api/health")).status === 200, "the server to serve again");
+    // The server learns of the closed sockets a moment later: until then a request may be dropped.
+    await waitUntil(
+      async () => (await api.get("/api/health").catch(() => undefined))?.status === 200,
+      "the server to serve again",
+    );
   });
 });
