@@ -19,16 +19,18 @@ import { requireFile, runCommand } from "./cli/commands/run-command.js";
 import { serveCommand } from "./cli/commands/serve-command.js";
 import { validateCommand } from "./cli/commands/validate-command.js";
 import { ServerError } from "./cli/remote-access.js";
+import { resolveServeToken } from "./cli/serve-token.js";
 import { simulateInstrumentCommand } from "./cli/simulate-instrument.js";
 import { EngineError } from "./engine/engine-error.js";
 import type { GlobalCheckInterval } from "./jobs/check-interval.js";
 import { MAX_INTERVAL_MS, MIN_INTERVAL_MS } from "./schema/api.js";
 import { formatProblem, type Problem } from "./schema/problem.js";
+import { PRIVATE_UMASK } from "./store/private-files.js";
 
 const USAGE = `usage: labflow <command> [options]
 
 commands:
-  serve                     start the editor and API (http://127.0.0.1:8080)
+  serve                     start the editor and API; prints http://127.0.0.1:8080/?token=...
   run FILE                  run a workflow and wait for it (--json, --detach, --no-auto-resume)
   validate FILE             check a workflow document
   status [RUN]              list runs, or show one run
@@ -45,7 +47,9 @@ commands:
 options:
   --data DIR                data folder (default $LABFLOW_DATA or ./.labflow)
   --host HOST --port PORT   where serve listens (default 127.0.0.1:8080)
-  --token TOKEN             required when --host is not loopback (or $LABFLOW_TOKEN)
+  --token-file FILE         serve's token, from a file only you can read (or $LABFLOW_TOKEN;
+                            default a new random token at each start, as Jupyter does)
+  --allowed-hosts A,B       more Host names serve answers to (a proxy's, the machine's DNS name)
   --workspace DIR           folder file modules may use (default DATA/workspace)
   --check-interval MS|off   global job check interval for serve
   --devices FILE            instruments and pipelines for serve (default DATA/devices.json|yaml)`;
@@ -61,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
       host: { type: "string", default: "127.0.0.1" },
       port: { type: "string", default: "8080" },
       token: { type: "string" },
+      "token-file": { type: "string" },
+      "allowed-hosts": { type: "string" },
       workspace: { type: "string" },
       "check-interval": { type: "string" },
       devices: { type: "string" },
@@ -80,16 +86,25 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   switch (command) {
-    case "serve":
+    case "serve": {
+      const { token } = resolveServeToken({
+        argument: values.token,
+        tokenFile: values["token-file"],
+        env: process.env.LABFLOW_TOKEN,
+      });
+      // Read once: the server's children (driver hosts) need not inherit it.
+      delete process.env.LABFLOW_TOKEN;
       return serveCommand({
         dataDir,
         host: values.host,
         port: parsePort(values.port),
-        token: values.token ?? process.env.LABFLOW_TOKEN,
+        token,
+        allowedHosts: values["allowed-hosts"]?.split(","),
         workspaceDir: values.workspace,
         checkInterval: parseInterval(values["check-interval"]),
         devicesFile: values.devices,
       });
+    }
     case "run":
       return runCommand({
         file: requireFile(arg, "labflow run FILE"),
@@ -162,6 +177,8 @@ function report(error: unknown): number {
   return 1;
 }
 
+// Everything labflow creates (data folder, database, job files, logs) is for this user only.
+process.umask(PRIVATE_UMASK);
 // Until a command says otherwise, ending is a failure: a promise left pending must never exit 0.
 process.exitCode = 1;
 main(process.argv.slice(2)).then(

@@ -9,6 +9,7 @@ import type { GlobalCheckInterval } from "./jobs/check-interval.js";
 import { JobMonitor } from "./jobs/job-monitor.js";
 import { storedCheckInterval } from "./jobs/stored-settings.js";
 import { acquireDataFolderLock } from "./store/data-folder-lock.js";
+import { makeFolderPrivate } from "./store/private-files.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
 
 export interface RuntimeOptions {
@@ -50,6 +51,7 @@ export interface LabflowRuntime {
 export async function openRuntime(options: RuntimeOptions): Promise<LabflowRuntime> {
   const dataDir = resolve(options.dataDir);
   const lock = acquireDataFolderLock(dataDir);
+  makeFolderPrivate(dataDir);
   let store: Store | undefined;
   let instruments: InstrumentsRuntime | undefined;
   try {

@@ -1,15 +1,19 @@
 /**
- * The one HTTP client of the editor: every call to `/api` goes through here. When the page was
- * opened as `/?token=...`, the token is sent as a Bearer header.
+ * The one HTTP client of the editor: every call to `/api` goes through here. The token travels as
+ * the HttpOnly cookie the server set when the page was opened as `/?token=...`: no script sees it.
  */
 import { WorkflowDocument } from "../../server/schema/workflow-document.js";
 import type { CatalogEntry } from "./catalog.js";
 import type { ErrorInfo, RunResponse } from "./runs.js";
 
-/** The access token from the page URL, if any. */
-export function accessToken(): string | undefined {
-  if (typeof location === "undefined") return undefined;
-  return new URLSearchParams(location.search).get("token") ?? undefined;
+/**
+ * 128 random bits as hex. Not crypto.randomUUID(): browsers offer it only on https or localhost,
+ * and a server bound to 0.0.0.0 is opened by its address over plain http.
+ */
+function randomKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join(
+    "",
+  );
 }
 
 /** An error answer of the API, or a network failure (code `network`). */
@@ -24,11 +28,29 @@ export class ApiError extends Error {
   }
 }
 
+const RELOADED_AT = "labflow-reloaded-for-token";
+
+/**
+ * The server restarted with a new token (the cookie is stale): reloading shows its page asking
+ * for the new one. Once a minute at most: a page served by another server (Vite's, in
+ * development) would otherwise reload for ever.
+ */
+function showTokenPage(): void {
+  if (typeof location === "undefined" || typeof sessionStorage === "undefined") return;
+  const last = Number(sessionStorage.getItem(RELOADED_AT) ?? 0);
+  if (Date.now() - last < 60_000) return;
+  sessionStorage.setItem(RELOADED_AT, String(Date.now()));
+  location.reload();
+}
+
 /** One JSON request to `/api`; an error answer or a network failure throws ApiError. */
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
-  const token = accessToken();
-  if (token) headers.Authorization = `Bearer ${token}`;
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json", ...extraHeaders };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response: Response;
   try {
@@ -47,6 +69,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   } catch {
     parsed = undefined;
   }
+  if (response.status === 401) showTokenPage();
   if (!response.ok) {
     const answer = parsed as { error?: ErrorInfo; problems?: ErrorInfo[] } | undefined;
     const info = answer?.error ?? {
@@ -86,7 +109,9 @@ export const api = {
     await request("DELETE", `/workflows/${enc(name)}`);
   },
   async startRun(document: WorkflowDocument): Promise<string> {
-    return (await request<{ runId: string }>("POST", "/runs", { workflow: document })).runId;
+    // One key per click: a retried request (a lost answer) never starts a second run.
+    const key = { "Idempotency-Key": randomKey() };
+    return (await request<{ runId: string }>("POST", "/runs", { workflow: document }, key)).runId;
   },
   async run(runId: string): Promise<RunResponse> {
     return request<RunResponse>("GET", `/runs/${enc(runId)}`);

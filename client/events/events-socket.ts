@@ -2,7 +2,6 @@
  * The one WebSocket of the editor: `/api/events`, reconnected with exponential backoff. After
  * every (re)connection `onOpen` runs, so a watcher re-fetches what it shows and never has a gap.
  */
-import { accessToken } from "../api/api-client.js";
 import type { EventMessage } from "../api/runs.js";
 
 export interface EventsOptions {
@@ -20,9 +19,9 @@ const MAX_DELAY_MS = 10_000;
 
 export function eventsUrl(): string {
   const protocol = location.protocol === "https:" ? "wss:" : "ws:";
-  const token = accessToken();
-  // Batches: thousands of job checks a second arrive as a few messages (docs/api.md).
-  return `${protocol}//${location.host}/api/events?batch=1${token ? `&token=${encodeURIComponent(token)}` : ""}`;
+  // Batches: thousands of job checks a second arrive as a few messages (docs/api.md). The token
+  // goes as the page's cookie, which the browser sends with the upgrade.
+  return `${protocol}//${location.host}/api/events?batch=1`;
 }
 
 export function connectEvents(options: EventsOptions): EventsConnection {

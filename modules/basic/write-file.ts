@@ -24,14 +24,14 @@ export default defineModule({
       ),
   }),
   compute: async ({ params, inputs, workspace, signal }) => {
-    const path = workspace.resolve(params.path);
+    const path = workspace.resolveForWrite(params.path);
     if (path === workspace.root)
       throw new ModuleError("not_a_file", `"${params.path}" is the workspace itself`);
     const text =
       typeof inputs.content === "string" ? inputs.content : `${JSON.stringify(inputs.content, null, 2)}\n`;
     await mkdir(dirname(path), { recursive: true });
     // The folders now exist: check again that none of them is a link leading outside.
-    workspace.resolve(params.path);
+    workspace.resolveForWrite(params.path);
     if ((await stat(path).catch(() => undefined))?.isDirectory()) {
       throw new ModuleError("not_a_file", `"${params.path}" is a folder`);
     }

@@ -16,7 +16,9 @@ import { isProcessGroupAlive } from "../sdk/process-alive.js";
 
 // The wrapper records its own pid before anything else, so a server dying right after the spawn
 // cannot lose track of the process; `"$@"` keeps the argv exactly as given.
+// `umask 077`: the job's pid, stdout, stderr and exit files are for the server's user only.
 const WRAPPER = [
+  "umask 077",
   'echo $$ > "$LABFLOW_JOB_DIR/pid.tmp" && mv "$LABFLOW_JOB_DIR/pid.tmp" "$LABFLOW_JOB_DIR/pid"',
   '"$@" > "$LABFLOW_JOB_DIR/stdout" 2> "$LABFLOW_JOB_DIR/stderr" < /dev/null',
   "code=$?",
@@ -38,7 +40,7 @@ export async function launchOnce(spec: LaunchSpec): Promise<number> {
     if (pid !== undefined) return pid;
     // `launching` without a pid after 5 s: the earlier server died before the spawn happened.
   }
-  writeFileSync(files.launching, new Date().toISOString());
+  writeFileSync(files.launching, new Date().toISOString(), { mode: 0o600 });
   const child = spawn("/bin/sh", ["-c", WRAPPER, "labflow-job", ...spec.argv], {
     cwd: spec.cwd,
     env: { ...spec.env, LABFLOW_JOB_DIR: spec.jobDir },

@@ -5,11 +5,9 @@ import { ModuleError } from "../sdk/module-error.js";
 import { port } from "../sdk/port.js";
 import { isProcessAlive } from "../sdk/process-alive.js";
 import { jobFiles, killProcessGroup, launchOnce, readExitCode, readFrom } from "./_detached-process.js";
+import { jobEnvironment } from "./_job-environment.js";
 
 const CommandJob = z.object({ pid: z.number().int().positive(), jobDir: z.string().min(1) });
-
-/** Variables of the server that a command must not inherit. */
-const SECRET_ENV = ["LABFLOW_TOKEN"];
 
 /**
  * Runs a command as a job: detached, in its own process group, its output in files; it outlives the
@@ -36,20 +34,23 @@ export default defineModule({
       .union([z.string().min(1), z.array(z.string()).min(1)])
       .describe("A shell command line, or an argv array run without a shell"),
     cwd: z.string().default(".").describe("Working folder, relative to the workspace"),
-    env: z.record(z.string(), z.string()).default({}).describe("Extra environment variables"),
+    env: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe(
+        "Environment variables for the command; of the server's own it gets only PATH, HOME, USER, LANG, LC_*, TZ and a few more (docs/security.md)",
+      ),
   }),
   job: {
     intervalMs: 1_000,
     async start(ctx) {
-      const cwd = ctx.workspace.resolve(ctx.params.cwd);
+      const cwd = ctx.workspace.resolveForWrite(ctx.params.cwd);
       mkdirSync(cwd, { recursive: true });
       const argv =
         typeof ctx.params.command === "string" ? ["/bin/sh", "-c", ctx.params.command] : ctx.params.command;
-      const env: Record<string, string> = {};
-      for (const [key, value] of Object.entries(process.env)) {
-        if (value !== undefined && !SECRET_ENV.includes(key)) env[key] = value;
-      }
-      Object.assign(env, ctx.params.env, { LABFLOW_JOB_ID: ctx.jobId, LABFLOW_RUN_ID: ctx.runId });
+      // Never the server's whole environment: its secrets stay with it (_job-environment.ts).
+      const env = jobEnvironment(process.env, ctx.params.env);
+      Object.assign(env, { LABFLOW_JOB_ID: ctx.jobId, LABFLOW_RUN_ID: ctx.runId });
       if (ctx.inputs.input !== undefined) env.LABFLOW_INPUT = JSON.stringify(ctx.inputs.input);
       try {
         const pid = await launchOnce({ argv, cwd, env, jobDir: ctx.jobDir });

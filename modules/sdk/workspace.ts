@@ -1,10 +1,14 @@
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, lstatSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { ModuleError } from "./module-error.js";
 
+/** Folders a write may create below the workspace, at most: no 2,000-level trees. */
+export const MAX_WRITE_DEPTH = 32;
+
 /**
  * The folder that file-handling modules are confined to. `resolve` refuses any path that escapes
- * it, through `..`, an absolute path elsewhere or a symlink pointing outside.
+ * it, through `..`, an absolute path elsewhere, a symlink pointing outside, or a file with more
+ * than one hard link (the other link may be anywhere, /etc/shadow included).
  */
 export class Workspace {
   readonly root: string;
@@ -32,6 +36,25 @@ export class Workspace {
         `path "${path}" leads outside the workspace through a link`,
       );
     }
+    const links = probe === absolute ? lstatSync(absolute) : undefined;
+    if (links?.isFile() && links.nlink > 1) {
+      throw new ModuleError(
+        "path_refused",
+        `"${path}" has ${links.nlink} hard links: one of them may be a file outside the workspace`,
+      );
+    }
+    return absolute;
+  }
+
+  /** `resolve`, for a file or folder about to be written: also refuses paths too deep to create. */
+  resolveForWrite(path: string): string {
+    const absolute = this.resolve(path);
+    const depth = relative(this.root, absolute).split(sep).length;
+    if (depth > MAX_WRITE_DEPTH + 1)
+      throw new ModuleError(
+        "path_too_deep",
+        `path "${path.slice(0, 80)}${path.length > 80 ? "…" : ""}" is ${depth - 1} folders deep; the limit is ${MAX_WRITE_DEPTH}`,
+      );
     return absolute;
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { LogChunk } from "../../modules/sdk/job.js";
 import type { RunView } from "../engine/engine.js";
 import type { EngineEvent } from "../engine/engine-events.js";
@@ -27,7 +28,15 @@ export class RemoteAccess implements LabflowAccess {
   ) {}
 
   startRun(document: unknown, options = {}) {
-    return this.call<{ runId: string }>("POST", "/api/runs", { workflow: document, ...options });
+    // One key per command: the server starts one run for it, however often the request is sent.
+    return callServer<{ runId: string }>(
+      this.url,
+      this.token,
+      "POST",
+      "/api/runs",
+      { workflow: document, ...options },
+      { "idempotency-key": randomUUID() },
+    );
   }
 
   getRun(runId: string) {
@@ -117,8 +126,9 @@ export async function callServer<T>(
   method: string,
   path: string,
   body?: unknown,
+  extraHeaders: Record<string, string> = {},
 ): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json" };
+  const headers: Record<string, string> = { accept: "application/json", ...extraHeaders };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (token) headers.authorization = `Bearer ${token}`;
   const target = new URL(path, url);

@@ -5,6 +5,7 @@ import type { ModuleRegistry } from "../../modules/sdk/registry.js";
 import type { Problem } from "../schema/problem.js";
 import { type ModuleInstance, WorkflowDocument } from "../schema/workflow-document.js";
 import { EngineError } from "./engine-error.js";
+import { hasPort, RESERVED_IDS } from "./reserved-names.js";
 import { upgradeDocument } from "./upgrade-document.js";
 
 /** An upstream output feeding one input port. */
@@ -51,6 +52,15 @@ export function validateWorkflow(raw: unknown, registry: ModuleRegistry): ValidG
   const nodes: GraphNode[] = [];
   const byId = new Map<string, GraphNode>();
   for (const instance of document.modules) {
+    if (RESERVED_IDS.has(instance.id)) {
+      problems.push({
+        code: "invalid_id",
+        moduleId: instance.id,
+        field: "id",
+        message: `"${instance.id}" is a reserved name (a member of every JavaScript object): choose another id`,
+      });
+      continue;
+    }
     if (byId.has(instance.id)) {
       problems.push({
         code: "duplicate_module_id",
@@ -117,8 +127,10 @@ export function validateWorkflow(raw: unknown, registry: ModuleRegistry): ValidG
       continue;
     }
     if (!source || !target) continue; // the module itself was reported above
-    const out = source.definition.outputs[from.port];
-    const inp = target.definition.inputs[to.port];
+    // Own ports only: `constructor` or `toString` must not find Object.prototype's members.
+    const { outputs, inputs } = { outputs: source.definition.outputs, inputs: target.definition.inputs };
+    const out = hasPort(outputs, from.port) ? outputs[from.port] : undefined;
+    const inp = hasPort(inputs, to.port) ? inputs[to.port] : undefined;
     if (!out) {
       problems.push({
         code: "unknown_port",

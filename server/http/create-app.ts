@@ -1,9 +1,11 @@
 import express, { type Express, Router } from "express";
-import { MAX_BODY_BYTES } from "../schema/api.js";
 import { requireToken } from "./auth.js";
+import { refuseHugeDocuments } from "./document-limits.js";
 import { apiNotFound, errorHandler } from "./error-handler.js";
 import type { HttpContext } from "./http-context.js";
-import { guardRequests } from "./request-guards.js";
+import { refuseDeepJson } from "./json-depth.js";
+import { DEFAULT_LIMITS, type HttpLimits } from "./limits.js";
+import { type AllowedHosts, guardRequests } from "./request-guards.js";
 import { jobsRoutes } from "./routes/jobs-routes.js";
 import { modulesRoutes } from "./routes/modules-routes.js";
 import { pipelinesRoutes } from "./routes/pipelines-routes.js";
@@ -13,22 +15,29 @@ import { workflowsRoutes } from "./routes/workflows-routes.js";
 import { staticClient } from "./static-client.js";
 
 export interface AppOptions {
-  token?: string;
+  /** Every /api request and every editor page needs it (checked by tokenProblem before). */
+  token: string;
+  /** Names a request's Host may give (request-guards.ts). */
+  allowedHosts: AllowedHosts;
   clientDir?: string;
-  maxBodyBytes?: number;
+  /** Sizes and depths a request may have (limits.ts); default DEFAULT_LIMITS. */
+  limits?: HttpLimits;
 }
 
 /**
- * The Express app: the JSON API under /api (guards, token, body parser, one router per resource,
- * one error handler) and the built client for every other path.
+ * The Express app: Host and Origin guards on every path; the JSON API under /api (token, body
+ * parser, one router per resource, one error handler) and the built client for every other path.
  */
 export function createApp(context: HttpContext, options: AppOptions): Express {
-  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const maxBodyBytes = limits.maxBodyBytes;
   const api = Router()
-    .use(guardRequests(options.token !== undefined))
     // The token is checked before the body is read: strangers do not get to send 5 MB.
     .use(requireToken(options.token))
-    .use(express.json({ limit: maxBodyBytes }))
+    // Size and depth before parsing, counts before validation: no body reaches zod that could
+    // overflow its stack or block the server for seconds.
+    .use(express.json({ limit: maxBodyBytes, verify: refuseDeepJson(limits.maxJsonDepth) }))
+    .use(refuseHugeDocuments(limits))
     .use((_req, res, next) => {
       res.setHeader("Cache-Control", "no-store");
       next();
@@ -53,8 +62,9 @@ export function createApp(context: HttpContext, options: AppOptions): Express {
     res.setHeader("Referrer-Policy", "no-referrer");
     next();
   });
+  app.use(guardRequests(options.allowedHosts));
   app.use("/api", api);
-  app.use(staticClient(options.clientDir));
+  app.use(staticClient(options.clientDir, options.token));
   app.use(errorHandler(maxBodyBytes));
   return app;
 }

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from "express";
 import { EngineError } from "../engine/engine-error.js";
 import type { ApiErrorBody } from "../schema/api.js";
 import { HttpError } from "./http-error.js";
+import { logInternalError, logRefusal } from "./request-log.js";
 
 /** The HTTP status of an engine error code. Every EngineError is a user error: unknown codes are 400. */
 export function statusOfEngineCode(code: string): number {
@@ -81,7 +82,8 @@ export function errorAnswer(error: unknown, maxBodyBytes: number): Answer | unde
 export function errorHandler(maxBodyBytes: number): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const answer = errorAnswer(error, maxBodyBytes);
-    if (!answer) console.error(`labflow: internal error on ${req.method} ${req.path}:`, error);
+    if (answer) logRefusal(req, answer.status, answer.body.error.code);
+    else logInternalError(req, error);
     if (res.headersSent) {
       res.destroy();
       return;

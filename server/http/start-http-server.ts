@@ -1,8 +1,11 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { LabflowRuntime } from "../labflow-runtime.js";
+import { tokenProblem } from "./access-token.js";
 import { createApp } from "./create-app.js";
 import { EventHub } from "./events/event-hub.js";
+import { DEFAULT_LIMITS, type HttpLimits } from "./limits.js";
+import { allowedHosts } from "./request-guards.js";
 import { SettingsState } from "./settings-state.js";
 import { type WorkflowDirs, WorkflowFiles } from "./workflow-files.js";
 
@@ -10,11 +13,15 @@ export interface HttpServerOptions {
   host: string;
   /** 0 picks any free port; the returned url has the real one. */
   port: number;
-  /** When set, every /api request and the WebSocket must carry it. */
-  token?: string;
+  /** Every /api request, editor page and the WebSocket must carry it; refused when tokenProblem() names one. */
+  token: string;
+  /** More names a request's Host may give besides this machine's own (`--allowed-hosts`). */
+  allowedHosts?: readonly string[];
   /** The built client (dist/client); absent or not built: a page saying how to build it. */
   clientDir?: string;
   workflowsDirs: WorkflowDirs;
+  /** Sizes, depths, timeouts and connections (limits.ts); default DEFAULT_LIMITS. */
+  limits?: HttpLimits;
 }
 
 export interface HttpServer {
@@ -31,6 +38,10 @@ export async function startHttpServer(
   runtime: LabflowRuntime,
   options: HttpServerOptions,
 ): Promise<HttpServer> {
+  const problem = tokenProblem(options.token);
+  if (problem) throw new Error(`refusing to serve with this token: ${problem}`);
+  const hosts = allowedHosts(options.host, options.allowedHosts);
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const context = {
     runtime,
     workflows: new WorkflowFiles(options.workflowsDirs),
@@ -38,9 +49,23 @@ export async function startHttpServer(
       runtime.engine.events.emit({ type: "settings", settings }),
     ),
   };
-  const app = createApp(context, { token: options.token, clientDir: options.clientDir });
-  const hub = new EventHub(runtime, { token: options.token });
-  const server = createServer(app);
+  const app = createApp(context, {
+    token: options.token,
+    allowedHosts: hosts,
+    clientDir: options.clientDir,
+    limits,
+  });
+  const hub = new EventHub(runtime, { token: options.token, allowedHosts: hosts });
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // Node checks the two timeouts this often (default 30 s, which would triple them).
+      connectionsCheckingInterval: 1_000,
+    },
+    app,
+  );
+  server.maxConnections = limits.maxSockets;
   server.on("upgrade", (req, socket, head) => hub.handleUpgrade(req, socket, head));
 
   await new Promise<void>((resolve, reject) => {

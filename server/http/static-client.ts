@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, sep } from "node:path";
 import express, { type RequestHandler, Router } from "express";
+import { pageLogin } from "./page-login.js";
 
 const NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>labflow</title></head>
@@ -13,9 +14,10 @@ const ASSET =
 
 /**
  * The built client (dist/client): its files, and index.html for every other page path (the client
- * routes in the browser). Without a build, a page saying how to make one.
+ * routes in the browser), once the browser has the token. Without a build, a page saying how to
+ * make one. The built files themselves are public: they hold no data.
  */
-export function staticClient(clientDir: string | undefined): Router {
+export function staticClient(clientDir: string | undefined, token: string): Router {
   const router = Router();
   if (clientDir) {
     router.use(
@@ -29,6 +31,11 @@ export function staticClient(clientDir: string | undefined): Router {
       }),
     );
   }
+  const login = pageLogin(token);
+  router.use((req, res, next) => {
+    if ((req.method !== "GET" && req.method !== "HEAD") || ASSET.test(req.path)) return next();
+    login(req, res, next);
+  });
   router.use(indexPage(clientDir));
   return router;
 }

@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { link, mkdir, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type WorkflowEntry, type WorkflowListEntry, WorkflowName } from "../schema/api.js";
 import type { WorkflowDocument } from "../schema/workflow-document.js";
@@ -34,16 +35,23 @@ export class WorkflowFiles {
     throw new HttpError(404, "workflow_not_found", `no workflow named "${name}"`);
   }
 
-  /** Writes a saved workflow (whole, through a temporary file); says whether it is new. */
+  /**
+   * Writes a saved workflow whole: to a temporary file of its own (a random name, so saves of one
+   * name at the same moment never share one), then moved into place. Readers see the old document
+   * or the new one, never a mix; of saves at the same moment the last one moved in wins. Says
+   * whether the save made the file (exactly one of simultaneous first saves does).
+   */
   async put(name: string, document: WorkflowDocument): Promise<{ created: boolean }> {
     await this.refuseExample(name);
     const path = this.pathOf(name, false);
-    const created = (await readOrUndefined(path)) === undefined;
-    await mkdir(this.dirs.saved, { recursive: true });
-    const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(temporary, `${JSON.stringify(document, null, 2)}\n`);
-    await rename(temporary, path);
-    return { created };
+    await mkdir(this.dirs.saved, { recursive: true, mode: 0o700 });
+    const temporary = `${path}.${randomBytes(8).toString("hex")}.tmp`;
+    try {
+      await writeFile(temporary, `${JSON.stringify(document, null, 2)}\n`, { mode: 0o600, flag: "wx" });
+      return { created: await moveIntoPlace(temporary, path) };
+    } finally {
+      await unlink(temporary).catch(() => {}); // gone already when it was moved
+    }
   }
 
   async delete(name: string): Promise<void> {
@@ -86,6 +94,21 @@ export class WorkflowFiles {
     }
     return out;
   }
+}
+
+/**
+ * Moves `temporary` to `path`: a hard link when `path` does not exist (which fails if another save
+ * made it in between), else a rename over it. True when this move made the file.
+ */
+async function moveIntoPlace(temporary: string, path: string): Promise<boolean> {
+  try {
+    await link(temporary, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  await rename(temporary, path);
+  return false;
 }
 
 function checkName(name: string): void {

@@ -82,11 +82,16 @@ export type JobIntervalRequest = z.infer<typeof JobIntervalRequest>;
 export const CheckIntervalSetting = z.union([z.enum(["module-default", "off"]), IntervalMs]);
 
 /** `PUT /api/settings`: either field may be left out to keep its value. */
-export const SettingsRequest = z.strictObject({
-  checkInterval: CheckIntervalSetting.optional(),
-  /** Default auto-resume of runs started without saying. */
-  autoResume: z.boolean().optional(),
-});
+export const SettingsRequest = z
+  .strictObject({
+    checkInterval: CheckIntervalSetting.optional(),
+    /** Default auto-resume of runs started without saying. */
+    autoResume: z.boolean().optional(),
+  })
+  // An empty body changes nothing: most likely a client's mistake, worth telling.
+  .refine((request) => request.checkInterval !== undefined || request.autoResume !== undefined, {
+    message: "give checkInterval, autoResume or both",
+  });
 export type SettingsRequest = z.infer<typeof SettingsRequest>;
 
 export interface Settings {

@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
 import { migrate, refuseNewerSchema } from "./migrations.js";
+import { makeFilesPrivate } from "./private-files.js";
 
 /** How long a statement waits for another connection's lock before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -19,6 +20,8 @@ export function openDatabase(file: string): Database.Database {
     // Before anything writes to the file: a newer labflow's database is left exactly as it was.
     refuseNewerSchema(db, file);
     db.pragma("journal_mode = WAL");
+    // Made by an older labflow or another umask: runs, outputs and settings are for this user only.
+    makeFilesPrivate(file, `${file}-wal`, `${file}-shm`);
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
     migrate(db, file);

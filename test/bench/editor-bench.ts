@@ -377,12 +377,13 @@ export async function editorBench(
   try {
     const put = await fetch(`${server.url}/api/workflows/${doc.name}`, {
       method: "PUT",
-      headers: { "content-type": "application/json" },
+      headers: { ...server.authHeaders, "content-type": "application/json" },
       body: JSON.stringify(doc),
     });
     if (!put.ok) throw new Error(`bench: saving the workflow failed: ${put.status} ${await put.text()}`);
     browser = await launchBrowser();
-    const url = `${server.url}/?workflow=${doc.name}`;
+    // Every fresh context trades the token for its cookie, as a person opening the printed URL does.
+    const url = `${server.url}/?workflow=${doc.name}&token=${server.token}`;
 
     const open: EditorOpenFigures[] = [];
     for (let i = 0; i < (options.opens ?? 5); i++) {

@@ -67,10 +67,12 @@ export async function instrumentsEventsBench(
     server.stdout!.setEncoding("utf8").on("data", (c: string) => (out += c));
     await waitFor(() => /listening on (http:\S+)/.test(out), "the server");
     const url = /listening on (http:\S+)/.exec(out)![1]!;
+    const token = new URL(/open the editor: (http:\S+)/.exec(out)![1]!).searchParams.get("token")!;
+    const auth = { authorization: `Bearer ${token}` };
     const post = async (path: string, body: unknown) => {
       const response = await fetch(`${url}${path}`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { ...auth, "content-type": "application/json" },
         body: JSON.stringify(body),
       });
       if (!response.ok) throw new Error(`bench: POST ${path}: ${response.status} ${await response.text()}`);
@@ -87,7 +89,7 @@ export async function instrumentsEventsBench(
     let firstT = Number.NaN;
     let lastT = Number.NaN;
     let jobId: string | undefined;
-    socket = new WebSocket(`${url.replace("http", "ws")}/api/events`);
+    socket = new WebSocket(`${url.replace("http", "ws")}/api/events`, { headers: auth });
     socket.on("message", (raw) => {
       const message = JSON.parse(String(raw)) as {
         type: string;
@@ -127,7 +129,9 @@ export async function instrumentsEventsBench(
     const { runId } = (await post("/api/runs", { workflow })) as { runId: string };
     await waitFor(
       async () => {
-        const run = (await (await fetch(`${url}/api/runs/${runId}`)).json()) as { status: string };
+        const run = (await (await fetch(`${url}/api/runs/${runId}`, { headers: auth })).json()) as {
+          status: string;
+        };
         if (run.status === "failed" || run.status === "cancelled")
           throw new Error(`bench: the run ${run.status}`);
         return run.status === "completed";

@@ -114,7 +114,7 @@ export async function monitorBench(
       for (let r = 0; r < RUNS_PER_WORKFLOW; r++) {
         const answer = await fetch(`${server.url}/api/runs`, {
           method: "POST",
-          headers: { "content-type": "application/json" },
+          headers: { ...server.authHeaders, "content-type": "application/json" },
           body: JSON.stringify({ workflow: timers(w, r) }),
         });
         if (!answer.ok)
@@ -125,7 +125,9 @@ export async function monitorBench(
     const jobs = WORKFLOWS * RUNS_PER_WORKFLOW * JOBS_PER_RUN;
     const deadline = Date.now() + TIMEOUT_MS;
     for (;;) {
-      const { jobs: listed } = (await (await fetch(`${server.url}/api/jobs?state=running`)).json()) as {
+      const { jobs: listed } = (await (
+        await fetch(`${server.url}/api/jobs?state=running`, { headers: server.authHeaders })
+      ).json()) as {
         jobs: unknown[];
       };
       if (listed.length >= jobs) break;
@@ -142,7 +144,7 @@ export async function monitorBench(
       const context = await browser.newContext({ viewport: VIEWPORT });
       await context.addInitScript(`globalThis.__lfRows = ${rows};${PROBE}`);
       const page = await context.newPage();
-      await page.goto(`${server.url}/?view=jobs`, { timeout: TIMEOUT_MS });
+      await page.goto(`${server.url}/?view=jobs&token=${server.token}`, { timeout: TIMEOUT_MS });
       await page.waitForFunction("globalThis.__lfRendered !== undefined", undefined, { timeout: TIMEOUT_MS });
       renderedMs.push((await page.evaluate("globalThis.__lfRendered")) as number);
       jobRowsInDom = await page.locator('[data-testid="job-list"] [data-job-id]').count();

@@ -42,7 +42,7 @@ export interface EditorSession {
   browser: Browser;
   context: BrowserContext;
   page: Page;
-  /** The editor's address (with `path`). */
+  /** The editor's address (with `path`, without the token: the context has the cookie). */
   url: string;
   /** Uncaught errors and console errors of the page so far (kept with a failure's screenshot). */
   pageErrors: string[];
@@ -99,7 +99,10 @@ export async function openEditor(options: OpenEditorOptions = {}): Promise<Edito
       if (message.type() === "error") pageErrors.push(`console: ${message.text()}`);
     });
     const url = new URL(options.path ?? "/", server.url).href;
-    await page.goto(url);
+    // As a person does: the printed address with ?token=, which the server trades for a cookie.
+    const withToken = new URL(url);
+    withToken.searchParams.set("token", server.token);
+    await page.goto(withToken.href);
     await waitForEditorReady(page);
     const openedContext = context;
     return {

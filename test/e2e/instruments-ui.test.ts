@@ -104,7 +104,9 @@ describe("instruments in the browser", () => {
     expect(await card.getByTestId("pipeline-sample").textContent()).toBe("sample-A");
 
     // The CLI's view is the same state (the server's, not the page's).
-    const answer = (await (await fetch(`${session.server.url}/api/pipelines`)).json()) as {
+    const answer = (await (
+      await fetch(`${session.server.url}/api/pipelines`, { headers: session.server.authHeaders })
+    ).json()) as {
       pipelines: { name: string; sample?: string; ready: boolean }[];
     };
     expect(answer.pipelines).toEqual([
@@ -115,7 +117,7 @@ describe("instruments in the browser", () => {
     // long before the 30 s safety poll.
     const unready = await fetch(`${session.server.url}/api/pipelines/p1/ready`, {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: { ...session.server.authHeaders, "Content-Type": "application/json" },
       body: JSON.stringify({ ready: false }),
     });
     expect(unready.status).toBe(200);
@@ -137,7 +139,7 @@ describe("instruments in the browser", () => {
       .build();
     await fetch(`${server.url}/api/workflows/acquire-5s`, {
       method: "PUT",
-      headers: { "Content-Type": "application/json" },
+      headers: { ...server.authHeaders, "Content-Type": "application/json" },
       body: JSON.stringify(doc),
     });
     session = await openEditor({ server, path: "/?workflow=acquire-5s" });
@@ -211,7 +213,9 @@ describe("instruments in the browser", () => {
       .poll(() => page.getByTestId("run-status").getAttribute("data-status"), { timeout: 30_000 })
       .toBe("completed");
     const jobId = ((await plot.getAttribute("aria-label")) ?? "").replace(/^Data of job /, "");
-    const data = (await (await fetch(`${server.url}/api/jobs/${jobId}/data`)).json()) as {
+    const data = (await (
+      await fetch(`${server.url}/api/jobs/${jobId}/data`, { headers: server.authHeaders })
+    ).json()) as {
       readings: unknown[];
       units: Record<string, string>;
     };

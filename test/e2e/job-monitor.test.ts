@@ -36,7 +36,7 @@ beforeAll(async () => {
   server = await startServerProcess({ dataDir });
   const started = await fetch(`${server.url}/api/runs`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { ...server.authHeaders, "content-type": "application/json" },
     body: JSON.stringify({ workflow: doc }),
   });
   runId = ((await started.json()) as { runId: string }).runId;
@@ -189,7 +189,8 @@ describe("the Job Monitor panel in Chromium", { timeout: TEST_TIMEOUT_MS }, () =
     await server.kill("SIGKILL");
     await offline.waitFor(WAIT);
     const restartedAt = new Date().toISOString();
-    server = await startServerProcess({ dataDir, args: ["--port", port] });
+    // The same token: the page's cookie stays good, as it does for a server started with LABFLOW_TOKEN.
+    server = await startServerProcess({ dataDir, token: server.token, args: ["--port", port] });
     expect(new URL(server.url).port).toBe(port);
 
     await live.waitFor(WAIT);
@@ -225,7 +226,9 @@ describe("the Job Monitor panel in Chromium", { timeout: TEST_TIMEOUT_MS }, () =
     const autoResume = jobsRegion().getByRole("checkbox", { name: "Auto-resume" });
     await autoResume.uncheck();
     await waitUntil(
-      async () => (await (await fetch(`${server.url}/api/settings`)).json()).autoResume === false,
+      async () =>
+        (await (await fetch(`${server.url}/api/settings`, { headers: server.authHeaders })).json())
+          .autoResume === false,
       "the setting to be stored",
       WAIT_MS,
     );
@@ -249,7 +252,7 @@ describe("the Job Monitor panel in Chromium", { timeout: TEST_TIMEOUT_MS }, () =
       .build();
     const started = await fetch(`${server.url}/api/runs`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { ...server.authHeaders, "content-type": "application/json" },
       body: JSON.stringify({ workflow: waiting }),
     });
     const { runId: waitingRun } = (await started.json()) as { runId: string };

@@ -8,11 +8,15 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const bin = join(repoRoot, "bin", "labflow.js");
 const builtCli = join(repoRoot, "dist", "server", "cli.js");
 const READY = /labflow listening on (http:\/\/\S+)/;
+const EDITOR = /open the editor: (http:\/\/\S+)/;
 
 export interface ServerProcessOptions {
   /** Reuse a data folder (a restart); default a fresh temp folder, removed by `stop()`. */
   dataDir?: string;
+  /** Given to the server as LABFLOW_TOKEN; default: the server makes one (read from its output). */
   token?: string;
+  /** More environment for the server (on top of this process's, without LABFLOW_*). */
+  env?: Record<string, string>;
   host?: string;
   /** More arguments for `labflow serve` (e.g. `--check-interval 200`). */
   args?: string[];
@@ -23,6 +27,12 @@ export interface ServerProcessOptions {
 export interface ServerProcess {
   /** e.g. http://127.0.0.1:41234 */
   url: string;
+  /** The server's token (every /api request and the WebSocket need it). */
+  token: string;
+  /** The address the server printed for people, with `?token=`. */
+  editorUrl: string;
+  /** `{ authorization: "Bearer <token>" }`, for requests of the tests. */
+  authHeaders: Record<string, string>;
   pid: number;
   dataDir: string;
   /** Sends a signal and resolves once the process has exited (SIGKILL: a crash, nothing flushed). */
@@ -50,11 +60,11 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "labflow-server-"));
   const args = [bin, "serve", "--data", dataDir, "--port", "0"];
   if (options.host) args.push("--host", options.host);
-  if (options.token) args.push("--token", options.token);
   args.push(...(options.args ?? []));
-  const env = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   delete env.LABFLOW_TOKEN;
   delete env.LABFLOW_DATA;
+  if (options.token !== undefined) env.LABFLOW_TOKEN = options.token;
   const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
 
@@ -69,9 +79,9 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
     });
   });
 
-  let url: string;
+  let ready: { url: string; editorUrl: string };
   try {
-    url = await readyUrl(child, exited, options.readyTimeoutMs ?? 60_000, () => stderr);
+    ready = await readyUrls(child, exited, options.readyTimeoutMs ?? 60_000, () => stderr);
   } catch (error) {
     child.kill("SIGKILL");
     await exited;
@@ -83,8 +93,11 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     return exited;
   };
+  const token = new URL(ready.editorUrl).searchParams.get("token") ?? "";
   return {
-    url,
+    ...ready,
+    token,
+    authHeaders: { authorization: `Bearer ${token}` },
     pid: child.pid as number,
     dataDir,
     kill,
@@ -98,12 +111,12 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   };
 }
 
-function readyUrl(
+function readyUrls(
   child: ChildProcess,
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
   timeoutMs: number,
   stderr: () => string,
-): Promise<string> {
+): Promise<{ url: string; editorUrl: string }> {
   return new Promise((resolve, reject) => {
     let stdout = "";
     const timer = setTimeout(
@@ -116,11 +129,12 @@ function readyUrl(
     child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
       if (ready) return;
       stdout += chunk;
-      const match = READY.exec(stdout);
-      if (match?.[1]) {
+      const url = READY.exec(stdout)?.[1];
+      const editorUrl = EDITOR.exec(stdout)?.[1];
+      if (url && editorUrl) {
         ready = true;
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve({ url, editorUrl });
       }
     });
     void exited.then(({ code, signal }) => {

@@ -16,7 +16,7 @@ afterEach(async () => {
 async function serve(dataDir: string): Promise<{ server: ServerProcess; api: ApiClient }> {
   const server = await startServerProcess({ dataDir, args: ["--check-interval", "200"] });
   servers.push(server);
-  return { server, api: apiClient(server.url) };
+  return { server, api: apiClient(server.url, { token: server.token }) };
 }
 
 async function jobOf(api: ApiClient, runId: string, moduleId: string) {

@@ -1,23 +1,27 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type HttpLimits, limitsFromEnv } from "../../http/limits.js";
 import { startHttpServer } from "../../http/start-http-server.js";
 import type { GlobalCheckInterval } from "../../jobs/check-interval.js";
 import { openRuntime } from "../../labflow-runtime.js";
 import { updateDataFolderLock } from "../../store/data-folder-lock.js";
 import { CliError } from "../cli-error.js";
+import { removeServerToken, writeServerToken } from "../server-token-file.js";
 
 export interface ServeOptions {
   dataDir: string;
   host: string;
   port: number;
-  token?: string;
+  /** Checked by resolveServeToken (serve-token.ts): never empty or short. */
+  token: string;
+  /** More names a request's Host may give (`--allowed-hosts a,b`). */
+  allowedHosts?: string[];
   workspaceDir?: string;
   checkInterval?: GlobalCheckInterval;
   /** `--devices FILE`: instruments and pipelines (default devices.json|yaml in the data folder). */
   devicesFile?: string;
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
 
 /**
@@ -25,10 +29,11 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..",
  * until stopped. Jobs (processes, cluster jobs, instruments) are not owned by it and go on.
  */
 export async function serveCommand(options: ServeOptions): Promise<number> {
-  if (!LOOPBACK.has(options.host) && !options.token) {
-    throw new CliError(
-      `binding to ${options.host} exposes labflow beyond this machine: give --token (or LABFLOW_TOKEN)`,
-    );
+  let limits: HttpLimits;
+  try {
+    limits = limitsFromEnv(process.env);
+  } catch (error) {
+    throw new CliError((error as Error).message, 2);
   }
   const runtime = await openRuntime({
     dataDir: options.dataDir,
@@ -43,6 +48,8 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
       host: options.host,
       port: options.port,
       token: options.token,
+      allowedHosts: options.allowedHosts,
+      limits,
       clientDir: join(repoRoot, "dist", "client"),
       workflowsDirs: { examples: join(repoRoot, "workflows"), saved: join(runtime.dataDir, "workflows") },
     });
@@ -50,14 +57,18 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     runtime.close();
     throw new CliError(`cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
   }
+  // The token first: a CLI that finds the URL in the lock finds the token beside it.
+  writeServerToken(runtime.dataDir, options.token);
   updateDataFolderLock(runtime.dataDir, { url: server.url });
-  console.log(`labflow listening on ${server.url}`);
   console.log(`data folder: ${runtime.dataDir}`);
   const lab = runtime.instruments;
   if (lab)
     console.log(
       `instruments: ${lab.config.devices.length} devices, ${lab.config.pipelines.length} pipelines from ${lab.devicesFile}`,
     );
+  console.log(`open the editor: ${server.url}/?token=${encodeURIComponent(options.token)}`);
+  // The last line: scripts and tests wait for it.
+  console.log(`labflow listening on ${server.url}`);
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -65,6 +76,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     process.once("SIGTERM", stop);
   });
   await server.close();
+  removeServerToken(runtime.dataDir, options.token);
   runtime.close();
   return 0;
 }

@@ -3,15 +3,18 @@ import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { EngineEvent } from "../../engine/engine-events.js";
 import type { LabflowRuntime } from "../../labflow-runtime.js";
-import { tokenMatches, tokenOf } from "../auth.js";
-import { hostAllowed, originAllowed } from "../request-guards.js";
+import { isAuthorized, UNAUTHORIZED_MESSAGE } from "../auth.js";
+import { type AllowedHosts, guardRefusal } from "../request-guards.js";
+import { logRefusal } from "../request-log.js";
 import { eventMessage } from "../views.js";
 import { buildSnapshot } from "./snapshot.js";
 
 export const EVENTS_PATH = "/api/events";
 
 export interface EventHubOptions {
-  token?: string;
+  /** Every upgrade needs it: the cookie, `Authorization: Bearer` or `?token=`. */
+  token: string;
+  allowedHosts: AllowedHosts;
   /** A client with more than this waiting to be sent is dropped; it reconnects and gets a snapshot. */
   maxBufferedBytes?: number;
   /** Pings every this often; a client that did not answer the last ping is dropped. */
@@ -46,7 +49,7 @@ export class EventHub {
 
   constructor(
     private readonly runtime: LabflowRuntime,
-    private readonly options: EventHubOptions = {},
+    private readonly options: EventHubOptions,
   ) {
     this.maxBufferedBytes = options.maxBufferedBytes ?? 8 * 1024 * 1024;
     this.stopListening = runtime.engine.events.on((event) => this.broadcast(event));
@@ -59,6 +62,7 @@ export class EventHub {
     socket.on("error", () => {}); // a peer resetting mid-handshake must not crash the server
     const refusal = this.refusalOf(req);
     if (refusal) {
+      logRefusal(req, refusal.status, refusal.code);
       refuse(socket, refusal);
       return;
     }
@@ -100,18 +104,10 @@ export class EventHub {
     if (this.closed) return { status: 503, code: "shutting_down", message: "the server is shutting down" };
     const path = new URL(req.url ?? "/", "http://labflow.invalid").pathname;
     if (path !== EVENTS_PATH) return { status: 404, code: "not_found", message: `no WebSocket at ${path}` };
-    const { token } = this.options;
-    if (!hostAllowed(req.headers, token !== undefined))
-      return { status: 403, code: "forbidden_host", message: "connect by a loopback address" };
-    if (!originAllowed(req.headers)) {
-      return {
-        status: 403,
-        code: "forbidden_origin",
-        message: "connections from another site's pages are refused",
-      };
-    }
-    if (token !== undefined && !tokenMatches(token, tokenOf(req)))
-      return { status: 401, code: "unauthorized", message: "this labflow server needs its token (?token=)" };
+    const guarded = guardRefusal(req.headers, this.options.allowedHosts);
+    if (guarded) return { status: 403, ...guarded };
+    if (!isAuthorized(req, this.options.token))
+      return { status: 401, code: "unauthorized", message: UNAUTHORIZED_MESSAGE };
     return undefined;
   }
 

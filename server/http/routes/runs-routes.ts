@@ -1,6 +1,7 @@
 import { Router } from "express";
 import { RunsQuery, StartRunRequest } from "../../schema/api.js";
 import type { HttpContext } from "../http-context.js";
+import { IDEMPOTENCY_HEADER, IdempotentStarts } from "../idempotent-starts.js";
 import { deleteFinishedRun, requireRun } from "../run-actions.js";
 import { parseBody, parseQuery } from "../validate-input.js";
 import { runDetail } from "../views.js";
@@ -8,14 +9,18 @@ import { runDetail } from "../views.js";
 /** `/api/runs`: start, list, show, cancel, resume and delete runs; check or pause all their jobs. */
 export function runsRoutes({ runtime, workflows, settings }: HttpContext): Router {
   const { engine, monitor } = runtime;
+  const starts = new IdempotentStarts(runtime.store);
   return Router()
     .post("/", async (req, res) => {
       const body = parseBody(StartRunRequest, req.body);
       const document = body.workflow ?? (await workflows.get(body.name as string)).workflow;
-      const { runId } = engine.startRun(document, {
-        autoResume: body.autoResume ?? settings.get().autoResume,
-        ...(body.rerun ? { rerun: body.rerun } : {}),
-      });
+      const { runId, replayed } = starts.startOnce(req.get(IDEMPOTENCY_HEADER), body, () =>
+        engine.startRun(document, {
+          autoResume: body.autoResume ?? settings.get().autoResume,
+          ...(body.rerun ? { rerun: body.rerun } : {}),
+        }),
+      );
+      if (replayed) res.setHeader("Idempotent-Replayed", "true");
       res
         .status(201)
         .location(`/api/runs/${encodeURIComponent(runId)}`)

@@ -9,7 +9,7 @@ describe("bad requests", () => {
 
   beforeAll(async () => {
     server = await startServerProcess();
-    api = apiClient(server.url);
+    api = apiClient(server.url, { token: server.token });
   });
   afterAll(() => server?.stop());
 

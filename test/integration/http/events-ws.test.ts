@@ -9,12 +9,12 @@ describe("the /api/events WebSocket", () => {
 
   beforeAll(async () => {
     server = await startServerProcess();
-    api = apiClient(server.url);
+    api = apiClient(server.url, { token: server.token });
   });
   afterAll(() => server?.stop());
 
   it("sends a snapshot first, then the run and module events of a run", async () => {
-    const events = await openEvents(server.url);
+    const events = await openEvents(server.url, { token: server.token });
     const snapshot = await events.next((m) => m.type === "snapshot", "the snapshot");
     expect(events.messages[0]).toBe(snapshot);
     expect(snapshot).toMatchObject({ runs: expect.any(Array), jobs: expect.any(Array) });
@@ -41,7 +41,7 @@ describe("the /api/events WebSocket", () => {
   });
 
   it("tells every open client when the settings change, so other tabs show the new values", async () => {
-    const otherTab = await openEvents(server.url);
+    const otherTab = await openEvents(server.url, { token: server.token });
     await otherTab.next((m) => m.type === "snapshot", "the snapshot");
     expect((await api.put("/api/settings", { checkInterval: 10_000, autoResume: false })).status).toBe(200);
     const changed = await otherTab.next((m) => m.type === "settings", "the settings event");
@@ -52,7 +52,7 @@ describe("the /api/events WebSocket", () => {
 
   it("gives a client that reconnects the current state of a run in progress", async () => {
     const doc = workflow("long").module("t", "jobs.Timer", { seconds: 120 }).build();
-    const first = await openEvents(server.url);
+    const first = await openEvents(server.url, { token: server.token });
     const { runId } = (await api.post("/api/runs", { workflow: doc })).body;
     await first.next(
       (m) => m.type === "module" && m.runId === runId && m.moduleId === "t" && m.status === "suspended",
@@ -60,7 +60,7 @@ describe("the /api/events WebSocket", () => {
     );
     await first.close();
 
-    const again = await openEvents(server.url);
+    const again = await openEvents(server.url, { token: server.token });
     const snapshot = await again.next((m) => m.type === "snapshot", "the snapshot");
     const run = snapshot.runs.find((r: { id: string }) => r.id === runId);
     expect(run).toMatchObject({ status: "suspended", workflowName: "long" });
@@ -79,7 +79,7 @@ describe("the /api/events WebSocket", () => {
   });
 
   it("sends a client that asks for batches (?batch=1) the snapshot, then events in order in batches", async () => {
-    const events = await openEvents(server.url, { batch: true });
+    const events = await openEvents(server.url, { token: server.token, batch: true });
     await events.next((m) => m.type === "snapshot", "the snapshot");
     const doc = workflow("batched").module("a", "basic.Constant", { value: 1 }).build();
     const { runId } = (await api.post("/api/runs", { workflow: doc })).body;

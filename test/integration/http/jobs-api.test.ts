@@ -12,7 +12,7 @@ describe("jobs and settings over HTTP", () => {
 
   beforeAll(async () => {
     server = await startServerProcess();
-    api = apiClient(server.url);
+    api = apiClient(server.url, { token: server.token });
     // The workspace folder is not made by the runtime yet, and a command's cwd must exist in it.
     mkdirSync(join(server.dataDir, "workspace"), { recursive: true });
   });

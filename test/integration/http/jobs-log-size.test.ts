@@ -12,7 +12,7 @@ describe("a job's log over HTTP", () => {
 
   beforeAll(async () => {
     server = await startServerProcess();
-    api = apiClient(server.url);
+    api = apiClient(server.url, { token: server.token });
     mkdirSync(join(server.dataDir, "workspace"), { recursive: true });
   });
   afterAll(() => server?.stop());

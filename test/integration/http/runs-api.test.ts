@@ -18,7 +18,7 @@ describe("catalog and runs over HTTP", () => {
 
   beforeAll(async () => {
     server = await startServerProcess();
-    api = apiClient(server.url);
+    api = apiClient(server.url, { token: server.token });
   });
   afterAll(() => server?.stop());
 

@@ -16,7 +16,7 @@ describe("settings", () => {
 
   it("survive a SIGKILL of the server, and the check interval applies again after the restart", async () => {
     server = await startServerProcess({ dataDir });
-    const changed = await apiClient(server.url).put("/api/settings", {
+    const changed = await apiClient(server.url, { token: server.token }).put("/api/settings", {
       checkInterval: 10_000,
       autoResume: false,
     });
@@ -24,7 +24,7 @@ describe("settings", () => {
     await server.kill("SIGKILL");
 
     server = await startServerProcess({ dataDir });
-    expect((await apiClient(server.url).get("/api/settings")).body).toEqual({
+    expect((await apiClient(server.url, { token: server.token }).get("/api/settings")).body).toEqual({
       checkInterval: 10_000,
       autoResume: false,
     });
@@ -33,12 +33,14 @@ describe("settings", () => {
   it("give way to serve --check-interval, which is not stored", async () => {
     await server?.kill("SIGTERM");
     server = await startServerProcess({ dataDir, args: ["--check-interval", "off"] });
-    expect((await apiClient(server.url).get("/api/settings")).body).toEqual({
+    expect((await apiClient(server.url, { token: server.token }).get("/api/settings")).body).toEqual({
       checkInterval: "off",
       autoResume: false,
     });
     await server.kill("SIGTERM");
     server = await startServerProcess({ dataDir });
-    expect((await apiClient(server.url).get("/api/settings")).body.checkInterval).toBe(10_000);
+    expect(
+      (await apiClient(server.url, { token: server.token }).get("/api/settings")).body.checkInterval,
+    ).toBe(10_000);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ServerProcess, startServerProcess } from "../../helpers/server-process.js";
@@ -11,7 +11,7 @@ describe("saved and example workflows", () => {
 
   beforeAll(async () => {
     server = await startServerProcess();
-    api = apiClient(server.url);
+    api = apiClient(server.url, { token: server.token });
   });
   afterAll(() => server?.stop());
 
@@ -73,6 +73,22 @@ describe("saved and example workflows", () => {
     const get = await api.get("/api/workflows/..%2F..%2F..%2Fetc%2Fpasswd");
     expect(get.status).toBe(400);
     expect(existsSync(join(server.dataDir, "evil.json"))).toBe(false);
+  });
+
+  it("saves one name from many clients at the same moment without a 5xx: one creates it, one wins whole", async () => {
+    const versions = Array.from({ length: 40 }, (_, i) =>
+      workflow("race").module("a", "basic.Constant", { value: i }).build(),
+    );
+    const answers = await Promise.all(versions.map((doc) => api.put("/api/workflows/race", doc)));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(39);
+    const saved = (await api.get("/api/workflows/race")).body.workflow;
+    expect(versions).toContainEqual(saved);
+    expect(readdirSync(join(server.dataDir, "workflows")).filter((f) => f.startsWith("race"))).toEqual([
+      "race.json",
+    ]);
   });
 
   it("checks a saved document against the schema, naming the field", async () => {

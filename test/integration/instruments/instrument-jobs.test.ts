@@ -81,7 +81,8 @@ async function serve(dataDir: string): Promise<ServerProcess> {
 async function api<T>(server: ServerProcess, method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${server.url}${path}`, {
     method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
+    headers:
+      body === undefined ? server.authHeaders : { ...server.authHeaders, "content-type": "application/json" },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const answer = (await response.json()) as T;
@@ -198,7 +199,7 @@ describe("instrument jobs through a real server", () => {
     const post = (path: string, body?: unknown) =>
       fetch(`${server.url}/api/pipelines/${path}`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { ...server.authHeaders, "content-type": "application/json" },
         body: JSON.stringify(body ?? {}),
       }).then(async (r) => ({ status: r.status, body: await r.json() }));
     expect(await post("p1/ready")).toMatchObject({
@@ -289,7 +290,9 @@ describe("instrument jobs through a real server", () => {
     const { dataDir } = await lab();
     const server = await serve(dataDir);
     await loadAndReady(dataDir);
-    const socket = new WebSocket(`${server.url.replace("http", "ws")}/api/events`);
+    const socket = new WebSocket(`${server.url.replace("http", "ws")}/api/events`, {
+      headers: server.authHeaders,
+    });
     const events: {
       jobId: string;
       offset: number;

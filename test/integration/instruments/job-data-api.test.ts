@@ -49,7 +49,7 @@ describe("the data of a long acquisition", () => {
 
   beforeAll(async () => {
     server = await startServerProcess();
-    api = apiClient(server.url);
+    api = apiClient(server.url, { token: server.token });
     const doc = workflow("long").module("w", "jobs.Timer", { seconds: 3600 }).build();
     const { runId } = (await api.post("/api/runs", { workflow: doc })).body;
     const job = await waitUntil(

@@ -34,6 +34,37 @@ describe("workflow validation", () => {
     );
   });
 
+  it.each([
+    ["constructor", "toString"],
+    ["__proto__", "x"],
+    ["hasOwnProperty", "valueOf"],
+  ])("refuses ports named after Object.prototype's members (%s -> %s) as unknown_port", async (from, to) => {
+    const doc = workflow()
+      .module("a", "test.Number")
+      .module("t", "test.Inc")
+      .connect(`a.${from}`, `t.${to}`)
+      .build();
+    expect(await problemsOf(doc)).toContainEqual(
+      expect.objectContaining({ code: "unknown_port", moduleId: "a", port: from }),
+    );
+    const inward = workflow()
+      .module("a", "test.Number")
+      .module("t", "test.Inc")
+      .connect("a.value", `t.${to === "x" ? "constructor" : to}`)
+      .build();
+    expect(await problemsOf(inward)).toContainEqual(
+      expect.objectContaining({ code: "unknown_port", moduleId: "t" }),
+    );
+  });
+
+  it.each(["__proto__", "constructor", "hasOwnProperty", "toString", "prototype"])(
+    "refuses the reserved module id %s with invalid_id",
+    async (id) => {
+      const doc = workflow().module(id, "test.Number").build();
+      expect(await problemsOf(doc)).toEqual([expect.objectContaining({ code: "invalid_id", moduleId: id })]);
+    },
+  );
+
   it("refuses an incompatible connection, naming the target port", async () => {
     const doc = workflow()
       .module("s", "basic.Template", { template: "x" })

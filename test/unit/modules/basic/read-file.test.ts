@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
@@ -105,5 +105,14 @@ describe("basic.ReadFile", () => {
   it("fingerprint is null for a missing file and never throws for a refused path", () => {
     expect(fingerprintOf("missing.txt")).toBeNull();
     expect(fingerprintOf("../../etc/passwd")).toBeNull();
+  });
+
+  it("refuses a file with a second hard link, which may be a file outside the workspace", async () => {
+    const workspace = makeWorkspace();
+    const outside = outsideFolder();
+    linkSync(join(outside, "secret.txt"), join(workspace.root, "innocent.txt"));
+    await expect(runCompute(readFile, { params: { path: "innocent.txt" }, workspace })).rejects.toMatchObject(
+      { code: "path_refused", message: expect.stringMatching(/2 hard links/) },
+    );
   });
 });

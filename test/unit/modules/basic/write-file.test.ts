@@ -1,5 +1,6 @@
 import {
   existsSync,
+  linkSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -97,6 +98,30 @@ describe("basic.WriteFile", () => {
       runCompute(writeFile, { params: { path: "link/sub/x.txt" }, inputs: { content: "x" }, workspace }),
     ).rejects.toMatchObject({ code: "path_outside_workspace" });
     expect(readdirSync(outside)).toEqual([]);
+  });
+
+  it("refuses to write through a file with a second hard link, and leaves the other link as it was", async () => {
+    const workspace = makeWorkspace();
+    const outside = mkdtempSync(join(tmpdir(), "labflow-outside-"));
+    onTestFinished(() => rmSync(outside, { recursive: true, force: true }));
+    writeFileSync(join(outside, "config"), "original");
+    linkSync(join(outside, "config"), join(workspace.root, "config"));
+    await expect(
+      runCompute(writeFile, { params: { path: "config" }, inputs: { content: "changed" }, workspace }),
+    ).rejects.toMatchObject({ code: "path_refused" });
+    expect(readFileSync(join(outside, "config"), "utf8")).toBe("original");
+  });
+
+  it("refuses a path deeper than the folder limit and creates none of its folders", async () => {
+    const workspace = makeWorkspace();
+    const deep = `${Array.from({ length: 2_000 }, () => "d").join("/")}/f.txt`;
+    await expect(
+      runCompute(writeFile, { params: { path: deep }, inputs: { content: "x" }, workspace }),
+    ).rejects.toMatchObject({ code: "path_too_deep", message: expect.stringMatching(/limit is 32/) });
+    expect(existsSync(join(workspace.root, "d"))).toBe(false);
+    const fine = `${Array.from({ length: 32 }, () => "d").join("/")}/f.txt`;
+    await runCompute(writeFile, { params: { path: fine }, inputs: { content: "x" }, workspace });
+    expect(readFileSync(join(workspace.root, fine), "utf8")).toBe("x");
   });
 
   it("refuses to replace a folder", async () => {
