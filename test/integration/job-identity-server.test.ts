@@ -18,7 +18,7 @@ async function serve(dataDir?: string) {
     args: ["--check-interval", "200"],
   });
   servers.push(server);
-  return { server, api: apiClient(server.url) };
+  return { server, api: apiClient(server.url, { token: server.token }) };
 }
 
 const lines = (file: string) => {
@@ -52,7 +52,7 @@ describe("jobs through the real server", () => {
     const dataDir = tempDir();
     const { server, api } = await serve(dataDir);
     writeFileSync(join(dataDir, "workspace", "deep.json"), `${"[".repeat(50_000)}${"]".repeat(50_000)}`);
-    const events = await openEvents(server.url);
+    const events = await openEvents(server.url, { token: server.token });
     const doc = workflow("deep").module("read", "basic.ReadFile", { path: "deep.json", as: "json" }).build();
     const runId = (await api.post("/api/runs", { workflow: doc })).body.runId as string;
     const run = await api.finishedRun(runId);
