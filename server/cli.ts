@@ -23,6 +23,7 @@ import { simulateInstrumentCommand } from "./cli/simulate-instrument.js";
 import { EngineError } from "./engine/engine-error.js";
 import type { GlobalCheckInterval } from "./jobs/check-interval.js";
 import { formatProblem, type Problem } from "./schema/problem.js";
+import { StoreError, type StoreErrorCode } from "./store/store-error.js";
 
 const USAGE = `usage: labflow <command> [options]
 
@@ -137,6 +138,9 @@ function parseInterval(text: string | undefined): GlobalCheckInterval | undefine
   return ms;
 }
 
+/** Store errors a person can act on (another labflow holds the folder, a newer labflow made it); the rest are bugs. */
+const EXPECTED_STORE_ERRORS = new Set<StoreErrorCode>(["data_folder_in_use", "store_schema_too_new"]);
+
 function report(error: unknown): number {
   if (error instanceof EngineError || error instanceof ServerError) {
     const problems = (
@@ -144,6 +148,10 @@ function report(error: unknown): number {
     ) as Problem[];
     console.error(`labflow: ${error.message}`);
     for (const problem of problems) console.error(`  ${formatProblem(problem)}`);
+    return 1;
+  }
+  if (error instanceof StoreError && EXPECTED_STORE_ERRORS.has(error.code)) {
+    console.error(`labflow: ${error.message}`);
     return 1;
   }
   if (error instanceof CliError) {

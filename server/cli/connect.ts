@@ -1,15 +1,26 @@
-import { isProcessAlive } from "../../modules/sdk/process-alive.js";
-import { readDataFolderLock } from "../store/data-folder-lock.js";
+import { DataFolderInUseError } from "../store/data-folder-lock.js";
 import type { LabflowAccess } from "./labflow-access.js";
 import { LocalAccess } from "./local-access.js";
 import { RemoteAccess } from "./remote-access.js";
 
 /**
- * Reaches labflow for a command: through the server when `labflow serve` owns the data folder,
- * otherwise by running the engine in this process.
+ * Reaches labflow for a command: by running the engine in this process when the data folder's lock
+ * can be taken, otherwise through the `labflow serve` that holds it.
  */
 export async function connect(dataDir: string): Promise<LabflowAccess> {
-  const lock = readDataFolderLock(dataDir);
-  if (lock?.url && isProcessAlive(lock.pid)) return new RemoteAccess(lock.url, process.env.LABFLOW_TOKEN);
-  return LocalAccess.open(dataDir);
+  try {
+    return await LocalAccess.open(dataDir);
+  } catch (error) {
+    const url = servingUrl(error);
+    if (url) return new RemoteAccess(url, process.env.LABFLOW_TOKEN);
+    throw error;
+  }
+}
+
+/**
+ * The URL of the `labflow serve` whose lock kept the data folder from opening. The lock decides that
+ * the folder is held; the owner file only says where that server listens.
+ */
+export function servingUrl(error: unknown): string | undefined {
+  return error instanceof DataFolderInUseError ? error.owner?.url : undefined;
 }

@@ -1,11 +1,10 @@
 import { NO_DEVICES_MESSAGE } from "../../modules/instruments/_instrument-access.js";
-import { isProcessAlive } from "../../modules/sdk/process-alive.js";
 import { jobData } from "../devices/job-data.js";
 import type { PipelineService } from "../devices/pipelines.js";
 import { EngineError } from "../engine/engine-error.js";
 import { type LabflowRuntime, openRuntime } from "../labflow-runtime.js";
 import type { JobDataAnswer, PipelineStatusView, PipelinesAnswer } from "../schema/pipelines-api.js";
-import { readDataFolderLock } from "../store/data-folder-lock.js";
+import { servingUrl } from "./connect.js";
 import { callServer } from "./remote-access.js";
 
 /** What `labflow pipeline ...` and `labflow snapshot` need: through the server, or in this process. */
@@ -27,9 +26,13 @@ export async function connectInstruments(
   dataDir: string,
   devicesFile?: string,
 ): Promise<InstrumentCommandsAccess> {
-  const lock = readDataFolderLock(dataDir);
-  if (lock?.url && isProcessAlive(lock.pid)) return remote(lock.url, process.env.LABFLOW_TOKEN);
-  return local(await openRuntime({ dataDir, restore: false, devicesFile }));
+  try {
+    return local(await openRuntime({ dataDir, restore: false, devicesFile }));
+  } catch (error) {
+    const url = servingUrl(error);
+    if (url) return remote(url, process.env.LABFLOW_TOKEN);
+    throw error;
+  }
 }
 
 function local(runtime: LabflowRuntime): InstrumentCommandsAccess {

@@ -3,7 +3,8 @@
  * - `store_write_failed`: a write broke a constraint (a bug in the caller); its group was rolled back.
  * - `store_schema_too_new`: the database was made by a newer labflow.
  * - `store_closed`: a write after `close()`.
- * - `data_folder_in_use`: another labflow process owns the data folder.
+ * - `data_folder_in_use`: another labflow process (or another opening in this one) holds the data
+ *   folder's lock.
  */
 export type StoreErrorCode =
   | "store_write_failed"

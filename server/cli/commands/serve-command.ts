@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { startHttpServer } from "../../http/start-http-server.js";
 import type { GlobalCheckInterval } from "../../jobs/check-interval.js";
 import { openRuntime } from "../../labflow-runtime.js";
-import { updateDataFolderLock } from "../../store/data-folder-lock.js";
+import { updateDataFolderOwner } from "../../store/data-folder-lock.js";
 import { CliError } from "../cli-error.js";
 
 export interface ServeOptions {
@@ -50,7 +50,8 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     runtime.close();
     throw new CliError(`cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
   }
-  updateDataFolderLock(runtime.dataDir, { url: server.url });
+  // For the CLI to act through this server (connect.ts), once it answers.
+  updateDataFolderOwner(runtime.dataDir, { url: server.url });
   console.log(`labflow listening on ${server.url}`);
   console.log(`data folder: ${runtime.dataDir}`);
   const lab = runtime.instruments;
