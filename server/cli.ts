@@ -29,13 +29,14 @@ const USAGE = `usage: labflow <command> [options]
 
 commands:
   serve                     start the editor and API (http://127.0.0.1:8080)
-  run FILE                  run a workflow and wait for it (--json, --detach, --no-auto-resume)
+  run FILE                  run a workflow and wait for it (--json, --detach, --no-auto-resume);
+                            continues an interrupted run of the same file instead of a second one
   validate FILE             check a workflow document
   status [RUN]              list runs, or show one run
   jobs                      list jobs (--run RUN, --json)
   check [JOB]               check one job, or all active jobs, now
   pause JOB                 pause checking a job
-  resume JOB|RUN            resume checking a job, or continue a run waiting for a person
+  resume JOB|RUN            resume checking a job, or continue a run (no server: to its end, here)
   cancel JOB|RUN            cancel a job (its real work stops) or a whole run
   logs JOB                  print a job's stdout (--stderr, --follow)
   pipeline status|load|eject|ready   samples and ready flags of pipelines (see docs/instruments.md)

@@ -5,11 +5,12 @@ import { RemoteAccess } from "./remote-access.js";
 
 /**
  * Reaches labflow for a command: by running the engine in this process when the data folder's lock
- * can be taken, otherwise through the `labflow serve` that holds it.
+ * can be taken, otherwise through the `labflow serve` that holds it. `restore` continues the folder's
+ * unfinished runs here (commands that run work); commands that only look or act on one job leave them.
  */
-export async function connect(dataDir: string): Promise<LabflowAccess> {
+export async function connect(dataDir: string, options: { restore?: boolean } = {}): Promise<LabflowAccess> {
   try {
-    return await LocalAccess.open(dataDir);
+    return await LocalAccess.open(dataDir, options);
   } catch (error) {
     const url = servingUrl(error);
     if (url) return new RemoteAccess(url, process.env.LABFLOW_TOKEN);

@@ -1,5 +1,6 @@
 import { JOB_STATE_LETTER, type JobRecord } from "../../engine/records.js";
 import { connect } from "../connect.js";
+import { followRun } from "../follow-run.js";
 import { percent, table } from "../format.js";
 import type { LabflowAccess } from "../labflow-access.js";
 
@@ -80,17 +81,30 @@ export function pauseCommand(dataDir: string, jobId: string): Promise<number> {
   });
 }
 
-/** `labflow resume JOB|RUN`: resumes checking a job, or continues a run waiting for a person. */
-export function resumeCommand(dataDir: string, id: string): Promise<number> {
-  return withAccess(dataDir, async (access) => {
-    if (id.startsWith("run-")) {
-      const { resumedJobs } = await access.resumeRun(id);
+/**
+ * `labflow resume JOB|RUN`: resumes checking a job, or continues a run. Through a server, the run's
+ * finished jobs waiting for a person are delivered and the server carries on. Without one, the
+ * folder's unfinished runs are restored here and this run is followed to its end (exit 0 only when
+ * it completed), its finished jobs delivered as they come: nothing else can reach it meanwhile.
+ */
+export async function resumeCommand(dataDir: string, id: string): Promise<number> {
+  if (!id.startsWith("run-"))
+    return withAccess(dataDir, async (access) => {
+      console.log(describe(await access.pauseJob(id, false)));
+      return 0;
+    });
+  const access = await connect(dataDir, { restore: true });
+  try {
+    const { resumedJobs } = await access.resumeRun(id);
+    if (access.where === "server") {
       console.log(`run ${id} resumed (${resumedJobs} finished job(s) delivered)`);
       return 0;
     }
-    console.log(describe(await access.pauseJob(id, false)));
-    return 0;
-  });
+    console.log(`run ${id} continues in this process (${resumedJobs} finished job(s) delivered)`);
+    return await followRun(access, id, { json: false, untilSuspended: false, deliverFinishedJobs: true });
+  } finally {
+    await access.close();
+  }
 }
 
 /** `labflow logs JOB [--stderr] [--follow]` */
