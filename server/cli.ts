@@ -139,8 +139,12 @@ function parseInterval(text: string | undefined): GlobalCheckInterval | undefine
   return ms;
 }
 
-/** Store errors a person can act on (another labflow holds the folder, a newer labflow made it); the rest are bugs. */
-const EXPECTED_STORE_ERRORS = new Set<StoreErrorCode>(["data_folder_in_use", "store_schema_too_new"]);
+/** Store errors a person can act on (the data folder is held, unusable, or from a newer labflow); the rest are bugs. */
+const EXPECTED_STORE_ERRORS = new Set<StoreErrorCode>([
+  "data_folder_in_use",
+  "data_folder_unusable",
+  "store_schema_too_new",
+]);
 
 function report(error: unknown): number {
   if (error instanceof EngineError || error instanceof ServerError) {

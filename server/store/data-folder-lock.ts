@@ -54,7 +54,11 @@ const heldByThisProcess = new Set<string>();
  */
 export function acquireDataFolderLock(dataDir: string): HeldDataFolderLock {
   const dir = resolve(dataDir);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw unusable(dir, error);
+  }
   const connection = lockExclusively(dir);
   try {
     writeDataFolderOwner(dir, { pid: process.pid, startedAt: new Date().toISOString() });
@@ -97,8 +101,13 @@ export function updateDataFolderOwner(
 
 /** An open connection holding the exclusive lock, or a DataFolderInUseError. */
 function lockExclusively(dir: string): Database.Database {
-  // timeout 0: a held lock is answered at once, never waited for.
-  const connection = new Database(join(dir, LOCK_FILE_NAME), { timeout: 0 });
+  let connection: Database.Database;
+  try {
+    // timeout 0: a held lock is answered at once, never waited for.
+    connection = new Database(join(dir, LOCK_FILE_NAME), { timeout: 0 });
+  } catch (error) {
+    throw unusable(dir, error);
+  }
   try {
     connection.pragma("locking_mode = EXCLUSIVE");
     // Nothing is ever written: no journal file beside the lock.
@@ -109,8 +118,18 @@ function lockExclusively(dir: string): Database.Database {
     connection.close();
     if ((error as { code?: unknown }).code === "SQLITE_BUSY")
       throw new DataFolderInUseError(dir, readDataFolderOwner(dir));
-    throw error;
+    throw unusable(dir, error, LOCK_FILE_NAME);
   }
+}
+
+/** A folder labflow cannot create or lock (a file in its place, no permission, a foreign owner.lock). */
+function unusable(dir: string, error: unknown, file?: string): StoreError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new StoreError(
+    "data_folder_unusable",
+    `data folder ${dir} cannot be used: ${file ? `${file}: ` : ""}${reason}`,
+    { cause: error },
+  );
 }
 
 function inUseMessage(dataDir: string, owner: DataFolderOwner | undefined): string {

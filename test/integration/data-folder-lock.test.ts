@@ -73,6 +73,16 @@ describe("the data folder lock", () => {
     expect(readDataFolderOwner(dataDir)).toBeUndefined();
   });
 
+  it("says in one line, exit 1, that a file stands where the data folder should be", async () => {
+    const file = join(tempDir(), "not-a-folder");
+    writeFileSync(file, "");
+    const result = await labflow(["run", join("workflows", "arithmetic.json"), "--data", file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(`^labflow: data folder ${file} cannot be used: EEXIST[^\n]*\n$`),
+    );
+  });
+
   it("refuses labflow run while another labflow run holds the folder, then lets it run", async () => {
     const dataDir = tempDir();
     const release = join(dataDir, "workspace", "release");

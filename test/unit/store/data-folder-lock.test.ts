@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   acquireDataFolderLock,
   DataFolderInUseError,
+  LOCK_FILE_NAME,
   updateDataFolderOwner,
 } from "../../../server/store/data-folder-lock.js";
 import { OWNER_FILE_NAME, readDataFolderOwner } from "../../../server/store/data-folder-owner.js";
@@ -115,6 +116,24 @@ describe("the data folder lock", () => {
     second.release();
     second.release();
     acquireDataFolderLock(dataDir).release();
+  });
+
+  it("names the folder and the reason when it cannot be created or locked", () => {
+    const file = join(tempDir(), "a-file");
+    writeFileSync(file, "");
+    expect(refusal(file)).toMatchObject({
+      code: "data_folder_unusable",
+      message: expect.stringContaining(`data folder ${file} cannot be used: EEXIST`),
+    });
+    const foreign = tempDir();
+    writeFileSync(
+      join(foreign, LOCK_FILE_NAME),
+      "not a lock, but long enough to be read as a database header",
+    );
+    expect(refusal(foreign)).toMatchObject({
+      code: "data_folder_unusable",
+      message: `data folder ${foreign} cannot be used: ${LOCK_FILE_NAME}: file is not a database`,
+    });
   });
 
   it("records the URL of the server for the CLI to find", () => {
