@@ -1,11 +1,12 @@
 /**
  * `labflow run` without a server is as crash-safe as `labflow serve`: the real CLI is SIGKILLed
  * while a jobs.Command runs, and the next `labflow run` of the same file (or `labflow resume RUN`)
- * finishes the original run, the command started exactly once.
+ * finishes the original run, the command started exactly once; `labflow cancel RUN` stops it.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { isProcessGroupAlive } from "../../modules/sdk/process-alive.js";
 import { type LabflowProcess, labflow, startLabflow } from "../helpers/labflow-cli.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { waitUntil } from "../helpers/wait-until.js";
@@ -169,5 +170,25 @@ describe("labflow resume RUN without a server", () => {
     const result = await labflow(["resume", runId, "--data", dataDir]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`labflow: run ${runId} is completed; nothing to resume\n`);
+  });
+});
+
+describe("labflow cancel RUN without a server", () => {
+  it("cancels a run whose labflow run was SIGKILLed, stopping its command", async () => {
+    const dataDir = tempDir();
+    const work = commandWorkflow();
+    const runId = await runKilledWhileCommandRuns(work.file, dataDir);
+    const jobs = JSON.parse(
+      (await labflow(["jobs", "--run", runId, "--json", "--data", dataDir])).stdout,
+    ).jobs;
+    const job = jobs[0] as { id: string };
+    const pid = Number(readFileSync(join(dataDir, "runs", runId, "jobs", job.id, "pid"), "utf8"));
+    expect(isProcessGroupAlive(pid)).toBe(true);
+
+    const result = await labflow(["cancel", runId, "--data", dataDir]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(`run ${runId} cancelled\n`);
+    await waitUntil(() => !isProcessGroupAlive(pid), "the command's process group to be gone");
+    expect(await runsIn(dataDir)).toEqual([expect.objectContaining({ id: runId, status: "cancelled" })]);
   });
 });

@@ -5,8 +5,12 @@ import { percent, table } from "../format.js";
 import type { LabflowAccess } from "../labflow-access.js";
 
 /** Runs `body` with access to labflow, closing it after. */
-async function withAccess<T>(dataDir: string, body: (access: LabflowAccess) => Promise<T>): Promise<T> {
-  const access = await connect(dataDir);
+async function withAccess<T>(
+  dataDir: string,
+  body: (access: LabflowAccess) => Promise<T>,
+  options: { restore?: boolean } = {},
+): Promise<T> {
+  const access = await connect(dataDir, options);
   try {
     return await body(access);
   } finally {
@@ -49,18 +53,26 @@ function describe(job: JobRecord): string {
   return `${job.id} ${job.state}${job.paused ? " (checks paused)" : ""}${job.message ? `: ${job.message}` : ""}`;
 }
 
-/** `labflow cancel JOB|RUN` */
-export function cancelCommand(dataDir: string, id: string): Promise<number> {
-  return withAccess(dataDir, async (access) => {
-    if (id.startsWith("run-")) {
-      const result = await access.cancelRun(id);
-      console.log(result.message ?? `run ${id} cancelled`);
+/**
+ * `labflow cancel JOB|RUN`. Without a server, a run is first restored (with the folder's other
+ * unfinished runs): only a run in progress can be cancelled, its running jobs through their handles.
+ */
+export async function cancelCommand(dataDir: string, id: string): Promise<number> {
+  const isRun = id.startsWith("run-");
+  return withAccess(
+    dataDir,
+    async (access) => {
+      if (isRun) {
+        const result = await access.cancelRun(id);
+        console.log(result.message ?? `run ${id} cancelled`);
+        return 0;
+      }
+      const { job, message } = await access.cancelJob(id);
+      console.log(message ?? describe(job));
       return 0;
-    }
-    const { job, message } = await access.cancelJob(id);
-    console.log(message ?? describe(job));
-    return 0;
-  });
+    },
+    { restore: isRun },
+  );
 }
 
 /** `labflow check [JOB]`: checks one job, or every active job, now. */
@@ -87,24 +99,25 @@ export function pauseCommand(dataDir: string, jobId: string): Promise<number> {
  * folder's unfinished runs are restored here and this run is followed to its end (exit 0 only when
  * it completed), its finished jobs delivered as they come: nothing else can reach it meanwhile.
  */
-export async function resumeCommand(dataDir: string, id: string): Promise<number> {
+export function resumeCommand(dataDir: string, id: string): Promise<number> {
   if (!id.startsWith("run-"))
     return withAccess(dataDir, async (access) => {
       console.log(describe(await access.pauseJob(id, false)));
       return 0;
     });
-  const access = await connect(dataDir, { restore: true });
-  try {
-    const { resumedJobs } = await access.resumeRun(id);
-    if (access.where === "server") {
-      console.log(`run ${id} resumed (${resumedJobs} finished job(s) delivered)`);
-      return 0;
-    }
-    console.log(`run ${id} continues in this process (${resumedJobs} finished job(s) delivered)`);
-    return await followRun(access, id, { json: false, untilSuspended: false, deliverFinishedJobs: true });
-  } finally {
-    await access.close();
-  }
+  return withAccess(
+    dataDir,
+    async (access) => {
+      const { resumedJobs } = await access.resumeRun(id);
+      if (access.where === "server") {
+        console.log(`run ${id} resumed (${resumedJobs} finished job(s) delivered)`);
+        return 0;
+      }
+      console.log(`run ${id} continues in this process (${resumedJobs} finished job(s) delivered)`);
+      return followRun(access, id, { json: false, untilSuspended: false, deliverFinishedJobs: true });
+    },
+    { restore: true },
+  );
 }
 
 /** `labflow logs JOB [--stderr] [--follow]` */
