@@ -5,8 +5,9 @@ import type { RunRecord } from "../engine/records.js";
 /**
  * The run an interrupted `labflow run` of this same document left unfinished (the oldest, if there
  * are several), for the next `labflow run` to follow instead of starting the work a second time.
- * Documents are compared as validated, in canonical JSON: key order and defaults written out or
- * left implicit make no difference. Throws the EngineError of an invalid `document`.
+ * Documents are compared as validated (upgraded, parsed by the schema), in canonical JSON: the order
+ * of keys makes no difference; any other change, a param or a module's position, is another
+ * document. Throws the EngineError of an invalid `document`.
  */
 export function findInterruptedRun(
   engine: Engine,

@@ -12,7 +12,8 @@
  * closed. SQLite also refuses a second connection of the same process, and fcntl locks are not
  * inherited by child processes, so a job's command that outlives labflow never holds the folder.
  * The file itself is never removed: removing a lock file others may have open would let two
- * processes lock two different files.
+ * processes lock two different files. Nothing in labflow may open it other than through this
+ * connection: closing any descriptor of the file drops a process's fcntl locks on it.
  */
 
 import { mkdirSync } from "node:fs";
