@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { isProcessAlive } from "../../../modules/sdk/process-alive.js";
 import {
   acquireDataFolderLock,
   DataFolderInUseError,
@@ -12,6 +13,7 @@ import {
 import { OWNER_FILE_NAME, readDataFolderOwner } from "../../../server/store/data-folder-owner.js";
 import { repoRoot } from "../../helpers/labflow-cli.js";
 import { tempDir } from "../../helpers/temp-dir.js";
+import { waitUntil } from "../../helpers/wait-until.js";
 
 const holderScript = join(repoRoot, "test", "fixtures", "data-folder-holder.ts");
 const children: ChildProcess[] = [];
@@ -20,11 +22,29 @@ afterEach(() => {
 });
 
 /** Another process holding the folder's lock (as `labflow serve` at `url`, when given). */
-async function holdInAnotherProcess(dataDir: string, url?: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", holderScript, dataDir, ...(url ? [url] : [])], {
-    cwd: repoRoot,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+function holdInAnotherProcess(dataDir: string, url?: string): Promise<ChildProcess> {
+  return held(
+    spawn(process.execPath, ["--import", "tsx", holderScript, dataDir, ...(url ? [url] : [])], {
+      cwd: repoRoot,
+      stdio: ["ignore", "pipe", "inherit"],
+    }),
+  );
+}
+
+/**
+ * A holder whose parent never reaps it: `sh` starts it, then becomes `sleep`. Killed, it stays a
+ * zombie, a pid that `kill(pid, 0)` still finds.
+ */
+async function holdUnreaped(dataDir: string): Promise<number> {
+  const holder = `"${process.execPath}" --import tsx "${holderScript}" "${dataDir}"`;
+  await held(
+    spawn("sh", ["-c", `${holder} & exec sleep 60`], { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] }),
+  );
+  return readDataFolderOwner(dataDir)?.pid as number;
+}
+
+/** Resolves once the holder started by `child` (itself or a descendant) printed `held`. */
+async function held(child: ChildProcess): Promise<ChildProcess> {
   children.push(child);
   let printed = "";
   child.stdout?.setEncoding("utf8");
@@ -36,6 +56,15 @@ async function holdInAnotherProcess(dataDir: string, url?: string): Promise<Chil
     child.once("exit", (code) => reject(new Error(`the holder exited (${code}) before holding the lock`)));
   });
   return child;
+}
+
+/** The state letter of /proc/PID/stat (R, S, Z...), undefined once the pid is gone. */
+function processState(pid: number): string | undefined {
+  try {
+    return /\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, "utf8"))?.[1];
+  } catch {
+    return undefined;
+  }
 }
 
 function refusal(dataDir: string): unknown {
@@ -92,6 +121,16 @@ describe("the data folder lock", () => {
     const lock = acquireDataFolderLock(dataDir);
     expect(readDataFolderOwner(dataDir)?.pid).toBe(process.pid);
     lock.release();
+  });
+
+  it("is taken over at once from a holder that died and was never reaped (a zombie)", async () => {
+    const dataDir = tempDir();
+    const pid = await holdUnreaped(dataDir);
+    process.kill(pid, "SIGKILL");
+    await waitUntil(() => processState(pid) === "Z", "the killed holder to be a zombie");
+    // What the pid file judged by: the zombie's pid still answers signal 0.
+    expect(isProcessAlive(pid)).toBe(true);
+    acquireDataFolderLock(dataDir).release();
   });
 
   it("is free when owner.json names a live process that holds no lock (pid 1, a reused pid)", () => {
