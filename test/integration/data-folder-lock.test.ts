@@ -3,8 +3,11 @@
  * `labflow serve` and `labflow run` processes, SIGKILL, and labflow as pid 1 of a pid namespace.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { acquireDataFolderLock, updateDataFolderOwner } from "../../server/store/data-folder-lock.js";
 import { readDataFolderOwner } from "../../server/store/data-folder-owner.js";
 import { labflow } from "../helpers/labflow-cli.js";
 import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
@@ -85,6 +88,20 @@ describe("the data folder lock", () => {
     expect(result.stderr).toMatch(
       new RegExp(`^labflow: data folder ${file} cannot be used: EEXIST[^\n]*\n$`),
     );
+  });
+
+  it("says in one line, exit 1, that the server holding the folder does not answer", async () => {
+    const dataDir = tempDir();
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
+    // Held as a `labflow serve` at that address would hold it (by this process).
+    const lock = acquireDataFolderLock(dataDir);
+    updateDataFolderOwner(dataDir, { url });
+    const result = await labflow(["jobs", "--data", dataDir]).finally(() => lock.release());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`labflow: cannot reach labflow serve at ${url} (ECONNREFUSED)\n`);
   });
 
   it("refuses labflow run while another labflow run holds the folder, then lets it run", async () => {

@@ -57,7 +57,7 @@ function describe(job: JobRecord): string {
  * `labflow cancel JOB|RUN`. Without a server, a run is first restored (with the folder's other
  * unfinished runs): only a run in progress can be cancelled, its running jobs through their handles.
  */
-export async function cancelCommand(dataDir: string, id: string): Promise<number> {
+export function cancelCommand(dataDir: string, id: string): Promise<number> {
   const isRun = id.startsWith("run-");
   return withAccess(
     dataDir,
