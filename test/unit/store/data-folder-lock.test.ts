@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { isProcessAlive } from "../../../modules/sdk/process-alive.js";
@@ -67,6 +67,14 @@ function processState(pid: number): string | undefined {
   }
 }
 
+function threadCount(pid: number): number {
+  try {
+    return readdirSync(`/proc/${pid}/task`).length;
+  } catch {
+    return 0;
+  }
+}
+
 function refusal(dataDir: string): unknown {
   try {
     acquireDataFolderLock(dataDir).release();
@@ -127,7 +135,11 @@ describe("the data folder lock", () => {
     const dataDir = tempDir();
     const pid = await holdUnreaped(dataDir);
     process.kill(pid, "SIGKILL");
-    await waitUntil(() => processState(pid) === "Z", "the killed holder to be a zombie");
+    // Node's other threads may still be ending (holding the open files) when its main thread shows Z.
+    await waitUntil(
+      () => processState(pid) === "Z" && threadCount(pid) === 1,
+      "the killed holder to be a zombie",
+    );
     // What the pid file judged by: the zombie's pid still answers signal 0.
     expect(isProcessAlive(pid)).toBe(true);
     acquireDataFolderLock(dataDir).release();
