@@ -21,6 +21,7 @@ import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import {
   type DataFolderOwner,
+  OWNER_FILE_NAME,
   readDataFolderOwner,
   removeDataFolderOwner,
   writeDataFolderOwner,
@@ -65,7 +66,7 @@ export function acquireDataFolderLock(dataDir: string): HeldDataFolderLock {
     writeDataFolderOwner(dir, { pid: process.pid, startedAt: new Date().toISOString() });
   } catch (error) {
     connection.close();
-    throw error;
+    throw unusable(dir, error, OWNER_FILE_NAME);
   }
   heldByThisProcess.add(dir);
   let held = true;
@@ -123,7 +124,10 @@ function lockExclusively(dir: string): Database.Database {
   }
 }
 
-/** A folder labflow cannot create or lock (a file in its place, no permission, a foreign owner.lock). */
+/**
+ * A folder labflow cannot create, lock or describe (a file in its place, no permission, a foreign
+ * owner.lock).
+ */
 function unusable(dir: string, error: unknown, file?: string): StoreError {
   const reason = error instanceof Error ? error.message : String(error);
   return new StoreError(
