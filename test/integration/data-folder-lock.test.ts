@@ -48,6 +48,15 @@ describe("the data folder lock", () => {
     expect(second.stdout).toBe("");
   });
 
+  it("lets the other commands act through the serve that holds it", async () => {
+    const dataDir = tempDir();
+    await serve(dataDir);
+    const result = await labflow(["run", join("workflows", "arithmetic.json"), "--data", dataDir]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/run \S+ started \(on the server\)/);
+    expect(result.stdout).toMatch(/run \S+ completed/);
+  });
+
   it("is taken over at once after its serve was SIGKILLed", async () => {
     const dataDir = tempDir();
     const first = await serve(dataDir);
