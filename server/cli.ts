@@ -26,18 +26,20 @@ import type { GlobalCheckInterval } from "./jobs/check-interval.js";
 import { MAX_INTERVAL_MS, MIN_INTERVAL_MS } from "./schema/api.js";
 import { formatProblem, type Problem } from "./schema/problem.js";
 import { PRIVATE_UMASK } from "./store/private-files.js";
+import { StoreError, type StoreErrorCode } from "./store/store-error.js";
 
 const USAGE = `usage: labflow <command> [options]
 
 commands:
   serve                     start the editor and API; prints http://127.0.0.1:8080/?token=...
-  run FILE                  run a workflow and wait for it (--json, --detach, --no-auto-resume)
+  run FILE                  run a workflow and wait for it (--json, --detach, --no-auto-resume);
+                            continues an interrupted run of the same file instead of a second one
   validate FILE             check a workflow document
   status [RUN]              list runs, or show one run
   jobs                      list jobs (--run RUN, --json)
   check [JOB]               check one job, or all active jobs, now
   pause JOB                 pause checking a job
-  resume JOB|RUN            resume checking a job, or continue a run waiting for a person
+  resume JOB|RUN            resume checking a job, or continue a run (no server: to its end, here)
   cancel JOB|RUN            cancel a job (its real work stops) or a whole run
   logs JOB                  print a job's stdout (--stderr, --follow)
   pipeline status|load|eject|ready   samples and ready flags of pipelines (see docs/instruments.md)
@@ -156,6 +158,13 @@ function parseInterval(text: string | undefined): GlobalCheckInterval | undefine
   return ms;
 }
 
+/** Store errors a person can act on (the data folder is held, unusable, or from a newer labflow); the rest are bugs. */
+const EXPECTED_STORE_ERRORS = new Set<StoreErrorCode>([
+  "data_folder_in_use",
+  "data_folder_unusable",
+  "store_schema_too_new",
+]);
+
 function report(error: unknown): number {
   if (error instanceof EngineError || error instanceof ServerError) {
     const problems = (
@@ -163,6 +172,10 @@ function report(error: unknown): number {
     ) as Problem[];
     console.error(`labflow: ${error.message}`);
     for (const problem of problems) console.error(`  ${formatProblem(problem)}`);
+    return 1;
+  }
+  if (error instanceof StoreError && EXPECTED_STORE_ERRORS.has(error.code)) {
+    console.error(`labflow: ${error.message}`);
     return 1;
   }
   if (error instanceof CliError) {

@@ -1,23 +1,33 @@
-import { isProcessAlive } from "../../modules/sdk/process-alive.js";
-import { readDataFolderLock } from "../store/data-folder-lock.js";
+import { DataFolderInUseError } from "../store/data-folder-lock.js";
 import type { LabflowAccess } from "./labflow-access.js";
 import { LocalAccess } from "./local-access.js";
 import { RemoteAccess } from "./remote-access.js";
 import { readServerToken } from "./server-token-file.js";
 
-/** The URL and token of a `labflow serve` owning the data folder, if one is running. */
-export function runningServer(dataDir: string): { url: string; token: string | undefined } | undefined {
-  const lock = readDataFolderLock(dataDir);
-  if (!lock?.url || !isProcessAlive(lock.pid)) return undefined;
-  return { url: lock.url, token: readServerToken(dataDir) ?? process.env.LABFLOW_TOKEN };
+/**
+ * Reaches labflow for a command: by running the engine in this process when the data folder's lock
+ * can be taken, otherwise through the `labflow serve` that holds it. `restore` continues the folder's
+ * unfinished runs here (commands that run work); commands that only look or act on one job leave them.
+ */
+export async function connect(dataDir: string, options: { restore?: boolean } = {}): Promise<LabflowAccess> {
+  try {
+    return await LocalAccess.open(dataDir, options);
+  } catch (error) {
+    const server = servingServer(error, dataDir);
+    if (server) return new RemoteAccess(server.url, server.token);
+    throw error;
+  }
 }
 
 /**
- * Reaches labflow for a command: through the server when `labflow serve` owns the data folder,
- * otherwise by running the engine in this process.
+ * The URL and token of the `labflow serve` whose lock kept the data folder from opening. The lock
+ * decides that the folder is held; the owner file only says where that server listens, and the
+ * token file beside it what it asks for.
  */
-export async function connect(dataDir: string): Promise<LabflowAccess> {
-  const server = runningServer(dataDir);
-  if (server) return new RemoteAccess(server.url, server.token);
-  return LocalAccess.open(dataDir);
+export function servingServer(
+  error: unknown,
+  dataDir: string,
+): { url: string; token: string | undefined } | undefined {
+  const url = error instanceof DataFolderInUseError ? error.owner?.url : undefined;
+  return url ? { url, token: readServerToken(dataDir) ?? process.env.LABFLOW_TOKEN } : undefined;
 }

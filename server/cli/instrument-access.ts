@@ -4,7 +4,7 @@ import type { PipelineService } from "../devices/pipelines.js";
 import { EngineError } from "../engine/engine-error.js";
 import { type LabflowRuntime, openRuntime } from "../labflow-runtime.js";
 import type { JobDataAnswer, PipelineStatusView, PipelinesAnswer } from "../schema/pipelines-api.js";
-import { runningServer } from "./connect.js";
+import { servingServer } from "./connect.js";
 import { callServer } from "./remote-access.js";
 
 /** What `labflow pipeline ...` and `labflow snapshot` need: through the server, or in this process. */
@@ -26,9 +26,13 @@ export async function connectInstruments(
   dataDir: string,
   devicesFile?: string,
 ): Promise<InstrumentCommandsAccess> {
-  const server = runningServer(dataDir);
-  if (server) return remote(server.url, server.token);
-  return local(await openRuntime({ dataDir, restore: false, devicesFile }));
+  try {
+    return local(await openRuntime({ dataDir, restore: false, devicesFile }));
+  } catch (error) {
+    const server = servingServer(error, dataDir);
+    if (server) return remote(server.url, server.token);
+    throw error;
+  }
 }
 
 function local(runtime: LabflowRuntime): InstrumentCommandsAccess {

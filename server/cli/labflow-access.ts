@@ -4,6 +4,12 @@ import type { EngineEvent } from "../engine/engine-events.js";
 import type { JobRecord, RunOptions } from "../engine/records.js";
 import type { RunSummary } from "../engine/store.js";
 
+/** A run an interrupted `labflow run` left unfinished. */
+export interface InterruptedRun {
+  runId: string;
+  createdAt: string;
+}
+
 /**
  * What the CLI's commands need of labflow. Two implementations: in this process (no server owns the
  * data folder) and through a running `labflow serve` (as tomato's ketchup talks to its daemon).
@@ -11,6 +17,12 @@ import type { RunSummary } from "../engine/store.js";
 export interface LabflowAccess {
   readonly where: "local" | "server";
   startRun(document: unknown, options?: Partial<RunOptions>): Promise<{ runId: string }>;
+  /**
+   * An unfinished run of this same document that this command restored (the `labflow run` that
+   * started it was interrupted), to be followed instead of starting the work again. Always
+   * undefined through a server, which continues its unfinished runs itself.
+   */
+  interruptedRunOf(document: unknown): Promise<InterruptedRun | undefined>;
   getRun(runId: string): Promise<RunView>;
   listRuns(): Promise<RunSummary[]>;
   /**

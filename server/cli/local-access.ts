@@ -1,7 +1,9 @@
-import type { RunView } from "../engine/engine.js";
+import type { Engine, RunView } from "../engine/engine.js";
 import type { EngineEvent } from "../engine/engine-events.js";
+import type { RunRecord } from "../engine/records.js";
 import { type LabflowRuntime, openRuntime } from "../labflow-runtime.js";
-import type { LabflowAccess } from "./labflow-access.js";
+import { findInterruptedRun } from "./interrupted-run.js";
+import type { InterruptedRun, LabflowAccess } from "./labflow-access.js";
 
 const FINAL = new Set(["completed", "failed", "cancelled"]);
 
@@ -9,11 +11,33 @@ const FINAL = new Set(["completed", "failed", "cancelled"]);
 export class LocalAccess implements LabflowAccess {
   readonly where = "local" as const;
 
-  private constructor(private readonly runtime: LabflowRuntime) {}
+  private constructor(
+    private readonly runtime: LabflowRuntime,
+    /** The runs that were unfinished when this command opened the folder and restored them. */
+    private readonly interrupted: readonly RunRecord[],
+  ) {}
 
-  /** Opens the data folder without continuing other runs: this process lives only as long as the command. */
-  static async open(dataDir: string): Promise<LocalAccess> {
-    return new LocalAccess(await openRuntime({ dataDir, restore: false }));
+  /**
+   * Takes the data folder (a DataFolderInUseError when another labflow holds it). With `restore`,
+   * continues its unfinished runs as `labflow serve` would, for as long as the command lives;
+   * without, they are left as they are (commands that only look, or act on one job).
+   */
+  static async open(dataDir: string, options: { restore?: boolean } = {}): Promise<LocalAccess> {
+    const runtime = await openRuntime({ dataDir, restore: false });
+    try {
+      // Listed before restoring: a restored run may end before the command looks for it.
+      const interrupted = options.restore ? runtime.store.unfinishedRuns() : [];
+      if (options.restore) runtime.engine.restore();
+      return new LocalAccess(runtime, interrupted);
+    } catch (error) {
+      runtime.close();
+      throw error;
+    }
+  }
+
+  async interruptedRunOf(document: unknown): Promise<InterruptedRun | undefined> {
+    const run = findInterruptedRun(this.runtime.engine, this.interrupted, document);
+    return run && { runId: run.id, createdAt: run.createdAt };
   }
 
   async startRun(document: unknown, options = {}) {
@@ -65,7 +89,13 @@ export class LocalAccess implements LabflowAccess {
   }
 
   async resumeRun(runId: string) {
-    return this.runtime.engine.resumeRun(runId);
+    try {
+      return this.runtime.engine.resumeRun(runId);
+    } catch (error) {
+      // A run this command restored may have ended before the person's resume reached it.
+      if (this.interrupted.some((run) => run.id === runId)) return { resumedJobs: 0 };
+      throw error;
+    }
   }
 
   async listJobs(filter?: { runId?: string }) {
@@ -92,7 +122,29 @@ export class LocalAccess implements LabflowAccess {
     return this.runtime.monitor.log(jobId, stream, offset);
   }
 
+  /**
+   * Stops following jobs, lets every run in this process reach a point where only jobs remain (or
+   * its end), then releases the data folder. A restored run of another workflow is thus left as a
+   * restart would find it, never with a module's result half-written.
+   */
   async close() {
+    this.runtime.monitor.stop();
+    await untilNoRunComputes(this.runtime.engine);
     this.runtime.close();
   }
+}
+
+/** Resolves once no run of `engine` is `running`: each is final, or waits on its jobs alone. */
+function untilNoRunComputes(engine: Engine): Promise<void> {
+  return new Promise((resolve) => {
+    const computing = () => engine.activeRunIds().some((id) => engine.getRun(id).status === "running");
+    const unsubscribe = engine.events.on((event) => {
+      if (event.type !== "run" || computing()) return;
+      unsubscribe();
+      resolve();
+    });
+    if (computing()) return;
+    unsubscribe();
+    resolve();
+  });
 }

@@ -4,6 +4,7 @@ import type { RunView } from "../engine/engine.js";
 import type { EngineEvent } from "../engine/engine-events.js";
 import type { JobRecord } from "../engine/records.js";
 import type { RunSummary } from "../engine/store.js";
+import { CliError } from "./cli-error.js";
 import type { LabflowAccess } from "./labflow-access.js";
 
 const FINAL = new Set(["completed", "failed", "cancelled"]);
@@ -37,6 +38,11 @@ export class RemoteAccess implements LabflowAccess {
       { workflow: document, ...options },
       { "idempotency-key": randomUUID() },
     );
+  }
+
+  /** The server restores and continues its unfinished runs itself. */
+  async interruptedRunOf(): Promise<undefined> {
+    return undefined;
   }
 
   getRun(runId: string) {
@@ -132,11 +138,20 @@ export async function callServer<T>(
   if (body !== undefined) headers["content-type"] = "application/json";
   if (token) headers.authorization = `Bearer ${token}`;
   const target = new URL(path, url);
-  const response = await fetch(target, {
-    method,
-    headers,
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
+  let response: Response;
+  try {
+    response = await fetch(target, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch (error) {
+    // The server holding the data folder stopped answering (it is stopping, or hangs): a sentence, not a stack.
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new CliError(
+      `cannot reach labflow serve at ${url} (${cause?.code ?? cause?.message ?? (error as Error).message})`,
+    );
+  }
   const text = await response.text();
   let parsed: unknown = {};
   try {

@@ -1,217 +1,147 @@
 /**
- * One engine owns a data folder at a time. The owner holds `<dataDir>/labflow.lock`, a small JSON file
- * naming its pid (and, for `labflow serve`, its URL, where the CLI finds it). A lock whose process
- * is gone (a SIGKILL, a power cut) is stale and taken over.
+ * One engine owns a data folder at a time. The owner holds an exclusive lock on `<dataDir>/owner.lock`
+ * for as long as it lives; the kernel drops the lock when the process ends, however it ends
+ * (SIGKILL, a crash, a power cut), so the next labflow takes the folder at once.
+ *
+ * Why a kernel lock and not a pid file: a pid says nothing about who owns the folder. labflow as
+ * pid 1 in a container, SIGKILLed and restarted, is pid 1 again and would refuse itself forever; a
+ * reused pid or an unreaped zombie would also pass for a live owner.
+ *
+ * How: `owner.lock` is a small SQLite database opened with `locking_mode = EXCLUSIVE`; its first
+ * write transaction takes an exclusive POSIX (fcntl) lock that the connection keeps until it is
+ * closed. SQLite also refuses a second connection of the same process, and fcntl locks are not
+ * inherited by child processes, so a job's command that outlives labflow never holds the folder.
+ * The file itself is never removed: removing a lock file others may have open would let two
+ * processes lock two different files. Nothing in labflow may open it other than through this
+ * connection: closing any descriptor of the file drops a process's fcntl locks on it.
  */
 
-import {
-  closeSync,
-  linkSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-  writeSync,
-} from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { isProcessAlive } from "../../modules/sdk/process-alive.js";
+import Database from "better-sqlite3";
+import {
+  type DataFolderOwner,
+  OWNER_FILE_NAME,
+  readDataFolderOwner,
+  removeDataFolderOwner,
+  writeDataFolderOwner,
+} from "./data-folder-owner.js";
 import { StoreError } from "./store-error.js";
 
-/** The lock file inside a data folder. */
-export const LOCK_FILE_NAME = "labflow.lock";
-
-/** What the lock file holds. */
-export interface DataFolderLock {
-  pid: number;
-  startedAt: string;
-  /** Where `labflow serve` listens, for the CLI to act through it. */
-  url?: string;
-}
+/** The file whose kernel lock is the ownership of a data folder. */
+export const LOCK_FILE_NAME = "owner.lock";
 
 /** The lock, held. */
 export interface HeldDataFolderLock {
-  /** Removes the lock file if it is still this one. Releasing twice is harmless. */
+  /** Removes `owner.json` and lets the lock go. Releasing twice is harmless. */
   release(): void;
 }
 
-/**
- * A lock file is empty for the microseconds between its creation and its write: one that is still
- * unreadable after this long was left by a process killed in between.
- */
-const UNREADABLE_LOCK_GRACE_MS = 2_000;
+/** `data_folder_in_use`, with what the holder wrote about itself (information, not the decision). */
+export class DataFolderInUseError extends StoreError {
+  constructor(
+    readonly dataDir: string,
+    readonly owner: DataFolderOwner | undefined,
+  ) {
+    super("data_folder_in_use", inUseMessage(dataDir, owner));
+  }
+}
+
+/** Folders (resolved) whose lock this process holds, for `updateDataFolderOwner`. */
+const heldByThisProcess = new Set<string>();
 
 /**
- * The current holder of each lock this process holds. The file alone cannot tell two acquisitions
- * of one process apart (same pid, possibly the same millisecond): a released holder must not remove
- * the lock of the next one.
- */
-const heldByThisProcess = new Map<string, symbol>();
-
-/**
- * Takes the data folder (creating it), or throws a StoreError `data_folder_in_use` naming the pid
- * that holds it. A lock left by a dead process is taken over.
+ * Takes the data folder (creating it, private), or throws a `DataFolderInUseError` at once when
+ * another process, or another acquisition in this one, holds it.
  */
 export function acquireDataFolderLock(dataDir: string): HeldDataFolderLock {
-  mkdirSync(dataDir, { recursive: true });
-  const path = lockPath(dataDir);
-  const mine: DataFolderLock = { pid: process.pid, startedAt: new Date().toISOString() };
-  // Each round takes the lock, names a live holder, or removes a stale lock; more than a few rounds
-  // means other processes keep racing for the folder.
-  for (let round = 0; round < 5; round++) {
-    if (createExclusively(path, JSON.stringify(mine))) {
-      const token = Symbol(path);
-      heldByThisProcess.set(path, token);
-      return { release: () => releaseIfHeld(path, token) };
-    }
-    const text = readText(path);
-    if (text === undefined) continue; // released in between
-    const holder = parseLock(text);
-    if (holder && isProcessAlive(holder.pid)) {
-      throw new StoreError(
-        "data_folder_in_use",
-        `data folder ${dataDir} is in use by labflow pid ${holder.pid} (since ${holder.startedAt}` +
-          `${holder.url ? `, serving ${holder.url}` : ""}); stop it first, or remove ${path} if that ` +
-          "process is not labflow",
-      );
-    }
-    if (!holder && isYoung(path)) {
-      throw new StoreError(
-        "data_folder_in_use",
-        `data folder ${dataDir} is being taken by another labflow process that is starting`,
-      );
-    }
-    removeStaleLock(path, text);
+  const dir = resolve(dataDir);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw unusable(dir, error);
   }
-  throw new StoreError(
-    "data_folder_in_use",
-    `data folder ${dataDir}: could not take its lock, other labflow processes keep taking it`,
+  const connection = lockExclusively(dir);
+  try {
+    writeDataFolderOwner(dir, { pid: process.pid, startedAt: new Date().toISOString() });
+  } catch (error) {
+    connection.close();
+    throw unusable(dir, error, OWNER_FILE_NAME);
+  }
+  heldByThisProcess.add(dir);
+  let held = true;
+  return {
+    release() {
+      if (!held) return;
+      held = false;
+      heldByThisProcess.delete(dir);
+      // While the lock is still ours: after it, the file may already be the next holder's.
+      try {
+        removeDataFolderOwner(dir);
+      } finally {
+        connection.close();
+      }
+    },
+  };
+}
+
+/**
+ * Adds to what `owner.json` says (e.g. the URL `serve` listens on). Only the holder of the folder's
+ * lock may write it.
+ */
+export function updateDataFolderOwner(
+  dataDir: string,
+  patch: Partial<Omit<DataFolderOwner, "pid" | "startedAt">>,
+): void {
+  const dir = resolve(dataDir);
+  const current = readDataFolderOwner(dir);
+  if (!heldByThisProcess.has(dir) || current?.pid !== process.pid) {
+    throw new Error(`cannot update the owner of ${dir}: this process (pid ${process.pid}) does not hold it`);
+  }
+  writeDataFolderOwner(dir, { ...current, ...patch });
+}
+
+/** An open connection holding the exclusive lock, or a DataFolderInUseError. */
+function lockExclusively(dir: string): Database.Database {
+  let connection: Database.Database;
+  try {
+    // timeout 0: a held lock is answered at once, never waited for.
+    connection = new Database(join(dir, LOCK_FILE_NAME), { timeout: 0 });
+  } catch (error) {
+    throw unusable(dir, error);
+  }
+  try {
+    connection.pragma("locking_mode = EXCLUSIVE");
+    // Nothing is ever written: no journal file beside the lock.
+    connection.pragma("journal_mode = MEMORY");
+    connection.exec("BEGIN EXCLUSIVE; COMMIT");
+    return connection;
+  } catch (error) {
+    connection.close();
+    if ((error as { code?: unknown }).code === "SQLITE_BUSY")
+      throw new DataFolderInUseError(dir, readDataFolderOwner(dir));
+    throw unusable(dir, error, LOCK_FILE_NAME);
+  }
+}
+
+/**
+ * A folder labflow cannot create, lock or describe (a file in its place, no permission, a foreign
+ * owner.lock).
+ */
+function unusable(dir: string, error: unknown, file?: string): StoreError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new StoreError(
+    "data_folder_unusable",
+    `data folder ${dir} cannot be used: ${file ? `${file}: ` : ""}${reason}`,
+    { cause: error },
   );
 }
 
-/** The lock's content, or undefined when the folder is not locked (or the file is unreadable). */
-export function readDataFolderLock(dataDir: string): DataFolderLock | undefined {
-  return readDataFolderLockAt(lockPath(dataDir));
-}
-
-/**
- * Adds to the lock this process holds (e.g. the URL `serve` listens on). Replaces the file by a
- * rename, so a reader sees the old content or the new one, never a part.
- */
-export function updateDataFolderLock(
-  dataDir: string,
-  patch: Partial<Omit<DataFolderLock, "pid" | "startedAt">>,
-): void {
-  const path = lockPath(dataDir);
-  const current = readDataFolderLockAt(path);
-  if (!heldByThisProcess.has(path) || current?.pid !== process.pid) {
-    throw new Error(`cannot update ${path}: this process (pid ${process.pid}) does not hold it`);
-  }
-  const next = `${path}.${process.pid}.tmp`;
-  writeFileSync(next, JSON.stringify({ ...current, ...patch }));
-  renameSync(next, path);
-}
-
-function lockPath(dataDir: string): string {
-  // Resolved: the same folder named two ways is one entry of heldByThisProcess.
-  return join(resolve(dataDir), LOCK_FILE_NAME);
-}
-
-/** O_EXCL: of processes creating the file at once, exactly one succeeds. */
-function createExclusively(path: string, text: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, "wx");
-  } catch (error) {
-    if (errorCode(error) === "EEXIST") return false;
-    throw error;
-  }
-  try {
-    writeSync(fd, text);
-  } catch (error) {
-    // An empty lock would block the folder for the grace period: leave none.
-    closeSync(fd);
-    unlinkSync(path);
-    throw error;
-  }
-  closeSync(fd);
-  return true;
-}
-
-/**
- * Removes a stale lock, unless another process replaced it meanwhile. Renaming it aside first
- * (atomic) and comparing what was moved closes the race of two processes taking over the same stale
- * lock: the second one would otherwise delete the lock the first one just made.
- */
-function removeStaleLock(path: string, staleText: string): void {
-  const aside = `${path}.${process.pid}.stale`;
-  try {
-    renameSync(path, aside);
-  } catch (error) {
-    if (errorCode(error) === "ENOENT") return; // someone else removed it: try again
-    throw error;
-  }
-  if (readText(aside) === staleText) {
-    unlinkSync(aside);
-    return;
-  }
-  // We moved the fresh lock of the process that took over first: put it back. link, not rename, so
-  // that a lock a third process made meanwhile is not overwritten (that one then wins the folder).
-  try {
-    linkSync(aside, path);
-  } finally {
-    unlinkSync(aside);
-  }
-}
-
-function releaseIfHeld(path: string, token: symbol): void {
-  if (heldByThisProcess.get(path) !== token) return;
-  heldByThisProcess.delete(path);
-  // The file may have been taken over meanwhile (removed by hand, then locked by another process).
-  if (readDataFolderLockAt(path)?.pid !== process.pid) return;
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if (errorCode(error) !== "ENOENT") throw error;
-  }
-}
-
-function readDataFolderLockAt(path: string): DataFolderLock | undefined {
-  const text = readText(path);
-  return text === undefined ? undefined : parseLock(text);
-}
-
-function parseLock(text: string): DataFolderLock | undefined {
-  try {
-    const value = JSON.parse(text) as Partial<DataFolderLock> | null;
-    // pid 0 or negative would name a process group to process.kill: never a lock holder.
-    if (!Number.isInteger(value?.pid) || (value?.pid as number) <= 0) return undefined;
-    if (typeof value?.startedAt !== "string") return undefined;
-    return value as DataFolderLock;
-  } catch {
-    return undefined;
-  }
-}
-
-function isYoung(path: string): boolean {
-  try {
-    return Date.now() - statSync(path).mtimeMs < UNREADABLE_LOCK_GRACE_MS;
-  } catch {
-    return false;
-  }
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    if (errorCode(error) === "ENOENT") return undefined;
-    throw error;
-  }
-}
-
-function errorCode(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | undefined)?.code;
+function inUseMessage(dataDir: string, owner: DataFolderOwner | undefined): string {
+  if (!owner) return `data folder ${dataDir} is in use by another labflow process`;
+  const serving = owner.url ? `, serving ${owner.url}` : "";
+  return (
+    `data folder ${dataDir} is in use by labflow pid ${owner.pid} (since ${owner.startedAt}${serving}); ` +
+    "stop it or wait for it to finish"
+  );
 }

@@ -22,6 +22,11 @@ export interface ServerProcessOptions {
   args?: string[];
   /** How long to wait for the "listening" line. */
   readyTimeoutMs?: number;
+  /**
+   * A command that runs node (e.g. `["unshare", "--pid", "--fork", "--mount-proc", "--kill-child"]`:
+   * labflow as pid 1 of its own pid namespace, as in a container). `pid` is then the wrapper's.
+   */
+  wrapper?: string[];
 }
 
 export interface ServerProcess {
@@ -37,6 +42,8 @@ export interface ServerProcess {
   dataDir: string;
   /** Sends a signal and resolves once the process has exited (SIGKILL: a crash, nothing flushed). */
   kill(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves once the process has exited, sending nothing (it was killed some other way). */
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM (SIGKILL after a deadline), then removes the data folder if this helper made it. */
   stop(): Promise<void>;
   /** What the server wrote to stderr so far (for failure messages). */
@@ -65,7 +72,14 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   delete env.LABFLOW_TOKEN;
   delete env.LABFLOW_DATA;
   if (options.token !== undefined) env.LABFLOW_TOKEN = options.token;
-  const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+  const [command, ...commandArgs] = options.wrapper
+    ? [...options.wrapper, process.execPath]
+    : [process.execPath];
+  const child = spawn(command as string, [...commandArgs, ...args], {
+    cwd: repoRoot,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   running.add(child);
 
   let stderr = "";
@@ -101,6 +115,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
     pid: child.pid as number,
     dataDir,
     kill,
+    exited: () => exited,
     stderr: () => stderr,
     async stop() {
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);

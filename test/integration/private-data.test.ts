@@ -61,7 +61,7 @@ describe("a server's data folder and jobs, seen by other users and by the jobs",
     const entries = modes(server.dataDir);
     expect(entries[0]?.mode).toBe(0o700);
     const names = entries.map((e) => e.path.slice(server.dataDir.length));
-    for (const wanted of ["/labflow.lock", "/server-token", "/stdout", "/exit", "/pid"])
+    for (const wanted of ["/owner.lock", "/owner.json", "/server-token", "/stdout", "/exit", "/pid"])
       expect(
         names.some((name) => name.endsWith(wanted)),
         wanted,

@@ -1,11 +1,16 @@
 import { JOB_STATE_LETTER, type JobRecord } from "../../engine/records.js";
 import { connect } from "../connect.js";
+import { followRun } from "../follow-run.js";
 import { percent, table } from "../format.js";
 import type { LabflowAccess } from "../labflow-access.js";
 
 /** Runs `body` with access to labflow, closing it after. */
-async function withAccess<T>(dataDir: string, body: (access: LabflowAccess) => Promise<T>): Promise<T> {
-  const access = await connect(dataDir);
+async function withAccess<T>(
+  dataDir: string,
+  body: (access: LabflowAccess) => Promise<T>,
+  options: { restore?: boolean } = {},
+): Promise<T> {
+  const access = await connect(dataDir, options);
   try {
     return await body(access);
   } finally {
@@ -48,18 +53,26 @@ function describe(job: JobRecord): string {
   return `${job.id} ${job.state}${job.paused ? " (checks paused)" : ""}${job.message ? `: ${job.message}` : ""}`;
 }
 
-/** `labflow cancel JOB|RUN` */
+/**
+ * `labflow cancel JOB|RUN`. Without a server, a run is first restored (with the folder's other
+ * unfinished runs): only a run in progress can be cancelled, its running jobs through their handles.
+ */
 export function cancelCommand(dataDir: string, id: string): Promise<number> {
-  return withAccess(dataDir, async (access) => {
-    if (id.startsWith("run-")) {
-      const result = await access.cancelRun(id);
-      console.log(result.message ?? `run ${id} cancelled`);
+  const isRun = id.startsWith("run-");
+  return withAccess(
+    dataDir,
+    async (access) => {
+      if (isRun) {
+        const result = await access.cancelRun(id);
+        console.log(result.message ?? `run ${id} cancelled`);
+        return 0;
+      }
+      const { job, message } = await access.cancelJob(id);
+      console.log(message ?? describe(job));
       return 0;
-    }
-    const { job, message } = await access.cancelJob(id);
-    console.log(message ?? describe(job));
-    return 0;
-  });
+    },
+    { restore: isRun },
+  );
 }
 
 /** `labflow check [JOB]`: checks one job, or every active job, now. */
@@ -80,17 +93,31 @@ export function pauseCommand(dataDir: string, jobId: string): Promise<number> {
   });
 }
 
-/** `labflow resume JOB|RUN`: resumes checking a job, or continues a run waiting for a person. */
+/**
+ * `labflow resume JOB|RUN`: resumes checking a job, or continues a run. Through a server, the run's
+ * finished jobs waiting for a person are delivered and the server carries on. Without one, the
+ * folder's unfinished runs are restored here and this run is followed to its end (exit 0 only when
+ * it completed), its finished jobs delivered as they come: nothing else can reach it meanwhile.
+ */
 export function resumeCommand(dataDir: string, id: string): Promise<number> {
-  return withAccess(dataDir, async (access) => {
-    if (id.startsWith("run-")) {
-      const { resumedJobs } = await access.resumeRun(id);
-      console.log(`run ${id} resumed (${resumedJobs} finished job(s) delivered)`);
+  if (!id.startsWith("run-"))
+    return withAccess(dataDir, async (access) => {
+      console.log(describe(await access.pauseJob(id, false)));
       return 0;
-    }
-    console.log(describe(await access.pauseJob(id, false)));
-    return 0;
-  });
+    });
+  return withAccess(
+    dataDir,
+    async (access) => {
+      const { resumedJobs } = await access.resumeRun(id);
+      if (access.where === "server") {
+        console.log(`run ${id} resumed (${resumedJobs} finished job(s) delivered)`);
+        return 0;
+      }
+      console.log(`run ${id} continues in this process (${resumedJobs} finished job(s) delivered)`);
+      return followRun(access, id, { json: false, untilSuspended: false, deliverFinishedJobs: true });
+    },
+    { restore: true },
+  );
 }
 
 /** `labflow logs JOB [--stderr] [--follow]` */

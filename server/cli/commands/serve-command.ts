@@ -4,7 +4,7 @@ import { type HttpLimits, limitsFromEnv } from "../../http/limits.js";
 import { startHttpServer } from "../../http/start-http-server.js";
 import type { GlobalCheckInterval } from "../../jobs/check-interval.js";
 import { openRuntime } from "../../labflow-runtime.js";
-import { updateDataFolderLock } from "../../store/data-folder-lock.js";
+import { updateDataFolderOwner } from "../../store/data-folder-lock.js";
 import { CliError } from "../cli-error.js";
 import { removeServerToken, writeServerToken } from "../server-token-file.js";
 
@@ -57,9 +57,9 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     runtime.close();
     throw new CliError(`cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
   }
-  // The token first: a CLI that finds the URL in the lock finds the token beside it.
+  // The token first: a CLI that finds the URL in the owner file finds the token beside it.
   writeServerToken(runtime.dataDir, options.token);
-  updateDataFolderLock(runtime.dataDir, { url: server.url });
+  updateDataFolderOwner(runtime.dataDir, { url: server.url });
   console.log(`data folder: ${runtime.dataDir}`);
   const lab = runtime.instruments;
   if (lab)

@@ -8,6 +8,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { acquireDataFolderLock, updateDataFolderOwner } from "../../../server/store/data-folder-lock.js";
 import { labflow } from "../../helpers/labflow-cli.js";
 import { type ServerProcess, startServerProcess } from "../../helpers/server-process.js";
 import { tempDir } from "../../helpers/temp-dir.js";
@@ -121,12 +122,10 @@ describe("the CLI talking to something that is not labflow", () => {
     try {
       const dataDir = tempDir();
       const url = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
-      // A lock as `labflow serve` leaves it, held by a living process (this one).
-      writeFileSync(
-        join(dataDir, "labflow.lock"),
-        JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), url }),
-      );
-      const result = await labflow(["pipeline", "status", "--data", dataDir]);
+      // The folder held as `labflow serve` holds it (by this process), naming that address.
+      const lock = acquireDataFolderLock(dataDir);
+      updateDataFolderOwner(dataDir, { url });
+      const result = await labflow(["pipeline", "status", "--data", dataDir]).finally(() => lock.release());
       expect(result.code).not.toBe(0);
       expect(result.stderr).toContain(`${url}/api/pipelines answered 502 with something that is not JSON`);
       expect(result.stderr).toContain("<html>Bad Gateway</html>");
