@@ -67,27 +67,25 @@ describe("the data folder lock", () => {
     expect(readDataFolderOwner(dataDir)).toMatchObject({ pid: second.pid, url: second.url });
   });
 
-  // A new pid namespace needs root (this project's test machines run as root).
-  it.skipIf(process.getuid?.() !== 0)(
-    "lets labflow as pid 1 of a container, SIGKILLed, start again at once as pid 1",
-    async () => {
-      const dataDir = tempDir();
-      const first = await serve(dataDir, AS_PID_1);
-      expect(readDataFolderOwner(dataDir)).toMatchObject({ pid: 1, url: first.url });
-      const labflowPid = await waitUntil(() => onlyChildOf(first.pid), "labflow under unshare");
-      process.kill(labflowPid, "SIGKILL");
-      expect(await first.exited()).toMatchObject({ code: expect.anything() });
+  it("lets labflow as pid 1 of a container, SIGKILLed, start again at once as pid 1", async () => {
+    // A new pid namespace needs root; the test machines and CI run as root (see README).
+    expect(process.getuid?.(), "this test makes a pid namespace: run the tests as root").toBe(0);
+    const dataDir = tempDir();
+    const first = await serve(dataDir, AS_PID_1);
+    expect(readDataFolderOwner(dataDir)).toMatchObject({ pid: 1, url: first.url });
+    const labflowPid = await waitUntil(() => onlyChildOf(first.pid), "labflow under unshare");
+    process.kill(labflowPid, "SIGKILL");
+    expect(await first.exited()).toMatchObject({ code: expect.anything() });
 
-      // A pid file would name pid 1, alive again in the new namespace: the restart refused itself.
-      const second = await serve(dataDir, AS_PID_1);
-      expect(readDataFolderOwner(dataDir)).toMatchObject({ pid: 1, url: second.url });
-      expect((await fetch(`${second.url}/api/runs`)).status).toBe(200);
-      // unshare ignores SIGTERM: stop labflow itself, which lets its folder go on the way out.
-      process.kill(await waitUntil(() => onlyChildOf(second.pid), "labflow under unshare"), "SIGTERM");
-      expect(await second.exited()).toEqual({ code: 0, signal: null });
-      expect(readDataFolderOwner(dataDir)).toBeUndefined();
-    },
-  );
+    // A pid file would name pid 1, alive again in the new namespace: the restart refused itself.
+    const second = await serve(dataDir, AS_PID_1);
+    expect(readDataFolderOwner(dataDir)).toMatchObject({ pid: 1, url: second.url });
+    expect((await fetch(`${second.url}/api/runs`, { headers: second.authHeaders })).status).toBe(200);
+    // unshare ignores SIGTERM: stop labflow itself, which lets its folder go on the way out.
+    process.kill(await waitUntil(() => onlyChildOf(second.pid), "labflow under unshare"), "SIGTERM");
+    expect(await second.exited()).toEqual({ code: 0, signal: null });
+    expect(readDataFolderOwner(dataDir)).toBeUndefined();
+  });
 
   it("says in one line, exit 1, that a file stands where the data folder should be", async () => {
     const file = join(tempDir(), "not-a-folder");
