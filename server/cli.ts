@@ -33,7 +33,8 @@ const USAGE = `usage: labflow <command> [options]
 commands:
   serve                     start the editor and API; prints http://127.0.0.1:8080/?token=...
   run FILE                  run a workflow and wait for it (--json, --detach, --no-auto-resume);
-                            continues an interrupted run of the same file instead of a second one
+                            continues an interrupted run of the same file instead of a second one;
+                            --rerun a,b|all --reason TEXT starts that unchanged work afresh
   validate FILE             check a workflow document
   status [RUN]              list runs, or show one run
   jobs                      list jobs (--run RUN, --json)
@@ -75,6 +76,8 @@ async function main(argv: string[]): Promise<number> {
       json: { type: "boolean", default: false },
       detach: { type: "boolean", default: false },
       "no-auto-resume": { type: "boolean", default: false },
+      rerun: { type: "string" },
+      reason: { type: "string" },
       run: { type: "string" },
       stderr: { type: "boolean", default: false },
       follow: { type: "boolean", default: false },
@@ -114,6 +117,7 @@ async function main(argv: string[]): Promise<number> {
         json: values.json,
         detach: values.detach,
         autoResume: !values["no-auto-resume"],
+        ...(values.rerun !== undefined ? { rerun: parseRerun(values.rerun, values.reason) } : {}),
       });
     case "validate":
       return validateCommand(requireFile(arg, "labflow validate FILE"));
@@ -144,6 +148,20 @@ function parsePort(text: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliError(`--port: "${text}" is not a port number`, 2);
   return port;
+}
+
+/** `--rerun a,b|all --reason TEXT`: a fresh start of unchanged work is a choice with a reason. */
+function parseRerun(
+  modules: string,
+  reason: string | undefined,
+): { modules: string[] | "all"; reason: string } {
+  const ids = modules
+    .split(",")
+    .map((id) => id.trim())
+    .filter(Boolean);
+  if (ids.length === 0) throw new CliError("--rerun: name the modules to start afresh (a,b) or all", 2);
+  if (!reason?.trim()) throw new CliError('--rerun needs --reason "why the work starts afresh"', 2);
+  return { modules: ids.length === 1 && ids[0] === "all" ? "all" : ids, reason: reason.trim() };
 }
 
 function parseInterval(text: string | undefined): GlobalCheckInterval | undefined {

@@ -60,6 +60,30 @@ describe("labflow run", () => {
     expect(run.modules.scaled.outputs).toEqual({ result: 321 });
   });
 
+  it("starts unchanged work afresh with --rerun, and refuses it without a reason", async () => {
+    const data = tempDir();
+    await labflow(["run", "workflows/arithmetic.json", "--json", "--data", data]);
+    const refused = await labflow(["run", "workflows/arithmetic.json", "--rerun", "sum", "--data", data]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--rerun needs --reason/);
+    const fresh = await labflow([
+      "run",
+      "workflows/arithmetic.json",
+      "--json",
+      "--rerun",
+      "sum",
+      "--reason",
+      "recalibrated",
+      "--data",
+      data,
+    ]);
+    const run = JSON.parse(fresh.stdout);
+    const statuses = Object.fromEntries(
+      Object.entries(run.modules).map(([id, m]) => [id, (m as { status: string }).status]),
+    );
+    expect(statuses).toEqual({ two: "cached", three: "cached", sum: "done", scaled: "done", log: "done" });
+  });
+
   it("exits 1 when a module fails, with its error in the result", async () => {
     const doc = workflow()
       .module("x", "basic.Expression", { expression: "a / 0" })

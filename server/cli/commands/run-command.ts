@@ -9,6 +9,8 @@ export interface RunCommandOptions {
   json: boolean;
   detach: boolean;
   autoResume: boolean;
+  /** Start these modules' unchanged work afresh, for this reason (never continues an earlier run). */
+  rerun?: { modules: string[] | "all"; reason: string };
 }
 
 /**
@@ -24,7 +26,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const document = readWorkflowFile(options.file);
   const access = await connect(options.dataDir, { restore: true });
   try {
-    const interrupted = await access.interruptedRunOf(document);
+    const interrupted = options.rerun ? undefined : await access.interruptedRunOf(document);
     let runId: string;
     if (interrupted) {
       runId = interrupted.runId;
@@ -33,7 +35,10 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       if (options.json) console.error(`labflow: ${line}`);
       else console.log(line);
     } else {
-      ({ runId } = await access.startRun(document, { autoResume: options.autoResume }));
+      ({ runId } = await access.startRun(document, {
+        autoResume: options.autoResume,
+        ...(options.rerun ? { rerun: options.rerun } : {}),
+      }));
       if (!options.json)
         console.log(
           `run ${runId} started (${access.where === "server" ? "on the server" : "in this process"})`,
