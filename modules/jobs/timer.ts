@@ -35,11 +35,14 @@ export default defineModule({
           const elapsed = Date.now() - startedAt;
           if (elapsed >= durationMs) return { status: "finished" };
           const remaining = durationMs - elapsed;
+          // Nothing changes before the next whole percent of progress (what people see) or the end.
+          const percentMs = durationMs / 100;
+          const toNextPercent = percentMs - (elapsed % percentMs);
           return {
             status: "running",
             progress: durationMs ? elapsed / durationMs : 1,
             message,
-            nextCheckMs: remaining,
+            nextCheckMs: Math.ceil(Math.min(remaining, toNextPercent)),
           };
         },
         // Nothing runs outside: cancelling a timer only stops waiting for it.

@@ -13,7 +13,11 @@ export interface JobCheck {
   /** 0..1 where the handle can tell. */
   progress?: number;
   message?: string;
-  /** When the work is known to end sooner than the check interval (a timer), check again after this many ms. */
+  /**
+   * Nothing a check answers can change before this many ms (a timer knows its deadline): the monitor
+   * checks again then, sooner or later than the interval. Leave it out when the work may change at
+   * any time. A person's check-now still checks at once.
+   */
   nextCheckMs?: number;
 }
 

@@ -45,8 +45,10 @@ export function backoffDelay(intervalMs: number, failures: number): number {
 }
 
 /**
- * The delay before a job's next automatic check: its interval, shortened to the handle's hint (a
- * timer knows when it ends), lengthened by backoff after failed checks; undefined when checks are off.
+ * The delay before a job's next automatic check: the handle's hint when it gave one (nothing can
+ * change before it: a timer knows its deadline, so 10,000 waiting timers cost no checks at all until
+ * theirs), else the job's interval; lengthened by backoff after failed checks; undefined when
+ * automatic checks are off. A person's check-now still checks at once.
  */
 export function nextCheckDelay(
   intervalMs: number | undefined,
@@ -55,7 +57,9 @@ export function nextCheckDelay(
 ): number | undefined {
   if (intervalMs === undefined) return undefined;
   const interval =
-    hintMs !== undefined ? Math.max(MIN_CHECK_INTERVAL_MS, Math.min(intervalMs, hintMs)) : intervalMs;
+    hintMs !== undefined
+      ? Math.min(MAX_CHECK_INTERVAL_MS, Math.max(MIN_CHECK_INTERVAL_MS, hintMs))
+      : intervalMs;
   return failedChecks ? backoffDelay(interval, failedChecks) : interval;
 }
 
