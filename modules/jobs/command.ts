@@ -6,8 +6,6 @@ import { port } from "../sdk/port.js";
 import { isProcessAlive } from "../sdk/process-alive.js";
 import { jobFiles, killProcessGroup, launchOnce, readExitCode, readFrom } from "./_detached-process.js";
 
-const CommandJob = z.object({ pid: z.number().int().positive(), jobDir: z.string().min(1) });
-
 /** Variables of the server that a command must not inherit. */
 const SECRET_ENV = ["LABFLOW_TOKEN"];
 
@@ -31,15 +29,16 @@ export default defineModule({
     stdout: port.file("file holding the standard output"),
     stderr: port.file("file holding the standard error"),
   },
-  params: z.object({
+  params: {
     command: z
       .union([z.string().min(1), z.array(z.string()).min(1)])
       .describe("A shell command line, or an argv array run without a shell"),
     cwd: z.string().default(".").describe("Working folder, relative to the workspace"),
     env: z.record(z.string(), z.string()).default({}).describe("Extra environment variables"),
-  }),
+  },
   job: {
     intervalMs: 1_000,
+    state: z.object({ pid: z.number().int().positive(), jobDir: z.string().min(1) }),
     async start(ctx) {
       const cwd = ctx.workspace.resolve(ctx.params.cwd);
       mkdirSync(cwd, { recursive: true });
@@ -61,8 +60,7 @@ export default defineModule({
         );
       }
     },
-    handle(raw) {
-      const { pid, jobDir } = CommandJob.parse(raw);
+    handle({ pid, jobDir }) {
       const files = jobFiles(jobDir);
       return {
         async check() {
@@ -89,8 +87,7 @@ export default defineModule({
         },
       };
     },
-    setResults(raw) {
-      const { jobDir } = CommandJob.parse(raw);
+    setResults({ jobDir }) {
       const files = jobFiles(jobDir);
       return { exitCode: readExitCode(jobDir) ?? 0, stdout: files.stdout, stderr: files.stderr };
     },
