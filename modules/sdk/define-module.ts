@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { ModuleServices } from "./instruments.js";
 import type { HandleFactory, JobEnvironment, JobHandle } from "./job.js";
 import { ModuleError } from "./module-error.js";
-import { strictParams } from "./params.js";
+import { type ParamsDeclaration, type ParamsOf, type ParamsUpgrade, strictParams } from "./params.js";
 import type { PortSpec } from "./port.js";
 import type { TableValue } from "./port-types.js";
 import type { Workspace } from "./workspace.js";
@@ -20,19 +20,6 @@ type ValueOf<P extends PortSpec> = P["type"] extends "number"
 export type PortValues<Ports extends Record<string, PortSpec>> = {
   [K in keyof Ports]: Ports[K]["optional"] extends true ? ValueOf<Ports[K]> | undefined : ValueOf<Ports[K]>;
 };
-
-/**
- * A module's params: a shape (`{ seconds: z.number().default(5) }`) or a `z.object(...)`. Either way
- * `defineModule` makes it strict: a key the module does not declare is refused, never ignored.
- */
-export type ParamsDeclaration = z.ZodObject | z.core.$ZodLooseShape;
-
-/** The params a module receives (defaults applied) for a declaration. */
-export type ParamsOf<P extends ParamsDeclaration> = P extends z.ZodObject
-  ? z.output<P>
-  : P extends z.core.$ZodShape
-    ? z.output<z.ZodObject<P, z.core.$strict>>
-    : never;
 
 /** What a module sees of the engine: everything it needs, nothing of the engine's internals. */
 export interface ComputeContext<Inputs, Params> {
@@ -83,9 +70,6 @@ export interface JobLifecycle<Inputs, Params, Outputs, State extends z.ZodType> 
   /** The module's outputs, from the finished work. */
   setResults(state: z.output<State>, env: JobEnvironment): Promise<Outputs> | Outputs;
 }
-
-/** Upgrades params saved with an older module version, one version at a time. */
-export type ParamsUpgrade = (params: Record<string, unknown>) => Record<string, unknown>;
 
 export interface ModuleSpec<
   In extends Record<string, PortSpec>,

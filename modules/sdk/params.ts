@@ -1,5 +1,20 @@
 import { z } from "zod";
-import type { ParamsDeclaration, ParamsUpgrade } from "./define-module.js";
+
+/**
+ * A module's params: a shape (`{ seconds: z.number().default(5) }`) or a `z.object(...)`. Either way
+ * `defineModule` makes it strict: a key the module does not declare is refused, never ignored.
+ */
+export type ParamsDeclaration = z.ZodObject | z.core.$ZodLooseShape;
+
+/** The params a module receives (defaults applied) for a declaration. */
+export type ParamsOf<P extends ParamsDeclaration> = P extends z.ZodObject
+  ? z.output<P>
+  : P extends z.core.$ZodShape
+    ? z.output<z.ZodObject<P, z.core.$strict>>
+    : never;
+
+/** Upgrades params saved with an older module version, one version at a time. */
+export type ParamsUpgrade = (params: Record<string, unknown>) => Record<string, unknown>;
 
 /**
  * The strict schema of a module's params: a shape becomes `z.strictObject`, a `z.object` is made
