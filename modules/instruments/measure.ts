@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineModule } from "../sdk/define-module.js";
+import { requireInstruments } from "../sdk/instruments.js";
 import { port } from "../sdk/port.js";
-import { requireInstruments } from "./_instrument-access.js";
 import { targetOf, targetParams } from "./_target-params.js";
 
 /** One reading of one attribute, with its unit and UTC time. */

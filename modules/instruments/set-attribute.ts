@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { defineModule } from "../sdk/define-module.js";
+import { requireInstruments } from "../sdk/instruments.js";
 import { ModuleError } from "../sdk/module-error.js";
 import { port } from "../sdk/port.js";
-import { requireInstruments } from "./_instrument-access.js";
 import { targetOf, targetParams } from "./_target-params.js";
 
 /** Sets one attribute of a device (a setpoint, a ramp rate), e.g. before an acquisition. */

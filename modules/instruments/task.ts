@@ -1,12 +1,6 @@
 import { join } from "node:path";
 import { z } from "zod";
-import { readFrom } from "../jobs/_detached-process.js";
 import { defineModule } from "../sdk/define-module.js";
-import type { InstrumentAccess, InstrumentRequest, InstrumentTarget, TaskSpec } from "../sdk/instruments.js";
-import type { JobCheck, JobEnvironment, JobHandle } from "../sdk/job.js";
-import { ModuleError } from "../sdk/module-error.js";
-import { port } from "../sdk/port.js";
-import { CSV_NAME, writeResults } from "./_archive.js";
 import {
   countReadings,
   dataFileOf,
@@ -14,8 +8,14 @@ import {
   quantitiesOf,
   readUnits,
   toTable,
-} from "./_dataset.js";
-import { NO_DEVICES_MESSAGE, requireInstruments } from "./_instrument-access.js";
+} from "../sdk/instrument-data.js";
+import type { InstrumentAccess, InstrumentRequest, InstrumentTarget, TaskSpec } from "../sdk/instruments.js";
+import { NO_DEVICES_MESSAGE, requireInstruments } from "../sdk/instruments.js";
+import type { JobCheck, JobEnvironment, JobHandle } from "../sdk/job.js";
+import { readFrom } from "../sdk/log-chunk.js";
+import { ModuleError } from "../sdk/module-error.js";
+import { port } from "../sdk/port.js";
+import { CSV_NAME, writeResults } from "./_archive.js";
 import {
   ARCHIVE_NAME,
   appendJobLog,

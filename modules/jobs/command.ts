@@ -1,10 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { z } from "zod";
 import { defineModule } from "../sdk/define-module.js";
+import { readFrom } from "../sdk/log-chunk.js";
 import { ModuleError } from "../sdk/module-error.js";
 import { port } from "../sdk/port.js";
 import { isProcessAlive } from "../sdk/process-alive.js";
-import { jobFiles, killProcessGroup, launchOnce, readExitCode, readFrom } from "./_detached-process.js";
+import { jobFiles, killProcessGroup, launchOnce, readExitCode } from "./_detached-process.js";
 
 /** Variables of the server that a command must not inherit. */
 const SECRET_ENV = ["LABFLOW_TOKEN"];
