@@ -70,6 +70,11 @@ export interface JobTestOptions {
    * alone, as a new server process would. Default false: one handle from the state as returned.
    */
   restartBetween?: boolean;
+  /**
+   * Call `start` a second time with the same job id before following the job, as the engine does
+   * after a crash between `start` and recording its state: `start` must find its earlier work.
+   */
+  startTwice?: boolean;
   /** Give up (cancelling the work through the handle) when not finished by then; default 30 s. */
   timeoutMs?: number;
   /** Longest wait between checks; default 50 ms (a check's `nextCheckMs` may make it shorter). */
@@ -125,7 +130,8 @@ async function followJob(
   mkdirSync(jobDir, { recursive: true });
   const env: JobEnvironment = { jobId, jobDir, ...(input.services ? { services: input.services } : {}) };
 
-  const returned = await job.start({ ...setup.ctx, jobId, jobDir });
+  let returned = await job.start({ ...setup.ctx, jobId, jobDir });
+  if (options.startTwice) returned = await job.start({ ...setup.ctx, jobId, jobDir });
   const state = persisted(definition.type, returned);
   // Without a restart the same process goes on with what `start` returned.
   const live = options.restartBetween ? undefined : job.handle(returned, env);

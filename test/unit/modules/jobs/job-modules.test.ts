@@ -50,6 +50,19 @@ describe("job modules through the SDK test kit, with a restart between start and
     expect((await run.handle().stderr?.(0))?.text).toBe("oops\n");
   });
 
+  it("jobs.Command started again with the same job id (a crash before its state was kept) runs once", async () => {
+    const marker = join(tempDir(), "starts.txt");
+    const run = await kept(
+      runJob(
+        command,
+        { params: { command: `echo started >> ${marker}; sleep 0.3` } },
+        { startTwice: true, restartBetween: true },
+      ),
+    );
+    expect(run.status).toBe("completed");
+    expect(readFileSync(marker, "utf8")).toBe("started\n");
+  });
+
   it("jobs.Command with a non-zero exit fails with the exit code and the last error line", async () => {
     const run = await kept(runJob(command, { params: { command: "echo bad >&2; exit 4" } }));
     expect(run.status).toBe("failed");

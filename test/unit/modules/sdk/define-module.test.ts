@@ -1,5 +1,8 @@
 import { describe, expect, it, onTestFinished } from "vitest";
 import { z } from "zod";
+import measure from "../../../../modules/instruments/measure.js";
+import setAttribute from "../../../../modules/instruments/set-attribute.js";
+import task from "../../../../modules/instruments/task.js";
 import timer from "../../../../modules/jobs/timer.js";
 import { catalogEntry } from "../../../../modules/sdk/catalog.js";
 import { defineModule } from "../../../../modules/sdk/define-module.js";
@@ -109,6 +112,13 @@ describe("defineModule: a job's state, declared once", () => {
     const untyped = { ...base, type: "test.NoState", version: 1, params: {} } as Record<string, unknown>;
     const job = { start: async () => ({}), handle: () => ({}), setResults: () => ({ value: 1 }) };
     expect(() => defineModule({ ...untyped, job } as never)).toThrow(/job.state must be a zod schema/);
+  });
+});
+
+describe("defineModule: cache", () => {
+  it("declares the instrument modules never cached: each run talks to the device", () => {
+    for (const m of [measure, setAttribute, task]) expect(m.cache, m.type).toBe("never");
+    expect(timer.cache).toBeUndefined();
   });
 });
 
