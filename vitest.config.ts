@@ -2,7 +2,8 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    // docs/examples: the module and test that docs/modules.md shows, run as they are printed.
+    include: ["test/**/*.test.ts", "docs/examples/**/*.test.ts"],
     // Installs socat and Chromium when missing (as root on Debian), or stops with the command to run.
     globalSetup: ["test/setup/system-tools.ts"],
     pool: "forks",

@@ -35,16 +35,24 @@ export function documentProblems(doc: WorkflowDocument, catalog: Catalog): Probl
       add({ code: "unknown_module_type", message: `unknown module type "${m.type}"`, moduleId: m.id });
       continue;
     }
-    for (const field of paramFields(entry.params)) {
+    // Params saved with an older module version are upgraded by the server before they are checked.
+    const current = m.version === undefined || m.version >= entry.version;
+    for (const field of current ? paramFields(entry.params) : []) {
       const why = fieldProblem(field, m.params?.[field.key]);
       if (why)
         add({ code: "invalid_param", message: `${field.key} ${why}`, moduleId: m.id, field: field.key });
     }
-    const known = new Set(Object.keys(entry.params.properties ?? {}));
-    if (entry.params.additionalProperties === false)
+    // Params are strict (the same code as the server's validator): a typo must not let a default run.
+    const known = Object.keys(entry.params.properties ?? {});
+    if (current && entry.params.additionalProperties === false)
       for (const key of Object.keys(m.params ?? {}))
-        if (!known.has(key))
-          add({ code: "unknown_param", message: `${key} is not a parameter`, moduleId: m.id, field: key });
+        if (!known.includes(key))
+          add({
+            code: "invalid_param",
+            message: `${key}: ${m.type} has no param "${key}" (params: ${known.join(", ") || "none"})`,
+            moduleId: m.id,
+            field: key,
+          });
     for (const [port, spec] of Object.entries(entry.inputs))
       if (!spec.optional && !connected.has(`${m.id}:${port}`))
         add({ code: "missing_input", message: `input ${port} is not connected`, moduleId: m.id, port });

@@ -16,7 +16,7 @@ import {
   readUnits,
   scanQuantities,
   scanReadings,
-} from "./_dataset.js";
+} from "../sdk/instrument-data.js";
 import { ARCHIVE_NAME, JOB_LOG_NAME } from "./_job-files.js";
 
 /** The run's copy of its document, written by the engine when the run started. */

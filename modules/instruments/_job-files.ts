@@ -1,5 +1,5 @@
 /**
- * The files an instrument job keeps in its folder besides the data (see _dataset.ts):
+ * The files an instrument job keeps in its folder besides the data (see ../sdk/instrument-data.ts):
  *   instrument.json  which pipeline and device channel it got, and when its task started
  *   job.log          what happened, one line each (shown by `labflow logs JOB`, put in the archive)
  *   results.zip      the results archive, written when the job finished

@@ -22,6 +22,3 @@ export function targetOf(
   if (params.device !== undefined) return { device: params.device, channel: params.channel };
   throw new ModuleError("missing_param", "pipeline: give a pipeline and role, or a device (and channel)");
 }
-
-/** Reading or setting an instrument is never served from the cache: each run talks to the device. */
-export const alwaysRun = () => ({ at: Date.now(), nonce: Math.random() });

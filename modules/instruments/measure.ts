@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { defineModule } from "../sdk/define-module.js";
+import { requireInstruments } from "../sdk/instruments.js";
 import { port } from "../sdk/port.js";
-import { requireInstruments } from "./_instrument-access.js";
-import { alwaysRun, targetOf, targetParams } from "./_target-params.js";
+import { targetOf, targetParams } from "./_target-params.js";
 
 /** One reading of one attribute, with its unit and UTC time. */
 export default defineModule({
@@ -18,11 +18,12 @@ export default defineModule({
     unit: port.string("its unit (empty when it has none)"),
     t: port.string("when it was read, ISO UTC"),
   },
-  params: z.object({
+  params: {
     ...targetParams,
     attribute: z.string().min(1).default("temperature").describe("The attribute to read"),
-  }),
-  fingerprint: alwaysRun,
+  },
+  // Reading an instrument is never served from the cache: each run talks to the device.
+  cache: "never",
   async compute(ctx) {
     const instruments = requireInstruments(ctx.services);
     const target = targetOf(instruments, ctx.params);

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { defineModule } from "../sdk/define-module.js";
+import { requireInstruments } from "../sdk/instruments.js";
 import { ModuleError } from "../sdk/module-error.js";
 import { port } from "../sdk/port.js";
-import { requireInstruments } from "./_instrument-access.js";
-import { alwaysRun, targetOf, targetParams } from "./_target-params.js";
+import { targetOf, targetParams } from "./_target-params.js";
 
 /** Sets one attribute of a device (a setpoint, a ramp rate), e.g. before an acquisition. */
 export default defineModule({
@@ -17,12 +17,13 @@ export default defineModule({
   outputs: {
     value: port.any("the value that was set"),
   },
-  params: z.object({
+  params: {
     ...targetParams,
     attribute: z.string().min(1).describe("The attribute to set, e.g. setpoint"),
     value: z.union([z.number(), z.string(), z.boolean()]).optional().describe("The value (or connect one)"),
-  }),
-  fingerprint: alwaysRun,
+  },
+  // Setting an instrument is never served from the cache: each run talks to the device.
+  cache: "never",
   async compute(ctx) {
     const instruments = requireInstruments(ctx.services);
     const value = ctx.inputs.value ?? ctx.params.value;

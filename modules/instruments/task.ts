@@ -1,12 +1,6 @@
 import { join } from "node:path";
 import { z } from "zod";
-import { readFrom } from "../jobs/_detached-process.js";
 import { defineModule } from "../sdk/define-module.js";
-import type { InstrumentAccess, InstrumentRequest, InstrumentTarget, TaskSpec } from "../sdk/instruments.js";
-import type { JobCheck, JobEnvironment, JobHandle } from "../sdk/job.js";
-import { ModuleError } from "../sdk/module-error.js";
-import { port } from "../sdk/port.js";
-import { CSV_NAME, writeResults } from "./_archive.js";
 import {
   countReadings,
   dataFileOf,
@@ -14,8 +8,14 @@ import {
   quantitiesOf,
   readUnits,
   toTable,
-} from "./_dataset.js";
-import { NO_DEVICES_MESSAGE, requireInstruments } from "./_instrument-access.js";
+} from "../sdk/instrument-data.js";
+import type { InstrumentAccess, InstrumentRequest, InstrumentTarget, TaskSpec } from "../sdk/instruments.js";
+import { NO_DEVICES_MESSAGE, requireInstruments } from "../sdk/instruments.js";
+import type { JobCheck, JobEnvironment, JobHandle } from "../sdk/job.js";
+import { readFrom } from "../sdk/log-chunk.js";
+import { ModuleError } from "../sdk/module-error.js";
+import { port } from "../sdk/port.js";
+import { CSV_NAME, writeResults } from "./_archive.js";
 import {
   ARCHIVE_NAME,
   appendJobLog,
@@ -23,7 +23,6 @@ import {
   readInstrumentRecord,
   writeInstrumentRecord,
 } from "./_job-files.js";
-import { alwaysRun } from "./_target-params.js";
 
 const MAX_SECONDS = 366 * 24 * 3600;
 /**
@@ -71,7 +70,7 @@ export default defineModule({
     readings: port.number("how many readings the acquisition made"),
     archive: port.file("results.zip: data as CSV and JSON, the job log, the workflow"),
   },
-  params: z.object({
+  params: {
     role: z.string().min(1).describe("The pipeline role whose device runs the task, e.g. sensor"),
     technique: z.string().min(1).default("acquire").describe("A capability of the device's driver"),
     sample: z.string().min(1).optional().describe("The sample the pipeline must hold (empty: any sample)"),
@@ -91,11 +90,12 @@ export default defineModule({
       .boolean()
       .default(false)
       .describe("Mark the pipeline ready again when the task completes (never after a failure or cancel)"),
-  }),
+  },
   // Each run acquires anew: the sample and the instrument are not what they were last time.
-  fingerprint: alwaysRun,
+  cache: "never",
   job: {
     intervalMs: 500,
+    state: TaskJob,
     async start(ctx) {
       const instruments = requireInstruments(ctx.services);
       const { role, technique, sample, pipeline } = ctx.params;
@@ -121,11 +121,8 @@ export default defineModule({
         reReady: ctx.params.reReady,
       } satisfies TaskJob;
     },
-    handle(raw, env) {
-      return taskHandle(TaskJob.parse(raw), env);
-    },
-    async finish(raw, env) {
-      const job = TaskJob.parse(raw);
+    handle: taskHandle,
+    async finish(job, env) {
       const record = readInstrumentRecord(env.jobDir);
       await writeResults(env.jobDir, {
         jobId: env.jobId,
@@ -133,7 +130,7 @@ export default defineModule({
         ...(record ? { instrument: record } : {}),
       });
     },
-    async setResults(_raw, env) {
+    async setResults(_job, env) {
       const file = dataFileOf(env.jobDir);
       const units = readUnits(env.jobDir);
       const { readings } = await decimatedReadings(file, 0, PREVIEW_ROWS);

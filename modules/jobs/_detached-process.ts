@@ -10,7 +10,7 @@
  *   exit       the exit status, written (atomically) by the wrapper when the command ends
  */
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isProcessGroupAlive } from "../sdk/process-alive.js";
 
@@ -93,31 +93,6 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Reads a file from a byte offset, at most `max` bytes; tells the file's size too. */
-export function readFrom(
-  path: string,
-  offset: number,
-  max = 1 << 20,
-): { text: string; nextOffset: number; size: number } {
-  if (!existsSync(path)) return { text: "", nextOffset: offset, size: 0 };
-  const fd = openSync(path, "r");
-  try {
-    const size = fstatSync(fd).size;
-    const length = Math.max(0, Math.min(max, size - offset));
-    if (length === 0) return { text: "", nextOffset: offset, size };
-    const buffer = Buffer.alloc(length);
-    const read = readSync(fd, buffer, 0, length, offset);
-    // Stop at the last complete UTF-8 character so a chunk never splits one.
-    let end = read;
-    while (end > 0 && ((buffer[end - 1] as number) & 0xc0) === 0x80) end--;
-    if (end > 0 && (buffer[end - 1] as number) >= 0xc0) end--;
-    if (end === 0) end = read;
-    return { text: buffer.subarray(0, end).toString("utf8"), nextOffset: offset + end, size };
-  } finally {
-    closeSync(fd);
   }
 }
 

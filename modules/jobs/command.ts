@@ -1,13 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { z } from "zod";
 import { defineModule } from "../sdk/define-module.js";
+import { readFrom } from "../sdk/log-chunk.js";
 import { ModuleError } from "../sdk/module-error.js";
 import { port } from "../sdk/port.js";
 import { isProcessAlive } from "../sdk/process-alive.js";
-import { jobFiles, killProcessGroup, launchOnce, readExitCode, readFrom } from "./_detached-process.js";
+import { jobFiles, killProcessGroup, launchOnce, readExitCode } from "./_detached-process.js";
 import { jobEnvironment } from "./_job-environment.js";
-
-const CommandJob = z.object({ pid: z.number().int().positive(), jobDir: z.string().min(1) });
 
 /**
  * Runs a command as a job: detached, in its own process group, its output in files; it outlives the
@@ -29,7 +28,7 @@ export default defineModule({
     stdout: port.file("file holding the standard output"),
     stderr: port.file("file holding the standard error"),
   },
-  params: z.object({
+  params: {
     command: z
       .union([z.string().min(1), z.array(z.string()).min(1)])
       .describe("A shell command line, or an argv array run without a shell"),
@@ -40,9 +39,10 @@ export default defineModule({
       .describe(
         "Environment variables for the command; of the server's own it gets only PATH, HOME, USER, LANG, LC_*, TZ and a few more (docs/security.md)",
       ),
-  }),
+  },
   job: {
     intervalMs: 1_000,
+    state: z.object({ pid: z.number().int().positive(), jobDir: z.string().min(1) }),
     async start(ctx) {
       const cwd = ctx.workspace.resolveForWrite(ctx.params.cwd);
       mkdirSync(cwd, { recursive: true });
@@ -62,8 +62,7 @@ export default defineModule({
         );
       }
     },
-    handle(raw) {
-      const { pid, jobDir } = CommandJob.parse(raw);
+    handle({ pid, jobDir }) {
       const files = jobFiles(jobDir);
       return {
         async check() {
@@ -90,8 +89,7 @@ export default defineModule({
         },
       };
     },
-    setResults(raw) {
-      const { jobDir } = CommandJob.parse(raw);
+    setResults({ jobDir }) {
       const files = jobFiles(jobDir);
       return { exitCode: readExitCode(jobDir) ?? 0, stdout: files.stdout, stderr: files.stderr };
     },

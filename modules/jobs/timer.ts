@@ -2,8 +2,6 @@ import { z } from "zod";
 import { defineModule } from "../sdk/define-module.js";
 import { port } from "../sdk/port.js";
 
-const TimerParams = z.object({ startedAt: z.number(), seconds: z.number().min(0) });
-
 /** VisTrails' TimedJob: a wait that is a job, so it survives a restart of the server. */
 export default defineModule({
   type: "jobs.Timer",
@@ -12,21 +10,21 @@ export default defineModule({
   description: "Waits the given number of seconds as a job; a restart of the server does not reset it.",
   inputs: {},
   outputs: { finished: port.boolean("true once the time has passed") },
-  params: z.object({
+  params: {
     seconds: z
       .number()
       .min(0)
       .max(366 * 24 * 3600)
       .default(5)
       .describe("How long to wait, in seconds"),
-  }),
+  },
   job: {
     intervalMs: 1_000,
+    state: z.object({ startedAt: z.number(), seconds: z.number().min(0) }),
     async start(ctx) {
       return { startedAt: Date.now(), seconds: ctx.params.seconds };
     },
-    handle(raw) {
-      const { startedAt, seconds } = TimerParams.parse(raw);
+    handle({ startedAt, seconds }) {
       const durationMs = seconds * 1000;
       // A fixed message: a long wait is read by its end time, and the monitor is told only of changes.
       const message = `ends at ${new Date(startedAt + durationMs).toISOString().replace("T", " ").slice(0, 19)} UTC`;

@@ -3,8 +3,6 @@ import { z } from "zod";
 import { defineModule } from "../sdk/define-module.js";
 import { port } from "../sdk/port.js";
 
-const WaitParams = z.object({ path: z.string().min(1) });
-
 /** Waits until a file appears in the workspace (an instrument's export, another program's result). */
 export default defineModule({
   type: "jobs.WaitForFile",
@@ -13,16 +11,16 @@ export default defineModule({
   description: "Waits, as a job, until a file exists in the workspace; outputs its path.",
   inputs: {},
   outputs: { path: port.file("absolute path of the file") },
-  params: z.object({
+  params: {
     path: z.string().min(1).describe("File to wait for, relative to the workspace"),
-  }),
+  },
   job: {
     intervalMs: 1_000,
+    state: z.object({ path: z.string().min(1) }),
     async start(ctx) {
       return { path: ctx.workspace.resolve(ctx.params.path) };
     },
-    handle(raw) {
-      const { path } = WaitParams.parse(raw);
+    handle({ path }) {
       return {
         async check() {
           return existsSync(path)
@@ -32,6 +30,6 @@ export default defineModule({
         async cancel() {},
       };
     },
-    setResults: (raw) => ({ path: WaitParams.parse(raw).path }),
+    setResults: ({ path }) => ({ path }),
   },
 });

@@ -3,6 +3,7 @@
  * The server implements it (server/devices); modules never talk to a driver or a serial port.
  * Every call is keyed by the job id, so a server that restarted finds the same claim and task.
  */
+import { ModuleError } from "./module-error.js";
 
 /** Which pipeline an instrument job needs (tomato's rules decide which one it gets). */
 export interface InstrumentRequest {
@@ -75,4 +76,17 @@ export interface InstrumentAccess {
 /** Services the server lends modules. Absent when the server runs without them (no devices file). */
 export interface ModuleServices {
   instruments?: InstrumentAccess;
+}
+
+/** How a person makes instruments available, in the words every instrument module (and the API) fails with. */
+export const NO_DEVICES_MESSAGE =
+  "no instruments are configured: declare devices and pipelines in a devices file and start the " +
+  "server with `labflow serve --devices FILE` (or put devices.json or devices.yaml in the data " +
+  "folder); see docs/instruments.md";
+
+/** The server's instrument access, or a `no_devices` ModuleError saying how to configure one. */
+export function requireInstruments(services: ModuleServices | undefined): InstrumentAccess {
+  const instruments = services?.instruments;
+  if (!instruments) throw new ModuleError("no_devices", NO_DEVICES_MESSAGE);
+  return instruments;
 }

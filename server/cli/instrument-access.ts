@@ -1,4 +1,4 @@
-import { NO_DEVICES_MESSAGE } from "../../modules/instruments/_instrument-access.js";
+import { NO_DEVICES_MESSAGE } from "../../modules/sdk/instruments.js";
 import { jobData } from "../devices/job-data.js";
 import type { PipelineService } from "../devices/pipelines.js";
 import { EngineError } from "../engine/engine-error.js";

@@ -1,5 +1,5 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
-import { dataFileOf, readReadings, readUnits } from "../../modules/instruments/_dataset.js";
+import { dataFileOf, readReadings, readUnits } from "../../modules/sdk/instrument-data.js";
 import type { EngineEvents } from "../engine/engine-events.js";
 import { FINISHED_JOB_STATES, type JobRecord } from "../engine/records.js";
 

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { countReadings } from "../../modules/instruments/_dataset.js";
+import { countReadings } from "../../modules/sdk/instrument-data.js";
 import type {
   AttributeReading,
   ClaimResult,

@@ -11,7 +11,7 @@ import {
   scanQuantities,
   scanReadings,
   toCsv,
-} from "../../modules/instruments/_dataset.js";
+} from "../../modules/sdk/instrument-data.js";
 import { EngineError } from "../engine/engine-error.js";
 import type { LabflowRuntime } from "../labflow-runtime.js";
 import type { JobDataAnswer } from "../schema/pipelines-api.js";

@@ -113,11 +113,7 @@ export class Engine {
           `rerun: no module ${unknown.map((id) => `"${id}"`).join(", ")} in the workflow`,
         );
     }
-    const signatures = computeSignatures(
-      graph,
-      this.workspace,
-      rerun && { modules: rerun.modules, salt: runId },
-    );
+    const signatures = computeSignatures(graph, this.workspace, runId, rerun && { modules: rerun.modules });
     const at = new Date().toISOString();
     const run: RunRecord = {
       id: runId,
@@ -237,7 +233,7 @@ export class Engine {
         continue;
       }
       const records = new Map(this.options.store.modules(run.id).map((m) => [m.moduleId, m]));
-      const computed = computeSignatures(graph, this.workspace);
+      const computed = computeSignatures(graph, this.workspace, run.id);
       // Signatures are fixed when a run starts (a file read since may have changed): keep the stored ones.
       const signatures = graph.nodes.map(
         (node) => records.get(node.id)?.signature ?? (computed[node.index] as string),

@@ -11,8 +11,16 @@ import type { ValidGraph } from "./validate-workflow.js";
  *
  * Computed for the whole graph up front (signatures depend on upstream signatures, not on their
  * outputs), so a cached run needs one batch look-up.
+ *
+ * A module declared `cache: "never"` gets the run id (and its module id) as a salt: its execution in
+ * each run is its own work, never served from the cache, and what is downstream of it runs again too.
  */
-export function computeSignatures(graph: ValidGraph, workspace: Workspace, rerun?: FreshStart): string[] {
+export function computeSignatures(
+  graph: ValidGraph,
+  workspace: Workspace,
+  runId: string,
+  rerun?: FreshStart,
+): string[] {
   const signatures: string[] = new Array(graph.nodes.length);
   for (const index of graph.order) {
     const node = graph.nodes[index];
@@ -22,7 +30,8 @@ export function computeSignatures(graph: ValidGraph, workspace: Workspace, rerun
     hash.update(`${definition.type}@${definition.version}\n`);
     // A fresh start of the same work is a different execution: its own signature, its own job.
     if (rerun && (rerun.modules === "all" || rerun.modules.includes(node.id)))
-      hash.update(`rerun:${rerun.salt}\n`);
+      hash.update(`rerun:${runId}\n`);
+    if (definition.cache === "never") hash.update(`never-cached:${runId}/${node.id}\n`);
     hash.update(canonicalJson(node.params));
     if (definition.fingerprint) hash.update(`\nfp:${canonicalJson(safeFingerprint(node, workspace))}`);
     const ports = [...node.inputs.keys()].sort();
@@ -35,11 +44,12 @@ export function computeSignatures(graph: ValidGraph, workspace: Workspace, rerun
   return signatures;
 }
 
-/** Modules a person asked to start afresh although their work is unchanged (`rerun`). */
+/**
+ * Modules a person asked to start afresh although their work is unchanged (`rerun`): salted with the
+ * run id, so each fresh start is its own execution.
+ */
 export interface FreshStart {
   modules: readonly string[] | "all";
-  /** Unique per request (the run id), so each fresh start is its own execution. */
-  salt: string;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { ModuleDefinition } from "../../modules/sdk/define-module.js";
+import { upgradeParams } from "../../modules/sdk/params.js";
 import { whyCannotConnect } from "../../modules/sdk/port-types.js";
 import type { ModuleRegistry } from "../../modules/sdk/registry.js";
 import type { Problem } from "../schema/problem.js";
@@ -85,19 +86,17 @@ export function validateWorkflow(raw: unknown, registry: ModuleRegistry): ValidG
         message: `made with ${instance.type} version ${instance.version}; this labflow has version ${definition.version}`,
       });
     }
-    const params = definition.params.safeParse(instance.params ?? {});
+    const raw = upgradedParams(instance, definition, problems);
+    if (!raw) continue;
+    const params = definition.params.safeParse(raw);
     if (!params.success) {
-      for (const issue of params.error.issues) {
-        const field = ["params", ...issue.path.map(String)].join(".");
-        problems.push({
-          code: "invalid_param",
-          moduleId: instance.id,
-          field,
-          message: `${field}: ${issue.message}`,
-        });
-      }
+      problems.push(...paramProblems(instance, definition, params.error));
       continue;
     }
+    // The graph's document is what the run records: the params as this version reads them, and
+    // the version they are for, so a later labflow can upgrade them again.
+    if (instance.version !== undefined && instance.version < definition.version) instance.params = raw;
+    instance.version = definition.version;
     const node: GraphNode = {
       index: nodes.length,
       id: instance.id,
@@ -190,6 +189,47 @@ export function validateWorkflow(raw: unknown, registry: ModuleRegistry): ValidG
   if (order.length < nodes.length) problems.push(cycleProblem(nodes, order));
   if (problems.length) throw invalid(problems);
   return { document, nodes, byId, order };
+}
+
+/**
+ * The instance's params brought up to the module's version by its `upgrade` hooks (a document made
+ * with an older version); undefined, with a problem, when an upgrade hook threw.
+ */
+function upgradedParams(
+  instance: ModuleInstance,
+  definition: ModuleDefinition,
+  problems: Problem[],
+): Record<string, unknown> | undefined {
+  const raw = instance.params ?? {};
+  if (instance.version === undefined || instance.version >= definition.version) return raw;
+  try {
+    return upgradeParams(definition, instance.version, raw);
+  } catch (error) {
+    problems.push({
+      code: "param_upgrade_failed",
+      moduleId: instance.id,
+      field: "params",
+      message: `params of ${definition.type} version ${instance.version} could not be upgraded to version ${definition.version}: ${error instanceof Error ? error.message : String(error)}`,
+    });
+    return undefined;
+  }
+}
+
+/** One problem per refused param; an unknown key is named with the params the module has. */
+function paramProblems(instance: ModuleInstance, definition: ModuleDefinition, error: z.ZodError): Problem[] {
+  return error.issues.flatMap((issue): Problem[] => {
+    const at = ["params", ...issue.path.map(String)].join(".");
+    if (issue.code === "unrecognized_keys") {
+      const known = Object.keys((definition.params as { shape?: object }).shape ?? {});
+      return issue.keys.map((key) => ({
+        code: "invalid_param",
+        moduleId: instance.id,
+        field: `${at}.${key}`,
+        message: `${at}.${key}: ${definition.type} has no param "${key}" (params: ${known.join(", ") || "none"})`,
+      }));
+    }
+    return [{ code: "invalid_param", moduleId: instance.id, field: at, message: `${at}: ${issue.message}` }];
+  });
 }
 
 function invalid(problems: Problem[]): EngineError {

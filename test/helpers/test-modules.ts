@@ -139,6 +139,7 @@ export function flakyModule(probe: FlakyProbe) {
     params: z.object({}),
     job: {
       intervalMs: 100,
+      state: z.object({}),
       start: async () => ({}),
       handle: () => ({
         check: async () => {
@@ -172,6 +173,7 @@ export function slowCheckModule(probe: SlowCheckProbe) {
     params: z.object({}),
     job: {
       intervalMs: 100,
+      state: z.object({}),
       start: async () => ({}),
       handle: () => ({
         check: () => {
@@ -209,7 +211,9 @@ export function unreachableCommandModule(command: NonNullable<ModuleDefinition["
     }),
     job: {
       intervalMs: 50,
-      start: (ctx) => command.start(ctx) as Promise<never>,
+      // jobs.Command's state, which its own handle checks.
+      state: z.unknown(),
+      start: (ctx) => command.start(ctx),
       handle: (raw: unknown, env) => ({
         ...command.handle(raw, env),
         check: async () => {
@@ -246,6 +250,8 @@ export function slowStartCommandModule(command: NonNullable<ModuleDefinition["jo
     }),
     job: {
       intervalMs: 100,
+      // jobs.Command's state, which its own handle checks.
+      state: z.unknown(),
       start: async (ctx) => {
         gate.starts++;
         await new Promise<void>((resolve) => {

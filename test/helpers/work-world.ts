@@ -72,6 +72,7 @@ export class WorkWorld {
       outputs: { value: port.number() },
       params: z.object({ n: z.number(), slow: z.boolean().default(false) }),
       job: {
+        state: z.object({ key: z.string(), n: z.number() }),
         start: async (ctx) => {
           const epoch = this.epoch;
           const key = `${epoch}:${ctx.jobId}`;
@@ -93,8 +94,7 @@ export class WorkWorld {
           }
           return { key: ctx.jobId, n: ctx.params.n };
         },
-        handle: (raw) => {
-          const { key } = raw as { key: string };
+        handle: ({ key }) => {
           const epoch = this.epoch;
           const work = () => this.works.get(key);
           return {
@@ -117,7 +117,7 @@ export class WorkWorld {
             },
           };
         },
-        setResults: (raw) => ({ value: (raw as { n: number }).n }),
+        setResults: ({ n }) => ({ value: n }),
       },
     });
   }

@@ -143,6 +143,17 @@ describe("labflow validate", () => {
     expect(result.stderr).toContain('module "b", port "a"');
     expect(result.stderr).toContain('module "b", port "b": required input "b" is not connected');
   });
+
+  it("refuses a misspelt param with the code the API gives, naming module, param and key", async () => {
+    const result = await labflow([
+      "validate",
+      writeDoc(workflow().module("wait", "jobs.Timer", { secnds: 60 }).build()),
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'module "wait": params.secnds: jobs.Timer has no param "secnds" (params: seconds) [invalid_param]',
+    );
+  });
 });
 
 describe("the store after SIGKILL", () => {

@@ -1,7 +1,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { csvHeader, csvLines } from "../../../modules/instruments/_dataset.js";
+import { csvHeader, csvLines } from "../../../modules/sdk/instrument-data.js";
 import type { PipelineStatusView } from "../../schema/pipelines-api.js";
 import { CliError } from "../cli-error.js";
 import { connectInstruments, type InstrumentCommandsAccess } from "../instrument-access.js";

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { NO_DEVICES_MESSAGE } from "../../../modules/instruments/_instrument-access.js";
+import { NO_DEVICES_MESSAGE } from "../../../modules/sdk/instruments.js";
 import type { PipelineService } from "../../devices/pipelines.js";
 import { EngineError } from "../../engine/engine-error.js";
 import { LoadSampleRequest, type PipelinesAnswer, ReadyRequest } from "../../schema/pipelines-api.js";

@@ -58,6 +58,21 @@ describe("bad requests", () => {
     expect(body.problems).toContainEqual(expect.objectContaining({ moduleId: "mystery" }));
   });
 
+  it("refuses a misspelt param instead of running the default, with the code labflow validate gives", async () => {
+    const doc = workflow().module("wait", "jobs.Timer", { secnds: 60 }).build();
+    const { status, body } = await api.post("/api/runs", { workflow: doc });
+    expect(status).toBe(400);
+    expect(body.error.code).toBe("invalid_workflow");
+    expect(body.problems).toEqual([
+      expect.objectContaining({
+        code: "invalid_param",
+        moduleId: "wait",
+        field: "params.secnds",
+        message: expect.stringContaining('jobs.Timer has no param "secnds"'),
+      }),
+    ]);
+  });
+
   it("refuses a cycle, naming a module on it", async () => {
     const doc = workflow()
       .module("one", "basic.Constant", { value: 1 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { indexCatalog } from "../../../client/api/catalog.js";
 import { documentProblems, withServerProblems } from "../../../client/editor-core/problems.js";
-import { catalog, doc } from "./catalog-fixture.js";
+import { catalog, catalogEntries, doc } from "./catalog-fixture.js";
 
 const messages = (map: ReturnType<typeof documentProblems>, id: string) => map.get(id)?.map((p) => p.message);
 
@@ -31,6 +32,30 @@ describe("problems shown on the nodes", () => {
         .connect("k.value", "s.b"),
     );
     expect(documentProblems(d, catalog).size).toBe(0);
+  });
+
+  it("refuses an unknown param with the validator's code, naming the key and the module's params", () => {
+    const d = doc((w) => w.module("k", "basic.Constant", { value: 1, vaule: 2 }));
+    expect(documentProblems(d, catalog).get("k")).toEqual([
+      {
+        code: "invalid_param",
+        message: 'vaule: basic.Constant has no param "vaule" (params: value)',
+        moduleId: "k",
+        field: "vaule",
+      },
+    ]);
+  });
+
+  it("leaves the params of an older module version to the server, which upgrades them", () => {
+    const newer = indexCatalog(
+      catalogEntries.map((e) => (e.type === "data.Table" ? { ...e, version: 2 } : e)),
+    );
+    const d = doc((w) => w.module("t", "data.Table", { lines: 5 }));
+    const old = { ...d, modules: d.modules.map((m) => ({ ...m, version: 1 })) };
+    expect(documentProblems(old, newer).size).toBe(0);
+    expect(messages(documentProblems(d, newer), "t")).toContain(
+      'lines: data.Table has no param "lines" (params: rows, format, header, path, options)',
+    );
   });
 
   it("adds the server's problems to the module they name", () => {

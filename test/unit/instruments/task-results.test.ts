@@ -2,8 +2,8 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync 
 import { join } from "node:path";
 import { unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { countReadings, decimatedReadings } from "../../../modules/instruments/_dataset.js";
 import task from "../../../modules/instruments/task.js";
+import { countReadings, decimatedReadings } from "../../../modules/sdk/instrument-data.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 
 /** A finished job's folder (runs/<run>/jobs/<job>) whose data file holds `n` readings at 10 Hz. */

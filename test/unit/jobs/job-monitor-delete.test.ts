@@ -37,6 +37,7 @@ function heldModule(probe: HeldProbe, intervalMs: number) {
     params: z.object({}),
     job: {
       intervalMs,
+      state: z.object({}),
       start: async () => ({}),
       handle: () => ({ check: () => hold(probe.checks), cancel: () => hold(probe.cancels) }),
       setResults: () => ({ done: true }),

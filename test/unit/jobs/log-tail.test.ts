@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { firstFollowOffset } from "../../../client/jobs/useLogFollow.js";
-import { readFrom } from "../../../modules/jobs/_detached-process.js";
+import { readFrom } from "../../../modules/sdk/log-chunk.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 
 describe("the log view of a long job", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { catalogEntry, discoverBuiltinModules } from "../../../../modules/sdk/index.js";
+import { catalogEntry, discoverBuiltinModules } from "../../../../modules/sdk/host.js";
 
 const BASIC_TYPES = [
   "basic.Add",

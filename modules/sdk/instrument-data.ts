@@ -9,7 +9,7 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
-import type { TableValue } from "../sdk/port-types.js";
+import type { TableValue } from "./port-types.js";
 
 export const DATA_FILE_NAME = "data.ndjson";
 /** The driver host's meta file beside the data: `columns: [{ name, unit }]`, device, times, state. */
