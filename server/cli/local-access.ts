@@ -1,9 +1,8 @@
 import type { RunView } from "../engine/engine.js";
 import type { EngineEvent } from "../engine/engine-events.js";
 import { type LabflowRuntime, openRuntime } from "../labflow-runtime.js";
+import { isFinishedRun } from "../schema/states.js";
 import type { LabflowAccess } from "./labflow-access.js";
-
-const FINAL = new Set(["completed", "failed", "cancelled"]);
 
 /** The engine in this process, for as long as the command takes. */
 export class LocalAccess implements LabflowAccess {
@@ -36,7 +35,7 @@ export class LocalAccess implements LabflowAccess {
     return new Promise((resolve) => {
       const done = () => {
         const view = engine.getRun(runId);
-        const stop = FINAL.has(view.status) || (options.untilSuspended && view.status === "suspended");
+        const stop = isFinishedRun(view.status) || (options.untilSuspended && view.status === "suspended");
         if (stop) {
           unsubscribe();
           resolve(view);

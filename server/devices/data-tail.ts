@@ -1,7 +1,8 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { dataFileOf, readReadings, readUnits } from "../../modules/instruments/_dataset.js";
 import type { EngineEvents } from "../engine/engine-events.js";
-import { FINISHED_JOB_STATES, type JobRecord } from "../engine/records.js";
+import type { JobRecord } from "../engine/records.js";
+import { isFinishedJob } from "../schema/states.js";
 
 /** The job modules whose data files are tailed. */
 export const DATA_JOB_TYPES: ReadonlySet<string> = new Set(["instruments.Task"]);
@@ -54,7 +55,7 @@ export class JobDataTail {
    */
   follow(job: JobRecord): void {
     const known = this.tailed.get(job.id);
-    if (FINISHED_JOB_STATES.includes(job.state)) {
+    if (isFinishedJob(job.state)) {
       if (known) known.ending = true;
       return;
     }

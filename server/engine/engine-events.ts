@@ -1,5 +1,4 @@
-import type { Settings } from "../schema/api.js";
-import type { PipelineStatusView } from "../schema/pipelines-api.js";
+import type { MessageOf } from "../schema/messages.js";
 import type { JobRecord, ModuleFailure, ModuleStatus, RunLogEntry, RunStatus } from "./records.js";
 
 /** What the engine tells its listeners (the ws hub, the CLI's progress, tests), as it happens. */
@@ -18,23 +17,10 @@ export type EngineEvent =
   /** A job was removed from the list (`DELETE /api/jobs/:id`): views drop it. */
   | { type: "job.deleted"; runId: string; jobId: string }
   | { type: "log"; entry: Omit<RunLogEntry, "seq"> }
-  /**
-   * New readings of a running instrument job, in file order: bytes `offset` to `nextOffset` of its
-   * data file. A client that fetched `GET /api/jobs/:id/data` up to N applies batches from N on.
-   */
-  | {
-      type: "job.data";
-      runId: string;
-      jobId: string;
-      offset: number;
-      nextOffset: number;
-      units: Record<string, string>;
-      readings: { t: string; [quantity: string]: unknown }[];
-    }
-  /** A pipeline changed (sample loaded or ejected, ready flag, claimed or released by a job): its new state. */
-  | { type: "pipeline"; pipeline: PipelineStatusView }
-  /** The server-wide settings changed (from any tab or the CLI): their new values. */
-  | { type: "settings"; settings: Settings };
+  /** Instrument data, pipelines and settings (their shapes are the wire contract's). */
+  | MessageOf<"job.data">
+  | MessageOf<"pipeline">
+  | MessageOf<"settings">;
 
 export type EngineListener = (event: EngineEvent) => void;
 

@@ -1,9 +1,9 @@
 import type { ComputeContext } from "../../modules/sdk/define-module.js";
 import { ModuleSuspended } from "../../modules/sdk/module-suspended.js";
+import { isFinishedJob } from "../schema/states.js";
 import type { ExecutionEnvironment } from "./execution-environment.js";
 import type { JobBoard, JobFollower } from "./job-board.js";
 import { JobBridge } from "./job-bridge.js";
-import { isFinalJobState } from "./job-lifecycle.js";
 import { checkOutputs, gatherInputs, toFailure } from "./module-io.js";
 import { ModuleSlots, type ModuleView, RESOLVED, type Resolution } from "./module-slots.js";
 import type { JobRecord, ModuleRunRecord, ModuleStatus, RunOptions, RunStatus } from "./records.js";
@@ -251,7 +251,7 @@ export class RunExecution implements JobFollower {
     this.slots.progress[index] = job.progress;
     this.recorder.moduleChanged(index, true);
     this.env.events.emit({ type: "job", job });
-    if (isFinalJobState(job.state)) this.jobSettled(job);
+    if (isFinishedJob(job.state)) this.jobSettled(job);
     else if (job.params !== null) this.env.jobs.track(job);
   }
 

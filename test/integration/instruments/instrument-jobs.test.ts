@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { DriverClient } from "../../../server/devices/driver-client.js";
 import { driverHostPaths } from "../../../server/devices/driver-host-paths.js";
-import type { JobView, RunDetail } from "../../../server/schema/api.js";
+import type { JobView, RunDetail } from "../../../server/schema/views.js";
 import type { JobDataAnswer, PipelineStatusView } from "../../../server/schema/pipelines-api.js";
 import { labflow } from "../../helpers/labflow-cli.js";
 import { startPtyPair } from "../../helpers/pty-pair.js";
