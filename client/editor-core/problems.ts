@@ -4,9 +4,9 @@
  * problem names its module (and port or field), so the canvas shows it on the node.
  */
 import { whyCannotConnect } from "../../modules/sdk/port-types.js";
+import type { Problem as ErrorInfo } from "../../server/schema/problem.js";
 import type { WorkflowDocument } from "../../server/schema/workflow-document.js";
 import type { Catalog } from "../api/catalog.js";
-import type { ErrorInfo } from "../api/runs.js";
 import { fieldProblem, paramFields } from "./param-fields.js";
 import { portSpec, portTypeOf } from "./ports.js";
 

@@ -66,6 +66,7 @@ export type JobIntervalRequest = z.infer<typeof JobIntervalRequest>;
 
 /** `off`: checks only on request; `module-default`: each module's own interval. */
 export const CheckIntervalSetting = z.union([z.enum(["module-default", "off"]), IntervalMs]);
+export type CheckIntervalSetting = z.infer<typeof CheckIntervalSetting>;
 
 /** `PUT /api/settings`: either field may be left out to keep its value. */
 export const SettingsRequest = z.strictObject({

@@ -16,6 +16,7 @@ export const SnapshotMessage = z.object({
   runs: z.array(SnapshotRun),
   jobs: z.array(JobView),
 });
+export type SnapshotMessage = z.infer<typeof SnapshotMessage>;
 
 /** A run changed status. */
 export const RunMessage = z.object({
@@ -24,6 +25,7 @@ export const RunMessage = z.object({
   status: RunStatus,
   message: z.string().optional(),
 });
+export type RunMessage = z.infer<typeof RunMessage>;
 
 /** A module of a run changed state (with its outputs once done, its error once failed). */
 export const ModuleMessage = z.object({
@@ -35,9 +37,11 @@ export const ModuleMessage = z.object({
   error: ModuleErrorView.optional(),
   progress: z.number().optional(),
 });
+export type ModuleMessage = z.infer<typeof ModuleMessage>;
 
 /** A job was created or changed (state, check, pause, interval). */
 export const JobMessage = z.object({ type: z.literal("job"), job: JobView });
+export type JobMessage = z.infer<typeof JobMessage>;
 
 /** A job was removed from the list (`DELETE /api/jobs/:id`): views drop it. */
 export const JobDeletedMessage = z.object({
@@ -45,9 +49,11 @@ export const JobDeletedMessage = z.object({
   runId: z.string(),
   jobId: z.string(),
 });
+export type JobDeletedMessage = z.infer<typeof JobDeletedMessage>;
 
 /** A line of a run's log. */
 export const LogMessage = z.object({ type: z.literal("log"), entry: RunLogView });
+export type LogMessage = z.infer<typeof LogMessage>;
 
 /**
  * New readings of a running instrument job, in file order: bytes `offset` to `nextOffset` of its
@@ -62,12 +68,15 @@ export const JobDataMessage = z.object({
   units: z.record(z.string(), z.string()),
   readings: z.array(Reading),
 });
+export type JobDataMessage = z.infer<typeof JobDataMessage>;
 
 /** A pipeline changed (sample loaded or ejected, ready flag, claimed or released by a job). */
 export const PipelineMessage = z.object({ type: z.literal("pipeline"), pipeline: PipelineStatusView });
+export type PipelineMessage = z.infer<typeof PipelineMessage>;
 
 /** The server-wide settings changed (from any tab or the CLI): their new values. */
 export const SettingsMessage = z.object({ type: z.literal("settings"), settings: Settings });
+export type SettingsMessage = z.infer<typeof SettingsMessage>;
 
 export const ServerMessage = z.discriminatedUnion("type", [
   SnapshotMessage,
