@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { ModuleDefinition } from "../../modules/sdk/define-module.js";
-import { whyCannotConnect } from "../../modules/sdk/port-types.js";
 import type { ModuleRegistry } from "../../modules/sdk/registry.js";
+import { checkGraph } from "../schema/graph-check.js";
 import type { Problem } from "../schema/problem.js";
 import { type ModuleInstance, WorkflowDocument } from "../schema/workflow-document.js";
 import { EngineError } from "./engine-error.js";
@@ -37,8 +37,10 @@ export interface ValidGraph {
 }
 
 /**
- * Checks a document against the schema and the module registry and builds its graph. Collects every
- * problem (each naming the module id and port or field) and throws them together as one EngineError.
+ * Checks a document against the schema and the module registry and builds its graph. The graph
+ * checks are the contract's (server/schema/graph-check.ts, the editor runs the same); the params are
+ * checked here with each module's zod schema. Collects every problem (each naming the module id and
+ * port or field) and throws them together as one EngineError.
  */
 export function validateWorkflow(raw: unknown, registry: ModuleRegistry): ValidGraph {
   const upgraded = upgradeDocument(raw);
@@ -47,180 +49,60 @@ export function validateWorkflow(raw: unknown, registry: ModuleRegistry): ValidG
   if (!parsed.success) throw invalid(schemaProblems(parsed.error, upgraded.document));
   const document = parsed.data;
 
-  const problems: Problem[] = [];
-  const nodes: GraphNode[] = [];
-  const byId = new Map<string, GraphNode>();
-  for (const instance of document.modules) {
-    if (byId.has(instance.id)) {
-      problems.push({
-        code: "duplicate_module_id",
-        moduleId: instance.id,
-        message: "this module id is used twice",
-      });
-      continue;
-    }
-    const definition = registry.get(instance.type);
-    if (!definition) {
-      problems.push({
-        code: "unknown_module_type",
-        moduleId: instance.id,
-        message: `unknown module type "${instance.type}"`,
-      });
-      continue;
-    }
-    if (instance.version !== undefined && instance.version > definition.version) {
-      problems.push({
-        code: "module_version_too_new",
-        moduleId: instance.id,
-        message: `made with ${instance.type} version ${instance.version}; this labflow has version ${definition.version}`,
-      });
-    }
-    const params = definition.params.safeParse(instance.params ?? {});
-    if (!params.success) {
-      for (const issue of params.error.issues) {
-        const field = ["params", ...issue.path.map(String)].join(".");
-        problems.push({
-          code: "invalid_param",
-          moduleId: instance.id,
-          field,
-          message: `${field}: ${issue.message}`,
-        });
+  const params = new Map<string, Record<string, unknown>>();
+  const check = checkGraph<ModuleDefinition>(document, {
+    types: (type) => registry.get(type),
+    checkParams(instance, definition) {
+      const result = definition.params.safeParse(instance.params ?? {});
+      if (result.success) {
+        params.set(instance.id, result.data);
+        return [];
       }
-      continue;
-    }
-    const node: GraphNode = {
-      index: nodes.length,
-      id: instance.id,
-      instance,
-      definition,
-      params: params.data,
-      inputs: new Map(),
-      downstream: [],
-    };
-    nodes.push(node);
-    byId.set(instance.id, node);
-  }
+      return result.error.issues.flatMap((issue): Problem[] => {
+        const at = ["params", ...issue.path.map(String)];
+        if (issue.code === "unrecognized_keys") {
+          // The editor's code and words for a key the params do not have (a typo like "secnds").
+          return issue.keys.map((key) => ({
+            code: "unknown_param",
+            moduleId: instance.id,
+            field: [...at, key].join("."),
+            message: `${key} is not a parameter`,
+          }));
+        }
+        const field = at.join(".");
+        return [
+          { code: "invalid_param", moduleId: instance.id, field, message: `${field}: ${issue.message}` },
+        ];
+      });
+    },
+  });
+  if (check.problems.length) throw invalid(check.problems);
 
-  const knownIds = new Set(document.modules.map((m) => m.id));
-  for (const [i, connection] of document.connections.entries()) {
-    const { from, to } = connection;
-    const source = byId.get(from.module);
-    const target = byId.get(to.module);
-    if (!knownIds.has(from.module) || !knownIds.has(to.module)) {
-      const missing = knownIds.has(from.module) ? to.module : from.module;
-      problems.push({
-        code: "unknown_module",
-        moduleId: missing,
-        field: `connections.${i}`,
-        message: `connection ${i} names a module "${missing}" that the workflow does not have`,
-      });
-      continue;
-    }
-    if (!source || !target) continue; // the module itself was reported above
-    const out = source.definition.outputs[from.port];
-    const inp = target.definition.inputs[to.port];
-    if (!out) {
-      problems.push({
-        code: "unknown_port",
-        moduleId: from.module,
-        port: from.port,
-        message: `${source.definition.type} has no output "${from.port}" (outputs: ${Object.keys(source.definition.outputs).join(", ") || "none"})`,
-      });
-      continue;
-    }
-    if (!inp) {
-      problems.push({
-        code: "unknown_port",
-        moduleId: to.module,
-        port: to.port,
-        message: `${target.definition.type} has no input "${to.port}" (inputs: ${Object.keys(target.definition.inputs).join(", ") || "none"})`,
-      });
-      continue;
-    }
-    const refused = whyCannotConnect(out.type, inp.type);
-    if (refused) {
-      problems.push({
-        code: "incompatible_ports",
-        moduleId: to.module,
-        port: to.port,
-        message: `${from.module}.${from.port} -> ${to.module}.${to.port}: ${refused}`,
-      });
-      continue;
-    }
-    const existing = target.inputs.get(to.port);
-    if (existing) {
-      problems.push({
-        code: "input_already_connected",
-        moduleId: to.module,
-        port: to.port,
-        message: `input "${to.port}" takes one connection; it already has one from ${nodes[existing.node]?.id}.${existing.port}`,
-      });
-      continue;
-    }
-    target.inputs.set(to.port, { node: source.index, port: from.port });
+  const nodes: GraphNode[] = check.modules.map(({ index, instance, type }) => ({
+    index,
+    id: instance.id,
+    instance,
+    // Without problems every module's type is known and its params parsed.
+    definition: type as ModuleDefinition,
+    params: params.get(instance.id) ?? {},
+    inputs: new Map(),
+    downstream: [],
+  }));
+  for (const wire of check.wires) {
+    const source = nodes[wire.from];
+    const target = nodes[wire.to];
+    if (!source || !target) continue;
+    target.inputs.set(wire.toPort, { node: source.index, port: wire.fromPort });
     if (!source.downstream.includes(target.index)) source.downstream.push(target.index);
   }
-
-  for (const node of nodes) {
-    for (const [port, spec] of Object.entries(node.definition.inputs)) {
-      if (!spec.optional && !node.inputs.has(port)) {
-        problems.push({
-          code: "missing_input",
-          moduleId: node.id,
-          port,
-          message: `required input "${port}" is not connected`,
-        });
-      }
-    }
-  }
-
-  const order = topologicalOrder(nodes);
-  if (order.length < nodes.length) problems.push(cycleProblem(nodes, order));
-  if (problems.length) throw invalid(problems);
-  return { document, nodes, byId, order };
+  const byId = new Map(nodes.map((node) => [node.id, node]));
+  return { document, nodes, byId, order: check.order };
 }
 
 function invalid(problems: Problem[]): EngineError {
   const first = problems[0];
   const summary = problems.length === 1 && first ? first.message : `${problems.length} problems`;
   return new EngineError("invalid_workflow", `the workflow is invalid: ${summary}`, problems);
-}
-
-/** Kahn's algorithm; nodes on a cycle never reach in-degree 0 and are left out. */
-function topologicalOrder(nodes: GraphNode[]): number[] {
-  const inDegree = nodes.map(() => 0);
-  for (const node of nodes) for (const d of node.downstream) inDegree[d] = (inDegree[d] ?? 0) + 1;
-  const order: number[] = [];
-  for (const node of nodes) if (inDegree[node.index] === 0) order.push(node.index);
-  for (let i = 0; i < order.length; i++) {
-    for (const d of nodes[order[i] as number]?.downstream ?? []) {
-      inDegree[d] = (inDegree[d] ?? 0) - 1;
-      if (inDegree[d] === 0) order.push(d);
-    }
-  }
-  return order;
-}
-
-/** Names one cycle among the nodes left out of the order, e.g. `a -> b -> a`. */
-function cycleProblem(nodes: GraphNode[], order: number[]): Problem {
-  const ordered = new Set(order);
-  const onCycle = (i: number) => !ordered.has(i);
-  const start = nodes.find((n) => onCycle(n.index)) as GraphNode;
-  const seen = new Map<number, number>();
-  const path: number[] = [];
-  let current = start.index;
-  // Every left-out node has a left-out downstream neighbour, so walking them must revisit one.
-  while (!seen.has(current)) {
-    seen.set(current, path.length);
-    path.push(current);
-    current = nodes[current]?.downstream.find(onCycle) ?? current;
-  }
-  const cycle = [...path.slice(seen.get(current)), current].map((i) => nodes[i]?.id);
-  return {
-    code: "cycle",
-    moduleId: cycle[0],
-    message: `the connections form a cycle: ${cycle.join(" -> ")}`,
-  };
 }
 
 /** Maps zod issues on the document to problems, naming the module id where the path has one. */

@@ -14,9 +14,10 @@ describe("problems shown on the nodes", () => {
         .connect("t.table", "s.a"),
     );
     const problems = documentProblems(d, catalog);
+    // The engine's words (server/schema/graph-check.ts): the editor and the server say the same.
     expect(messages(problems, "s")).toEqual([
-      "input b is not connected",
-      "a: a table output cannot feed a number input",
+      "t.table -> s.a: a table output cannot feed a number input",
+      'required input "b" is not connected',
     ]);
     expect(messages(problems, "t")).toEqual(["rows must be at least 1", "path is required"]);
     expect(messages(problems, "x")).toEqual(['unknown module type "nope.Thing"']);
