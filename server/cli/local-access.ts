@@ -48,9 +48,7 @@ export class LocalAccess implements LabflowAccess {
             ? event.job.runId === runId
             : event.type === "log"
               ? event.entry.runId === runId
-              : event.type === "pipeline" || event.type === "settings"
-                ? false
-                : event.runId === runId;
+              : event.runId === runId;
         if (!mine) return;
         options.onEvent?.(event);
         if (event.type === "run") done();

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { dataFileOf, readReadings, readUnits } from "../../modules/instruments/_dataset.js";
-import type { EngineEvents } from "../engine/engine-events.js";
+import type { AppEvents } from "../app-events.js";
 import type { JobRecord } from "../engine/records.js";
 import { isFinishedJob } from "../schema/states.js";
 
@@ -8,7 +8,8 @@ import { isFinishedJob } from "../schema/states.js";
 export const DATA_JOB_TYPES: ReadonlySet<string> = new Set(["instruments.Task"]);
 
 export interface DataTailOptions {
-  events: EngineEvents;
+  /** The application bus: job events are heard here, `job.data` events told here. */
+  events: AppEvents;
   jobDir(job: Pick<JobRecord, "id" | "runId">): string;
   /** How often data files are looked at. */
   intervalMs?: number;

@@ -2,8 +2,9 @@
  * How records are shown over HTTP and WebSocket: jobs without their handle params and internal
  * counters, module errors without stacks (they stay in the server's store and log).
  */
+
+import type { AppEvent } from "../app-events.js";
 import type { ModuleView, RunView } from "../engine/engine.js";
-import type { EngineEvent } from "../engine/engine-events.js";
 import type { JobRecord, ModuleFailure } from "../engine/records.js";
 import type { ServerMessage } from "../schema/messages.js";
 import { JOB_STATE_LETTER } from "../schema/states.js";
@@ -46,7 +47,7 @@ export function runDetail(view: RunView): RunDetail {
   return { ...view, modules: moduleStatesView(view.modules) };
 }
 
-export function eventMessage(event: EngineEvent): ServerMessage {
+export function eventMessage(event: AppEvent): ServerMessage {
   switch (event.type) {
     case "job":
       return { type: "job", job: jobView(event.job) };
