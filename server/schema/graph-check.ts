@@ -186,23 +186,9 @@ function portProblem<T extends ModuleTypeInfo>(
 ): Problem | undefined {
   if (!source.type || !target.type) return undefined;
   const out = portOf(source.type, "output", from.port);
-  if (!out) {
-    return {
-      code: "unknown_port",
-      moduleId: from.module,
-      port: from.port,
-      message: `${source.type.type} has no output "${from.port}" (outputs: ${Object.keys(source.type.outputs).join(", ") || "none"})`,
-    };
-  }
+  if (!out) return unknownPort(source.type, "output", from);
   const inp = portOf(target.type, "input", to.port);
-  if (!inp) {
-    return {
-      code: "unknown_port",
-      moduleId: to.module,
-      port: to.port,
-      message: `${target.type.type} has no input "${to.port}" (inputs: ${Object.keys(target.type.inputs).join(", ") || "none"})`,
-    };
-  }
+  if (!inp) return unknownPort(target.type, "input", to);
   const refused = whyCannotConnect(out.type, inp.type);
   if (!refused) return undefined;
   return {
@@ -210,6 +196,16 @@ function portProblem<T extends ModuleTypeInfo>(
     moduleId: to.module,
     port: to.port,
     message: `${from.module}.${from.port} -> ${to.module}.${to.port}: ${refused}`,
+  };
+}
+
+function unknownPort(type: ModuleTypeInfo, side: "input" | "output", at: Connection["to"]): Problem {
+  const ports = Object.keys(side === "input" ? type.inputs : type.outputs).join(", ") || "none";
+  return {
+    code: "unknown_port",
+    moduleId: at.module,
+    port: at.port,
+    message: `${type.type} has no ${side} "${at.port}" (${side}s: ${ports})`,
   };
 }
 
