@@ -1,6 +1,7 @@
 /** The editor page: toolbar, palette, canvas, inspector and status line, bound to one store. */
 import { useReactFlow } from "@xyflow/react";
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { JobView } from "../server/schema/views.js";
 import { fitViewOptions } from "./canvas/view-options.js";
 import { Canvas } from "./components/Canvas.js";
 import { HelpDialog } from "./components/HelpDialog.js";
@@ -20,7 +21,6 @@ import { useShortcuts } from "./hooks/useShortcuts.js";
 import { PipelinesPanel } from "./instruments/PipelinesPanel.js";
 import { JobsPanel } from "./jobs/components/JobsPanel.js";
 import { JobToasts } from "./jobs/components/JobToasts.js";
-import type { JobView } from "./jobs/job-types.js";
 import { useJobFocus } from "./jobs/useJobFocus.js";
 import { useJobMonitor } from "./jobs/useJobMonitor.js";
 import { useJobsView } from "./jobs/useJobsView.js";

@@ -3,8 +3,9 @@
  * catalog and, with `/?workflow=<name>`, that workflow. Rendering once with everything in hand
  * avoids laying out every node twice (first without port types, then with them).
  */
+
+import type { CatalogEntry } from "../server/schema/catalog.js";
 import { api } from "./api/api-client.js";
-import type { CatalogEntry } from "./api/catalog.js";
 import { EditorStore } from "./editor-core/editor-store.js";
 import { emptyDocument } from "./editor-core/modules.js";
 import { loadDraft } from "./storage/drafts.js";

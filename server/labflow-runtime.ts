@@ -1,6 +1,7 @@
 import { join, resolve } from "node:path";
 import type { ModuleRegistry } from "../modules/sdk/registry.js";
 import { discoverBuiltinModules } from "../modules/sdk/registry.js";
+import { AppEvents } from "./app-events.js";
 import { JobDataTail } from "./devices/data-tail.js";
 import { type InstrumentsRuntime, openInstruments } from "./devices/instruments-runtime.js";
 import { Engine } from "./engine/engine.js";
@@ -35,6 +36,11 @@ export interface RuntimeOptions {
 export interface LabflowRuntime {
   dataDir: string;
   engine: Engine;
+  /**
+   * The application bus: every engine event, and pipeline, settings and instrument data events.
+   * What the WebSocket hub listens to.
+   */
+  events: AppEvents;
   monitor: JobMonitor;
   store: Store;
   registry: ModuleRegistry;
@@ -86,12 +92,12 @@ export async function openRuntime(options: RuntimeOptions): Promise<LabflowRunti
       services,
     });
     engine.attachJobTracker(monitor);
+    const events = new AppEvents(engine.events);
     // Pipeline changes (people, and jobs claiming and releasing) go out with the other events.
     if (instruments)
-      instruments.pipelines.onChange = (pipeline) => engine.events.emit({ type: "pipeline", pipeline });
+      instruments.pipelines.onChange = (pipeline) => events.emit({ type: "pipeline", pipeline });
     // Live data of instrument jobs for the WebSocket, from the files their drivers append to.
-    const dataTail =
-      instruments && new JobDataTail({ events: engine.events, jobDir: (job) => engine.jobDir(job) });
+    const dataTail = instruments && new JobDataTail({ events, jobDir: (job) => engine.jobDir(job) });
     if (options.restore !== false) engine.restore();
     for (const job of dataTail ? monitor.list({ states: ["running"] }) : []) dataTail?.follow(job);
     const opened = store;
@@ -99,6 +105,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<LabflowRunti
     return {
       dataDir,
       engine,
+      events,
       monitor,
       store: opened,
       registry,

@@ -4,8 +4,9 @@
  * node objects by identity). Immer keeps unchanged modules identical, which makes this cheap.
  */
 import type { Edge, Node } from "@xyflow/react";
+import type { CatalogEntry, PortSpecView as PortSpec } from "../../server/schema/catalog.js";
 import type { ModuleInstance, WorkflowDocument } from "../../server/schema/workflow-document.js";
-import type { Catalog, CatalogEntry, PortSpec } from "../api/catalog.js";
+import type { Catalog } from "../api/catalog.js";
 import type { ModuleRunState } from "../api/runs.js";
 import { connectionKey } from "../editor-core/connections.js";
 import { portSpec, portsFromConnections, portTypeOf } from "../editor-core/ports.js";

@@ -7,7 +7,7 @@
  * `.lf-handle` in styles/canvas.css.
  */
 import { type NodeHandle, Position } from "@xyflow/react";
-import type { PortSpec } from "../api/catalog.js";
+import type { PortSpecView as PortSpec } from "../../server/schema/catalog.js";
 
 export const NODE_WIDTH = 200;
 const BORDER = 1;

@@ -5,7 +5,7 @@
  */
 import { Handle, type NodeProps, Position } from "@xyflow/react";
 import { memo } from "react";
-import type { PortSpec } from "../api/catalog.js";
+import type { PortSpecView as PortSpec } from "../../server/schema/catalog.js";
 import type { ModuleRunState } from "../api/runs.js";
 import { inputHandle, type ModuleFlowNode, outputHandle } from "../canvas/flow-elements.js";
 import { portNameMayOverflow, subLineMayOverflow, titleMayOverflow } from "../canvas/node-text-fit.js";

@@ -1,6 +1,7 @@
 /** Open: the saved workflows and the examples on the server; saved ones can be deleted here. */
 import { useCallback, useEffect, useRef, useState } from "react";
-import { api, type WorkflowListItem } from "../api/api-client.js";
+import type { WorkflowListEntry } from "../../server/schema/views.js";
+import { api } from "../api/api-client.js";
 
 interface OpenDialogProps {
   open: boolean;
@@ -11,7 +12,7 @@ interface OpenDialogProps {
 
 export function OpenDialog({ open, unsaved, onOpen, onClose }: OpenDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
-  const [items, setItems] = useState<WorkflowListItem[]>();
+  const [items, setItems] = useState<WorkflowListEntry[]>();
   const [error, setError] = useState<string>();
   const [confirming, setConfirming] = useState<string>();
 

@@ -3,7 +3,8 @@
  * onto the canvas, or double-click it (or press Enter on it) to add it in the middle of the view.
  */
 import { memo, useDeferredValue, useMemo, useState } from "react";
-import type { Catalog, CatalogEntry } from "../api/catalog.js";
+import type { CatalogEntry } from "../../server/schema/catalog.js";
+import type { Catalog } from "../api/catalog.js";
 
 export const MODULE_DRAG_TYPE = "application/x-labflow-module";
 

@@ -1,6 +1,7 @@
 /** The params form of a module, generated from its JSON Schema. */
+
+import type { CatalogEntry } from "../../server/schema/catalog.js";
 import type { ModuleInstance } from "../../server/schema/workflow-document.js";
-import type { CatalogEntry } from "../api/catalog.js";
 import { paramFields } from "../editor-core/param-fields.js";
 import { useStore } from "../hooks/useEditor.js";
 import { ParamInput } from "./ParamInput.js";

@@ -1,6 +1,6 @@
 /** The top bar: document actions, undo/redo, run controls and help. Every button has a name. */
 
-import { isFinished } from "../api/runs.js";
+import { isFinishedRun } from "../../server/schema/states.js";
 import type { RunView } from "../run/run-state.js";
 
 export interface ToolbarProps {
@@ -31,7 +31,7 @@ export interface ToolbarProps {
 }
 
 export function Toolbar(p: ToolbarProps) {
-  const active = p.run !== undefined && !isFinished(p.run.status);
+  const active = p.run !== undefined && !isFinishedRun(p.run.status);
   return (
     <header className="lf-toolbar">
       <div className="lf-brand" title="labflow">

@@ -3,7 +3,9 @@
  * connect/disconnect. An input takes one connection: a new one into a connected input REPLACES
  * the old one (the edit says which it replaced).
  */
+
 import { whyCannotConnect } from "../../modules/sdk/port-types.js";
+import { reaches } from "../../server/schema/graph-check.js";
 import type { Connection, WorkflowDocument } from "../../server/schema/workflow-document.js";
 import type { Catalog } from "../api/catalog.js";
 import { type Edit, edit } from "./edit.js";
@@ -14,26 +16,6 @@ export const connectionKey = (c: Connection): string =>
   `${c.from.module}:${c.from.port}->${c.to.module}:${c.to.port}`;
 
 const sameInput = (a: Connection, b: Connection) => a.to.module === b.to.module && a.to.port === b.to.port;
-
-/** Whether `to` can reach `from` along connections (then from -> to would close a cycle). */
-function reaches(doc: WorkflowDocument, start: string, goal: string): boolean {
-  const next = new Map<string, string[]>();
-  for (const c of doc.connections) {
-    const list = next.get(c.from.module);
-    if (list) list.push(c.to.module);
-    else next.set(c.from.module, [c.to.module]);
-  }
-  const seen = new Set<string>();
-  const stack = [start];
-  while (stack.length > 0) {
-    const id = stack.pop() as string;
-    if (id === goal) return true;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    stack.push(...(next.get(id) ?? []));
-  }
-  return false;
-}
 
 /**
  * Why this connection cannot be made, naming both ports and their types; undefined when it can.
@@ -57,6 +39,7 @@ export function validateConnection(
   const toType = portTypeOf(inp);
   const why = whyCannotConnect(fromType, toType);
   if (why) return `${from.id}.${c.from.port} (${fromType}) -> ${to.id}.${c.to.port} (${toType}): ${why}`;
+  // Whether `to` already reaches `from`: then from -> to would close a cycle.
   if (reaches(doc, to.id, from.id))
     return `${from.id}.${c.from.port} -> ${to.id}.${c.to.port} would close a cycle (${to.id} already feeds ${from.id})`;
   return undefined;

@@ -3,8 +3,10 @@
  * selection and the last notice. Framework-free (React subscribes through `subscribe`); every
  * change of the document goes through a graph operation and an Immer patch pair.
  */
+
+import type { CatalogEntry } from "../../server/schema/catalog.js";
 import type { Connection, WorkflowDocument } from "../../server/schema/workflow-document.js";
-import { type Catalog, type CatalogEntry, indexCatalog } from "../api/catalog.js";
+import { type Catalog, indexCatalog } from "../api/catalog.js";
 import { type Clipboard, copyModules, paste } from "./clipboard.js";
 import { connect, removeConnections } from "./connections.js";
 import { combineEdits, type Edit, replaceDocument } from "./edit.js";

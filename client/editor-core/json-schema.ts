@@ -1,9 +1,9 @@
+import type { JsonSchema } from "../../server/schema/catalog.js";
 /**
  * Just enough JSON Schema (draft 2020-12, as zod writes it) to build forms and to check params as
  * they are typed: types, enum/const, number and length bounds, pattern, items, properties,
  * required, anyOf/oneOf/allOf and local `$ref`s. The server checks again with the real zod schema.
  */
-import type { JsonSchema } from "../api/catalog.js";
 
 /** Follows a local `$ref` (`#/$defs/name`) against the root schema. */
 export function resolveRef(schema: JsonSchema, root: JsonSchema): JsonSchema {

@@ -1,6 +1,7 @@
 /** Graph operations on modules: add, remove, move, rename, label, params. Pure, over Immer. */
+
+import type { CatalogEntry } from "../../server/schema/catalog.js";
 import type { Connection, ModuleInstance, WorkflowDocument } from "../../server/schema/workflow-document.js";
-import type { CatalogEntry } from "../api/catalog.js";
 import { type Edit, edit } from "./edit.js";
 import { freshIdForType, isValidModuleId, moduleIds } from "./ids.js";
 import { defaultsOf } from "./json-schema.js";

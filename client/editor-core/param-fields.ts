@@ -3,7 +3,8 @@
  * property, with the widget kind, bounds and default. Also parses and formats the text a person
  * types, so the form is validated as it is typed.
  */
-import type { JsonSchema } from "../api/catalog.js";
+
+import type { JsonSchema } from "../../server/schema/catalog.js";
 import { checkValue, resolveRef } from "./json-schema.js";
 
 export type FieldKind = "number" | "integer" | "enum" | "boolean" | "string" | "json";

@@ -1,7 +1,9 @@
 /** The ports of a module instance, from the catalog (or, for an unknown type, from its edges). */
 import type { PortType } from "../../modules/sdk/port-types.js";
+import type { PortSpecView as PortSpec } from "../../server/schema/catalog.js";
+import { portOf } from "../../server/schema/graph-check.js";
 import type { ModuleInstance, WorkflowDocument } from "../../server/schema/workflow-document.js";
-import type { Catalog, PortSpec } from "../api/catalog.js";
+import type { Catalog } from "../api/catalog.js";
 
 export type PortSide = "input" | "output";
 
@@ -11,10 +13,7 @@ export function portSpec(
   side: PortSide,
   port: string,
 ): PortSpec | undefined {
-  const entry = module ? catalog.get(module.type) : undefined;
-  if (!entry) return undefined;
-  const ports = side === "input" ? entry.inputs : entry.outputs;
-  return Object.hasOwn(ports, port) ? ports[port] : undefined;
+  return portOf(module ? catalog.get(module.type) : undefined, side, port);
 }
 
 export const portTypeOf = (spec: PortSpec | undefined): PortType => spec?.type ?? "any";

@@ -1,83 +1,68 @@
 /**
- * What is wrong with a document as the editor can tell without the server: unknown types, params
- * that do not fit their schema, inputs left unconnected, connections the types refuse. Each
- * problem names its module (and port or field), so the canvas shows it on the node.
+ * What is wrong with a document as the editor can tell without the server. The graph checks are
+ * the contract's (server/schema/graph-check.ts: the engine runs the same, so the editor, `labflow
+ * validate` and `POST /api/runs` name the same problems with the same codes and messages); params
+ * are checked here against their JSON Schema from the catalog, with the engine's codes and fields.
+ * Each problem names its module (and port or field), so the canvas shows it on the node.
  */
-import { whyCannotConnect } from "../../modules/sdk/port-types.js";
-import type { WorkflowDocument } from "../../server/schema/workflow-document.js";
+import type { CatalogEntry } from "../../server/schema/catalog.js";
+import { checkGraph, unknownParamMessage } from "../../server/schema/graph-check.js";
+import type { Problem as WireProblem } from "../../server/schema/problem.js";
+import type { ModuleInstance, WorkflowDocument } from "../../server/schema/workflow-document.js";
 import type { Catalog } from "../api/catalog.js";
-import type { ErrorInfo } from "../api/runs.js";
 import { fieldProblem, paramFields } from "./param-fields.js";
-import { portSpec, portTypeOf } from "./ports.js";
 
-export type Problem = ErrorInfo & { moduleId: string };
+export type Problem = WireProblem & { moduleId: string };
 
 /** Problems by module id; modules without problems are absent. */
 export type ProblemMap = ReadonlyMap<string, readonly Problem[]>;
 
+/** The problems of a document, in the engine's order (documentProblems groups them by module). */
+export function graphProblems(doc: WorkflowDocument, catalog: Catalog): WireProblem[] {
+  // An empty catalog is one not loaded yet: the types are not known, so only the graph is checked.
+  const types = catalog.size === 0 ? undefined : (type: string) => catalog.get(type);
+  return checkGraph<CatalogEntry>(doc, { ...(types ? { types } : {}), checkParams: paramProblems }).problems;
+}
+
 export function documentProblems(doc: WorkflowDocument, catalog: Catalog): ProblemMap {
   const problems = new Map<string, Problem[]>();
-  const add = (p: Problem) => {
+  for (const p of graphProblems(doc, catalog)) {
+    if (p.moduleId === undefined) continue;
+    const problem: Problem = { ...p, moduleId: p.moduleId };
     const list = problems.get(p.moduleId);
-    if (list) list.push(p);
-    else problems.set(p.moduleId, [p]);
-  };
-  const byId = new Map(doc.modules.map((m) => [m.id, m]));
-  const connected = new Set(doc.connections.map((c) => `${c.to.module}:${c.to.port}`));
-  const seen = new Set<string>();
-  for (const m of doc.modules) {
-    if (seen.has(m.id))
-      add({ code: "duplicate_id", message: `the id "${m.id}" is used twice`, moduleId: m.id });
-    seen.add(m.id);
-    if (catalog.size === 0) continue;
-    const entry = catalog.get(m.type);
-    if (!entry) {
-      add({ code: "unknown_module_type", message: `unknown module type "${m.type}"`, moduleId: m.id });
-      continue;
-    }
-    // Params saved with an older module version are upgraded by the server before they are checked.
-    const current = m.version === undefined || m.version >= entry.version;
-    for (const field of current ? paramFields(entry.params) : []) {
-      const why = fieldProblem(field, m.params?.[field.key]);
-      if (why)
-        add({ code: "invalid_param", message: `${field.key} ${why}`, moduleId: m.id, field: field.key });
-    }
-    // Params are strict (the same code as the server's validator): a typo must not let a default run.
-    const known = Object.keys(entry.params.properties ?? {});
-    if (current && entry.params.additionalProperties === false)
-      for (const key of Object.keys(m.params ?? {}))
-        if (!known.includes(key))
-          add({
-            code: "invalid_param",
-            message: `${key}: ${m.type} has no param "${key}" (params: ${known.join(", ") || "none"})`,
-            moduleId: m.id,
-            field: key,
-          });
-    for (const [port, spec] of Object.entries(entry.inputs))
-      if (!spec.optional && !connected.has(`${m.id}:${port}`))
-        add({ code: "missing_input", message: `input ${port} is not connected`, moduleId: m.id, port });
+    if (list) list.push(problem);
+    else problems.set(p.moduleId, [problem]);
   }
-  for (const c of doc.connections) {
-    const from = byId.get(c.from.module);
-    const to = byId.get(c.to.module);
-    if (!to) continue;
-    if (!from) {
-      add({
-        code: "unknown_module",
-        message: `${c.to.port} comes from missing "${c.from.module}"`,
-        moduleId: to.id,
-      });
-      continue;
-    }
-    if (catalog.size === 0) continue;
-    const out = portSpec(catalog, from, "output", c.from.port);
-    const inp = portSpec(catalog, to, "input", c.to.port);
-    if (catalog.has(to.type) && !inp)
-      add({ code: "unknown_port", message: `no input "${c.to.port}"`, moduleId: to.id, port: c.to.port });
-    const why = whyCannotConnect(portTypeOf(out), portTypeOf(inp));
+  return problems;
+}
+
+/** Params that do not fit the module's JSON Schema, and keys it does not know. */
+function paramProblems(m: ModuleInstance, entry: CatalogEntry): WireProblem[] {
+  const problems: WireProblem[] = [];
+  // Params saved with an older module version are upgraded by the server before they are checked.
+  const current = m.version === undefined || m.version >= entry.version;
+  if (!current) return problems;
+  for (const field of paramFields(entry.params)) {
+    const why = fieldProblem(field, m.params?.[field.key]);
     if (why)
-      add({ code: "incompatible_ports", message: `${c.to.port}: ${why}`, moduleId: to.id, port: c.to.port });
+      problems.push({
+        code: "invalid_param",
+        message: `${field.key} ${why}`,
+        moduleId: m.id,
+        field: `params.${field.key}`,
+      });
   }
+  // Params are strict (the same code and words as the server's validator): a typo must not let a default run.
+  const known = Object.keys(entry.params.properties ?? {});
+  if (entry.params.additionalProperties === false)
+    for (const key of Object.keys(m.params ?? {}))
+      if (!known.includes(key))
+        problems.push({
+          code: "invalid_param",
+          message: unknownParamMessage(m.type, key, known),
+          moduleId: m.id,
+          field: `params.${key}`,
+        });
   return problems;
 }
 
@@ -86,7 +71,7 @@ export const problemsKey = (list: readonly Problem[] | undefined): string =>
   list ? list.map((p) => p.message).join("\n") : "";
 
 /** Adds problems the server reported (those that name a module) to the editor's own. */
-export function withServerProblems(local: ProblemMap, server: readonly ErrorInfo[]): ProblemMap {
+export function withServerProblems(local: ProblemMap, server: readonly WireProblem[]): ProblemMap {
   if (server.length === 0) return local;
   const merged = new Map<string, Problem[]>([...local].map(([id, list]) => [id, [...list]]));
   for (const p of server) {

@@ -4,8 +4,8 @@
  * under way win over its answer, so nothing is missed and nothing goes back in time.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
+import type { Problem as ErrorInfo } from "../../server/schema/problem.js";
 import { ApiError, api } from "../api/api-client.js";
-import type { ErrorInfo } from "../api/runs.js";
 import type { EditorStore } from "../editor-core/editor-store.js";
 import { connectEvents } from "../events/events-socket.js";
 import { applyEvent, mergeFetched, type RunView, runFromResponse, touchedBy } from "../run/run-state.js";

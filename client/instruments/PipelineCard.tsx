@@ -4,8 +4,8 @@
  * every action (tomato's rules): a refusal is shown with the server's own message.
  */
 import { type FormEvent, useEffect, useId, useState } from "react";
-import type { JobView } from "../jobs/job-types.js";
-import type { PipelineView } from "./instrument-types.js";
+import type { PipelineStatusView as PipelineView } from "../../server/schema/pipelines-api.js";
+import type { JobView } from "../../server/schema/views.js";
 import { instrumentsApi } from "./instruments-api.js";
 import type { PipelineActions } from "./usePipelines.js";
 

@@ -4,7 +4,7 @@
  * `labflow pipeline ...`. Without a devices file it shows the server's word on how to give one.
  */
 import "./instruments.css";
-import type { JobView } from "../jobs/job-types.js";
+import type { JobView } from "../../server/schema/views.js";
 import { PipelineCard } from "./PipelineCard.js";
 import { usePipelines } from "./usePipelines.js";
 

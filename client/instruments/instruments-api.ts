@@ -1,23 +1,28 @@
-/** The instrument calls (docs/api.md, "Pipelines" and "Job data"), through the one HTTP client. */
+/**
+ * The instrument calls (docs/api.md, "Pipelines" and "Job data"), through the one HTTP client;
+ * every answer is parsed with the contract's schema (server/schema).
+ */
+import { JobDataAnswer, PipelineStatusView, PipelinesAnswer } from "../../server/schema/pipelines-api.js";
+import { JobsAnswer, JobView } from "../../server/schema/views.js";
 import { request } from "../api/api-client.js";
-import type { JobView } from "../jobs/job-types.js";
-import type { JobDataAnswer, PipelinesAnswer, PipelineView } from "./instrument-types.js";
 
 const enc = encodeURIComponent;
 const pipeline = (name: string, action: string) => `/pipelines/${enc(name)}/${action}`;
 
 export const instrumentsApi = {
-  pipelines: () => request<PipelinesAnswer>("GET", "/pipelines"),
-  load: (name: string, sample: string) => request<PipelineView>("POST", pipeline(name, "load"), { sample }),
-  eject: (name: string) => request<PipelineView>("POST", pipeline(name, "eject"), {}),
-  ready: (name: string, ready: boolean) => request<PipelineView>("POST", pipeline(name, "ready"), { ready }),
+  pipelines: () => request(PipelinesAnswer, "GET", "/pipelines"),
+  load: (name: string, sample: string) =>
+    request(PipelineStatusView, "POST", pipeline(name, "load"), { sample }),
+  eject: (name: string) => request(PipelineStatusView, "POST", pipeline(name, "eject"), {}),
+  ready: (name: string, ready: boolean) =>
+    request(PipelineStatusView, "POST", pipeline(name, "ready"), { ready }),
   /** With `maxPoints`, a server that knows it thins a longer range evenly (`decimated: true`). */
   jobData: (jobId: string, offset: number, maxPoints?: number) =>
-    request<JobDataAnswer>(
+    request(
+      JobDataAnswer,
       "GET",
       `/jobs/${enc(jobId)}/data?offset=${offset}${maxPoints ? `&maxPoints=${maxPoints}` : ""}`,
     ),
-  job: (jobId: string) => request<JobView>("GET", `/jobs/${enc(jobId)}`),
-  jobsOfRun: async (runId: string) =>
-    (await request<{ jobs: JobView[] }>("GET", `/jobs?runId=${enc(runId)}`)).jobs,
+  job: (jobId: string) => request(JobView, "GET", `/jobs/${enc(jobId)}`),
+  jobsOfRun: async (runId: string) => (await request(JobsAnswer, "GET", `/jobs?runId=${enc(runId)}`)).jobs,
 };

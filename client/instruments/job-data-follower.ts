@@ -9,10 +9,12 @@
  * job is one small answer. An older server ignores it and answers every reading in parts of about
  * 8 MB, which the bounded series thins as they come.
  */
+
+import type { JobDataAnswer } from "../../server/schema/pipelines-api.js";
+import { isFinishedJob } from "../../server/schema/states.js";
+import type { JobView } from "../../server/schema/views.js";
 import { ApiError } from "../api/api-client.js";
-import { isFinishedJob, type JobView } from "../jobs/job-types.js";
 import type { InstrumentEventsListener } from "./instrument-events.js";
-import type { JobDataAnswer } from "./instrument-types.js";
 import { JobDataSeries, type ReadingsBatch } from "./job-data-series.js";
 
 /**

@@ -10,7 +10,8 @@
  * the same memory and drawing time as a short one and its peaks stay visible. Framework-free;
  * unit-tested in Node.
  */
-import type { Reading } from "./instrument-types.js";
+
+import type { Reading } from "../../server/schema/pipelines-api.js";
 import { type Column, thinOlderPoints } from "./series-thinning.js";
 
 /** Enough for any screen's width many times over; uPlot draws this many in a few milliseconds. */

@@ -5,9 +5,12 @@
  * send them.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
+import type {
+  PipelinesAnswer,
+  PipelineStatusView as PipelineView,
+} from "../../server/schema/pipelines-api.js";
 import { ApiError } from "../api/api-client.js";
 import { listenToInstrumentEvents } from "./instrument-events.js";
-import type { PipelinesAnswer, PipelineView } from "./instrument-types.js";
 import { instrumentsApi } from "./instruments-api.js";
 
 export const PIPELINES_SAFETY_POLL_MS = 30_000;

@@ -1,5 +1,5 @@
+import type { CheckIntervalSetting as CheckInterval } from "../../server/schema/api.js";
 /** The check intervals people pick from (global and per job), and how they are named. Pure. */
-import type { CheckInterval } from "./job-types.js";
 
 export const INTERVAL_PRESETS: { ms: number; label: string }[] = [
   { ms: 1_000, label: "1 s" },

@@ -3,7 +3,10 @@
  * settings. A failed fetch is retried with backoff while the connection lasts, so the panel never
  * stays stale while it says live; settings told by an event since the fetch began win over its answer.
  */
-import type { JobView, MonitorSettings, RunInfo } from "./job-types.js";
+
+import type { Settings as MonitorSettings } from "../../server/schema/api.js";
+import type { JobView } from "../../server/schema/views.js";
+import type { RunInfo } from "./job-types.js";
 import type { MonitorModel } from "./monitor-model.js";
 
 export interface FullFetchAnswer {

@@ -3,8 +3,10 @@
  * filtered by state and a search text. Pure, so that 5,000 jobs are grouped in one pass and tested
  * without a browser.
  */
-import { isFinished as isFinishedRun } from "../api/runs.js";
-import { isFinishedJob, type JobState, type JobView, type RunInfo } from "./job-types.js";
+
+import { isFinishedJob, isFinishedRun, type JobState } from "../../server/schema/states.js";
+import type { JobView } from "../../server/schema/views.js";
+import type { RunInfo } from "./job-types.js";
 
 /** `all`, `active` (not finished) or one state. */
 export type StateFilter = "all" | "active" | JobState;

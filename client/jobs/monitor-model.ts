@@ -4,26 +4,22 @@
  * jobs checked every second, copying a map per event would cost more than rendering; `version` counts
  * changes so that views re-derive only when something changed.
  */
-import { type EventMessage, isFinished as isFinishedRun, type RunStatus } from "../api/runs.js";
-import { isFinishedJob, type JobView, type RunInfo } from "./job-types.js";
+import type { ServerMessage } from "../../server/schema/messages.js";
+import { isFinishedJob, isFinishedRun } from "../../server/schema/states.js";
+import type { JobView, SnapshotRun } from "../../server/schema/views.js";
+import type { RunInfo } from "./job-types.js";
 
-/** A snapshot or event as the monitor reads it (the editor's EventMessage, with full job views). */
+/**
+ * A message as the monitor reads it: the contract's, where a snapshot's run needs only its id and
+ * status (the monitor folds in what else it is told).
+ */
 export type MonitorMessage =
+  | Exclude<ServerMessage, { type: "snapshot" }>
   | {
       type: "snapshot";
-      runs: {
-        id: string;
-        workflowName?: string;
-        status: RunStatus;
-        createdAt?: string;
-        modules?: Record<string, { status: string }>;
-      }[];
+      runs: (Partial<SnapshotRun> & Pick<SnapshotRun, "id" | "status">)[];
       jobs?: JobView[];
-    }
-  | { type: "job"; job: JobView }
-  | { type: "run"; runId: string; status: RunStatus; message?: string }
-  | { type: "job.deleted"; runId: string; jobId: string }
-  | Exclude<EventMessage, { type: "snapshot" } | { type: "job" } | { type: "run" }>;
+    };
 
 /** What a message changed that people are told about: jobs that finished while we watched. */
 export interface Applied {

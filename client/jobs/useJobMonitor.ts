@@ -5,13 +5,16 @@
  * Renders are batched (a burst of check events renders once); finished jobs raise toasts.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type {
+  CheckIntervalSetting as CheckInterval,
+  Settings as MonitorSettings,
+} from "../../server/schema/api.js";
+import type { JobView } from "../../server/schema/views.js";
 import { ApiError } from "../api/api-client.js";
-import type { EventMessage } from "../api/runs.js";
 import { connectEvents } from "../events/events-socket.js";
 import { FullFetch } from "./full-fetch.js";
-import type { CheckInterval, JobView, MonitorSettings } from "./job-types.js";
 import { jobsApi } from "./jobs-api.js";
-import { type MonitorMessage, MonitorModel } from "./monitor-model.js";
+import { MonitorModel } from "./monitor-model.js";
 import { notifyBrowser } from "./notifications.js";
 
 export interface Toast {
@@ -129,12 +132,12 @@ export function useJobMonitor(): JobMonitorData {
         fullFetch.disconnected();
       },
       onMessage(message) {
-        if (isSettingsMessage(message)) {
+        if (message.type === "settings") {
           fullFetch.settingsArrived();
           setSettings(message.settings);
           return;
         }
-        const applied = model.apply(message as MonitorMessage);
+        const applied = model.apply(message);
         for (const job of applied.finished) {
           if (job.state === "cancelled") continue;
           const ok = job.state === "completed";
@@ -236,9 +239,4 @@ export function useJobMonitor(): JobMonitorData {
   }, [model, render, toast]);
 
   return { model, version, structure, connected, loaded, settings, toasts, actions };
-}
-
-/** Another tab (or the CLI) changed the server-wide settings. */
-function isSettingsMessage(message: EventMessage): message is Extract<EventMessage, { type: "settings" }> {
-  return message.type === "settings";
 }

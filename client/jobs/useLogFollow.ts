@@ -5,8 +5,9 @@
  * tells its size) is read from its last MAX_CHARS bytes, not from its start.
  */
 import { useEffect, useState } from "react";
+import type { LogChunkView as LogChunk } from "../../server/schema/views.js";
 import { ApiError } from "../api/api-client.js";
-import type { LogChunk, LogStream } from "./job-types.js";
+import type { LogStream } from "./job-types.js";
 import { jobsApi } from "./jobs-api.js";
 
 const POLL_MS = 1_000;

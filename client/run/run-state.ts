@@ -2,7 +2,11 @@
  * The state of the run the editor watches, folded from `GET /api/runs/:id` and WebSocket events.
  * Pure functions: the hook that owns the socket only calls them.
  */
-import type { EventMessage, ModuleRunState, RunResponse, RunStatus } from "../api/runs.js";
+
+import type { ServerMessage as EventMessage } from "../../server/schema/messages.js";
+import type { RunStatus } from "../../server/schema/states.js";
+import type { RunDetail as RunResponse } from "../../server/schema/views.js";
+import type { ModuleRunState } from "../api/runs.js";
 
 export interface RunView {
   runId: string;

@@ -2,10 +2,9 @@ import type { Engine, RunView } from "../engine/engine.js";
 import type { EngineEvent } from "../engine/engine-events.js";
 import type { RunRecord } from "../engine/records.js";
 import { type LabflowRuntime, openRuntime } from "../labflow-runtime.js";
+import { isFinishedRun } from "../schema/states.js";
 import { findInterruptedRun } from "./interrupted-run.js";
 import type { InterruptedRun, LabflowAccess } from "./labflow-access.js";
-
-const FINAL = new Set(["completed", "failed", "cancelled"]);
 
 /** The engine in this process, for as long as the command takes. */
 export class LocalAccess implements LabflowAccess {
@@ -60,7 +59,7 @@ export class LocalAccess implements LabflowAccess {
     return new Promise((resolve) => {
       const done = () => {
         const view = engine.getRun(runId);
-        const stop = FINAL.has(view.status) || (options.untilSuspended && view.status === "suspended");
+        const stop = isFinishedRun(view.status) || (options.untilSuspended && view.status === "suspended");
         if (stop) {
           unsubscribe();
           resolve(view);
@@ -73,9 +72,7 @@ export class LocalAccess implements LabflowAccess {
             ? event.job.runId === runId
             : event.type === "log"
               ? event.entry.runId === runId
-              : event.type === "pipeline" || event.type === "settings"
-                ? false
-                : event.runId === runId;
+              : event.runId === runId;
         if (!mine) return;
         options.onEvent?.(event);
         if (event.type === "run") done();

@@ -4,10 +4,9 @@ import type { RunView } from "../engine/engine.js";
 import type { EngineEvent } from "../engine/engine-events.js";
 import type { JobRecord } from "../engine/records.js";
 import type { RunSummary } from "../engine/store.js";
+import { isFinishedRun } from "../schema/states.js";
 import { CliError } from "./cli-error.js";
 import type { LabflowAccess } from "./labflow-access.js";
-
-const FINAL = new Set(["completed", "failed", "cancelled"]);
 
 /** An error the server answered with, shown as the server worded it. */
 export class ServerError extends Error {
@@ -67,7 +66,7 @@ export class RemoteAccess implements LabflowAccess {
         seen.set(moduleId, key);
         options.onEvent?.({ type: "module", runId, moduleId, ...m });
       }
-      if (FINAL.has(view.status) || (options.untilSuspended && view.status === "suspended")) return view;
+      if (isFinishedRun(view.status) || (options.untilSuspended && view.status === "suspended")) return view;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }

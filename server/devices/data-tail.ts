@@ -1,13 +1,15 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { dataFileOf, readReadings, readUnits } from "../../modules/sdk/instrument-data.js";
-import type { EngineEvents } from "../engine/engine-events.js";
-import { FINISHED_JOB_STATES, type JobRecord } from "../engine/records.js";
+import type { AppEvents } from "../app-events.js";
+import type { JobRecord } from "../engine/records.js";
+import { isFinishedJob } from "../schema/states.js";
 
 /** The job modules whose data files are tailed. */
 export const DATA_JOB_TYPES: ReadonlySet<string> = new Set(["instruments.Task"]);
 
 export interface DataTailOptions {
-  events: EngineEvents;
+  /** The application bus: job events are heard here, `job.data` events told here. */
+  events: AppEvents;
   jobDir(job: Pick<JobRecord, "id" | "runId">): string;
   /** How often data files are looked at. */
   intervalMs?: number;
@@ -54,7 +56,7 @@ export class JobDataTail {
    */
   follow(job: JobRecord): void {
     const known = this.tailed.get(job.id);
-    if (FINISHED_JOB_STATES.includes(job.state)) {
+    if (isFinishedJob(job.state)) {
       if (known) known.ending = true;
       return;
     }

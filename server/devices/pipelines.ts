@@ -1,6 +1,6 @@
 import type { ClaimResult, InstrumentRequest, InstrumentTarget } from "../../modules/sdk/instruments.js";
 import { EngineError } from "../engine/engine-error.js";
-import { FINISHED_JOB_STATES, type JobState } from "../engine/records.js";
+import { isFinishedJob, type JobState } from "../schema/states.js";
 import type { ClaimRecord, PipelineState, PipelineStore } from "../store/pipeline-store.js";
 import {
   describeRequest,
@@ -256,7 +256,7 @@ export class PipelineService {
     if (!lookup) return;
     for (const claim of this.store.openClaims()) {
       const state = lookup(claim.jobId);
-      if (state === undefined || FINISHED_JOB_STATES.includes(state))
+      if (state === undefined || isFinishedJob(state))
         this.release(claim.jobId, state === "cancelled" ? "cancelled" : "failed", false);
     }
   }

@@ -1,8 +1,10 @@
-import type { Settings } from "../schema/api.js";
-import type { PipelineStatusView } from "../schema/pipelines-api.js";
 import type { JobRecord, ModuleFailure, ModuleStatus, RunLogEntry, RunStatus } from "./records.js";
 
-/** What the engine tells its listeners (the ws hub, the CLI's progress, tests), as it happens. */
+/**
+ * What the engine tells its listeners (the runtime's application bus, the CLI's progress, tests),
+ * as it happens: runs, modules, jobs and run logs, nothing else. Pipelines, settings and
+ * instrument data go through the application bus (server/app-events.ts).
+ */
 export type EngineEvent =
   | { type: "run"; runId: string; status: RunStatus; message?: string }
   | {
@@ -17,41 +19,26 @@ export type EngineEvent =
   | { type: "job"; job: JobRecord }
   /** A job was removed from the list (`DELETE /api/jobs/:id`): views drop it. */
   | { type: "job.deleted"; runId: string; jobId: string }
-  | { type: "log"; entry: Omit<RunLogEntry, "seq"> }
-  /**
-   * New readings of a running instrument job, in file order: bytes `offset` to `nextOffset` of its
-   * data file. A client that fetched `GET /api/jobs/:id/data` up to N applies batches from N on.
-   */
-  | {
-      type: "job.data";
-      runId: string;
-      jobId: string;
-      offset: number;
-      nextOffset: number;
-      units: Record<string, string>;
-      readings: { t: string; [quantity: string]: unknown }[];
-    }
-  /** A pipeline changed (sample loaded or ejected, ready flag, claimed or released by a job): its new state. */
-  | { type: "pipeline"; pipeline: PipelineStatusView }
-  /** The server-wide settings changed (from any tab or the CLI): their new values. */
-  | { type: "settings"; settings: Settings };
+  | { type: "log"; entry: Omit<RunLogEntry, "seq"> };
 
-export type EngineListener = (event: EngineEvent) => void;
+export type EventListener<E> = (event: E) => void;
 
 /** A minimal typed event bus: listeners are called in order; one that throws does not stop the others. */
-export class EngineEvents {
-  private readonly listeners = new Set<EngineListener>();
+export class EventBus<E> {
+  private readonly listeners = new Set<EventListener<E>>();
 
   get hasListeners(): boolean {
     return this.listeners.size > 0;
   }
 
-  on(listener: EngineListener): () => void {
+  on(listener: EventListener<E>): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
-  emit(event: EngineEvent): void {
+  emit(event: E): void {
     for (const listener of this.listeners) {
       try {
         listener(event);
@@ -62,3 +49,8 @@ export class EngineEvents {
     }
   }
 }
+
+export type EngineListener = EventListener<EngineEvent>;
+
+/** The engine's bus. */
+export class EngineEvents extends EventBus<EngineEvent> {}

@@ -1,9 +1,10 @@
 import { mkdirSync } from "node:fs";
 import type { ComputeContext } from "../../modules/sdk/define-module.js";
 import type { ModuleSuspended } from "../../modules/sdk/module-suspended.js";
+import { isFinishedJob } from "../schema/states.js";
 import type { ExecutionEnvironment } from "./execution-environment.js";
 import type { JobBoard } from "./job-board.js";
-import { applyJobEvent, isFinalJobState, type JobEvent } from "./job-lifecycle.js";
+import { applyJobEvent, type JobEvent } from "./job-lifecycle.js";
 import { changedFields } from "./job-patch.js";
 import { checkOutputs, toFailure } from "./module-io.js";
 import type { JobRecord } from "./records.js";
@@ -53,7 +54,7 @@ export class JobBridge {
       onClaim(latest.id);
       const inFlight = this.board.startInFlight(latest.id);
       if (inFlight) await inFlight.catch(() => {});
-      else if (latest.params === null && !isFinalJobState(latest.state) && node.definition.job) {
+      else if (latest.params === null && !isFinishedJob(latest.state) && node.definition.job) {
         // The process died between recording the job and recording what `start` returned: `start`
         // is called again with the same job id, its idempotency key, to find the earlier submission.
         const values = inputs();

@@ -12,7 +12,8 @@
  *                 └─cancel failed: stays cancelling, retried at the next check
  * ```
  */
-import { FINISHED_JOB_STATES, type JobRecord, type JobState } from "./records.js";
+import { isFinishedJob } from "../schema/states.js";
+import type { JobRecord, JobState } from "./records.js";
 
 /** What a check of the job's handle answered. */
 export interface CheckAnswer {
@@ -49,11 +50,6 @@ export interface JobTransition {
   effects: JobEffects;
 }
 
-/** Whether a job state is final: completed, failed or cancelled. */
-export function isFinalJobState(state: JobState): boolean {
-  return FINISHED_JOB_STATES.includes(state);
-}
-
 /** States in which the work runs outside and the handle is checked. */
 const FOLLOWED: ReadonlySet<JobState> = new Set(["queued", "waiting", "running"]);
 
@@ -66,7 +62,7 @@ const next = (job: JobRecord, patch: Partial<JobRecord>, effects: JobEffects = {
 
 /** The next job after `event`, and what to do. Never mutates `job`. */
 export function applyJobEvent(job: JobRecord, event: JobEvent): JobTransition {
-  if (isFinalJobState(job.state)) return same(job);
+  if (isFinishedJob(job.state)) return same(job);
   switch (event.type) {
     case "start_returned": {
       const params = event.params ?? {};

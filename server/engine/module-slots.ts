@@ -1,13 +1,7 @@
+import { isFinishedModule } from "../schema/states.js";
 import type { ModuleFailure, ModuleStatus } from "./records.js";
 import type { ValidGraph } from "./validate-workflow.js";
 
-export const RESOLVED: ReadonlySet<ModuleStatus> = new Set([
-  "done",
-  "cached",
-  "failed",
-  "skipped",
-  "cancelled",
-]);
 /** A module resolved so: what is downstream of it cannot run. */
 const BLOCKING: ReadonlySet<ModuleStatus> = new Set(["failed", "skipped", "cancelled"]);
 
@@ -60,7 +54,7 @@ export class ModuleSlots {
   }
 
   isResolved(index: number): boolean {
-    return RESOLVED.has(this.status[index] as ModuleStatus);
+    return isFinishedModule(this.status[index] as ModuleStatus);
   }
 
   /** Takes a state found in the Store (a restored run): resolved modules are not run again. */
@@ -68,7 +62,7 @@ export class ModuleSlots {
     this.status[index] = status;
     this.outputs[index] = outputs;
     this.errors[index] = error;
-    if (RESOLVED.has(status)) this.unresolvedCount--;
+    if (isFinishedModule(status)) this.unresolvedCount--;
   }
 
   /**

@@ -2,20 +2,11 @@
  * What the engine persists and reports: runs, the state of each module in a run, jobs.
  * Plain JSON-able data; the Store keeps it, the API and the events carry it.
  */
+import type { JobState, ModuleStatus, RunStatus } from "../schema/states.js";
 import type { WorkflowDocument } from "../schema/workflow-document.js";
 
-export type RunStatus = "running" | "suspended" | "completed" | "failed" | "cancelled";
-export const FINISHED_RUN_STATUSES: readonly RunStatus[] = ["completed", "failed", "cancelled"];
-
-export type ModuleStatus =
-  | "pending"
-  | "running"
-  | "suspended"
-  | "done"
-  | "cached"
-  | "failed"
-  | "skipped"
-  | "cancelled";
+/** The states are the wire contract's (server/schema/states.ts): one definition for every layer. */
+export type { JobState, ModuleStatus, RunStatus };
 
 /** A module's failure as kept in the run record: code, message, and the stack of a thrown error. */
 export interface ModuleFailure {
@@ -61,29 +52,6 @@ export interface ModuleRunRecord {
   startedAt?: string;
   finishedAt?: string;
 }
-
-export type JobState =
-  | "starting"
-  | "queued"
-  | "waiting"
-  | "running"
-  | "cancelling"
-  | "completed"
-  | "failed"
-  | "cancelled";
-export const FINISHED_JOB_STATES: readonly JobState[] = ["completed", "failed", "cancelled"];
-
-/** tomato's letters, shown as a hint to people coming from it. */
-export const JOB_STATE_LETTER: Record<JobState, string> = {
-  starting: "q",
-  queued: "q",
-  waiting: "qw",
-  running: "r",
-  cancelling: "rd",
-  completed: "c",
-  failed: "ce",
-  cancelled: "cd",
-};
 
 export interface JobRecord {
   /**

@@ -1,11 +1,11 @@
 import type { ComputeContext } from "../../modules/sdk/define-module.js";
 import { ModuleSuspended } from "../../modules/sdk/module-suspended.js";
+import { isFinishedJob, isFinishedModule } from "../schema/states.js";
 import type { ExecutionEnvironment } from "./execution-environment.js";
 import type { JobBoard, JobFollower } from "./job-board.js";
 import { JobBridge } from "./job-bridge.js";
-import { isFinalJobState } from "./job-lifecycle.js";
 import { checkOutputs, gatherInputs, toFailure } from "./module-io.js";
-import { ModuleSlots, type ModuleView, RESOLVED, type Resolution } from "./module-slots.js";
+import { ModuleSlots, type ModuleView, type Resolution } from "./module-slots.js";
 import type { JobRecord, ModuleRunRecord, ModuleStatus, RunOptions, RunStatus } from "./records.js";
 import { RunRecorder } from "./run-recorder.js";
 import type { GraphNode, ValidGraph } from "./validate-workflow.js";
@@ -170,7 +170,7 @@ export class RunExecution implements JobFollower {
     for (const node of this.graph.nodes) {
       const record = restored.get(node.id);
       if (record?.status === "suspended") this.restoredSuspended.add(node.index);
-      if (!record || !RESOLVED.has(record.status)) continue;
+      if (!record || !isFinishedModule(record.status)) continue;
       const cached = outputs.get(record.signature);
       // A result that did not reach the cache (it never should) is computed again.
       if ((record.status === "done" || record.status === "cached") && !cached) continue;
@@ -251,7 +251,7 @@ export class RunExecution implements JobFollower {
     this.slots.progress[index] = job.progress;
     this.recorder.moduleChanged(index, true);
     this.env.events.emit({ type: "job", job });
-    if (isFinalJobState(job.state)) this.jobSettled(job);
+    if (isFinishedJob(job.state)) this.jobSettled(job);
     else if (job.params !== null) this.env.jobs.track(job);
   }
 

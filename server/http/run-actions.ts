@@ -3,8 +3,8 @@
  * Candidates for Engine methods; kept here until the engine grows them.
  */
 import { EngineError } from "../engine/engine-error.js";
-import { FINISHED_RUN_STATUSES } from "../engine/records.js";
 import type { LabflowRuntime } from "../labflow-runtime.js";
+import { isFinishedRun } from "../schema/states.js";
 import { HttpError } from "./http-error.js";
 
 /** Throws `run_not_found` unless the run exists. */
@@ -18,7 +18,7 @@ export function requireRun(runtime: LabflowRuntime, runId: string): void {
  */
 export async function deleteFinishedRun(runtime: LabflowRuntime, runId: string): Promise<void> {
   const { status } = runtime.engine.getRun(runId);
-  if (!FINISHED_RUN_STATUSES.includes(status) || runtime.engine.activeRunIds().includes(runId)) {
+  if (!isFinishedRun(status) || runtime.engine.activeRunIds().includes(runId)) {
     throw new HttpError(409, "run_active", `run ${runId} is ${status}: cancel it before deleting it`);
   }
   for (const job of runtime.store.listJobs({ runId })) await runtime.monitor.delete(job.id);

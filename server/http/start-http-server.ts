@@ -46,7 +46,7 @@ export async function startHttpServer(
     runtime,
     workflows: new WorkflowFiles(options.workflowsDirs),
     settings: new SettingsState(runtime.store, runtime.monitor, (settings) =>
-      runtime.engine.events.emit({ type: "settings", settings }),
+      runtime.events.emit({ type: "settings", settings }),
     ),
   };
   const app = createApp(context, {

@@ -2,10 +2,13 @@
  * How records are shown over HTTP and WebSocket: jobs without their handle params and internal
  * counters, module errors without stacks (they stay in the server's store and log).
  */
+
+import type { AppEvent } from "../app-events.js";
 import type { ModuleView, RunView } from "../engine/engine.js";
-import type { EngineEvent } from "../engine/engine-events.js";
-import { JOB_STATE_LETTER, type JobRecord, type ModuleFailure } from "../engine/records.js";
-import type { JobView, ModuleErrorView, ModuleStateView, RunDetail, ServerMessage } from "../schema/api.js";
+import type { JobRecord, ModuleFailure } from "../engine/records.js";
+import type { ServerMessage } from "../schema/messages.js";
+import { JOB_STATE_LETTER } from "../schema/states.js";
+import type { JobView, ModuleErrorView, ModuleStateView, RunDetail } from "../schema/views.js";
 
 export function jobView(job: JobRecord): JobView {
   return {
@@ -44,10 +47,17 @@ export function runDetail(view: RunView): RunDetail {
   return { ...view, modules: moduleStatesView(view.modules) };
 }
 
-export function eventMessage(event: EngineEvent): ServerMessage {
-  if (event.type === "job") return { type: "job", job: jobView(event.job) };
-  if (event.type === "module" && event.error) return { ...event, error: moduleErrorView(event.error) };
-  return event as ServerMessage;
+export function eventMessage(event: AppEvent): ServerMessage {
+  switch (event.type) {
+    case "job":
+      return { type: "job", job: jobView(event.job) };
+    case "module": {
+      const { error, ...rest } = event;
+      return error ? { ...rest, error: moduleErrorView(error) } : rest;
+    }
+    default:
+      return event;
+  }
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

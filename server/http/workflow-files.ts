@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { link, mkdir, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type WorkflowEntry, type WorkflowListEntry, WorkflowName } from "../schema/api.js";
+import { WorkflowName } from "../schema/api.js";
+import type { WorkflowEntry, WorkflowListEntry } from "../schema/views.js";
 import type { WorkflowDocument } from "../schema/workflow-document.js";
 import { HttpError } from "./http-error.js";
 

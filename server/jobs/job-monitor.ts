@@ -1,10 +1,11 @@
 import type { JobCheck, JobHandle, LogChunk } from "../../modules/sdk/job.js";
 import { EngineError } from "../engine/engine-error.js";
 import type { JobTracker } from "../engine/execution-environment.js";
-import { applyJobEvent, isFinalJobState, type JobEvent } from "../engine/job-lifecycle.js";
+import { applyJobEvent, type JobEvent } from "../engine/job-lifecycle.js";
 import { changedFields } from "../engine/job-patch.js";
 import type { JobRecord } from "../engine/records.js";
 import type { JobFilter } from "../engine/store.js";
+import { isFinishedJob } from "../schema/states.js";
 import { CheckDeadlines } from "./check-deadlines.js";
 import { type GlobalCheckInterval, ModuleIntervals, nextCheckDelay } from "./check-interval.js";
 import { CheckSchedule } from "./check-schedule.js";
@@ -49,7 +50,7 @@ export class JobMonitor implements JobTracker {
 
   /** Starts following a job (new, re-attached after a restart, or cancelled while it started). */
   track(job: JobRecord): void {
-    if (isFinalJobState(job.state) || this.stopped || job.params === null) return;
+    if (isFinishedJob(job.state) || this.stopped || job.params === null) return;
     const existing = this.tracked.get(job.id);
     if (existing) {
       existing.job = job;
@@ -83,7 +84,7 @@ export class JobMonitor implements JobTracker {
   /** Checks a job now, whatever its schedule or pause; answers with the job after the check. */
   async checkNow(jobId: string): Promise<JobRecord> {
     const entry = this.entryOf(this.get(jobId));
-    if (isFinalJobState(entry.job.state) || entry.job.params === null) return this.recorder.view(entry);
+    if (isFinishedJob(entry.job.state) || entry.job.params === null) return this.recorder.view(entry);
     await this.check(entry);
     // Deleted while the check was in flight: the job is gone, not brought back by this answer.
     if (this.recorder.isDeleted(jobId)) throw EngineError.notFound("job", jobId);
@@ -108,7 +109,7 @@ export class JobMonitor implements JobTracker {
   }
 
   pauseRun(runId: string, paused: boolean): number {
-    const jobs = this.list({ runId }).filter((j) => !isFinalJobState(j.state));
+    const jobs = this.list({ runId }).filter((j) => !isFinishedJob(j.state));
     for (const job of jobs) this.setPaused(job.id, paused);
     return jobs.length;
   }
@@ -140,7 +141,7 @@ export class JobMonitor implements JobTracker {
 
   async cancelJob(jobId: string): Promise<{ job: JobRecord; message?: string }> {
     const entry = this.entryOf(this.get(jobId));
-    if (isFinalJobState(entry.job.state))
+    if (isFinishedJob(entry.job.state))
       return { job: entry.job, message: `job ${jobId} is already ${entry.job.state}; nothing to cancel` };
     this.apply(entry, { type: "cancel_requested", at: nowIso() });
     this.options.store.flush();
@@ -159,9 +160,9 @@ export class JobMonitor implements JobTracker {
    */
   async delete(jobId: string): Promise<void> {
     const job = this.get(jobId);
-    if (!isFinalJobState(job.state)) {
+    if (!isFinishedJob(job.state)) {
       const { job: after, message } = await this.cancelJob(jobId);
-      if (!isFinalJobState(after.state))
+      if (!isFinishedJob(after.state))
         throw new EngineError(
           "cancel_failed",
           `job ${jobId} (${job.moduleId}) was not deleted: ${message ?? `it is still ${after.state}`}`,
@@ -315,7 +316,7 @@ export class JobMonitor implements JobTracker {
     this.tracked.delete(id);
     // Settled once: a passing entry of a job that another path settled meanwhile tells nothing.
     const stored = this.options.store.getJob(id);
-    if (!stored || isFinalJobState(stored.state)) {
+    if (!stored || isFinishedJob(stored.state)) {
       if (stored) entry.job = stored;
       return;
     }

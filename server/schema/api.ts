@@ -1,14 +1,11 @@
 /**
- * The HTTP API's request bodies and query strings, and the shapes of its answers and WebSocket
- * messages: shared by the server, the CLI and the client. Pure zod and types, no Node imports.
- * docs/api.md describes every route.
+ * The HTTP API's request bodies, query strings, settings and error answers: shared by the server,
+ * the CLI and the client. Pure zod and types, no Node imports. The views it answers with are in
+ * views.ts, the WebSocket's messages in messages.ts; docs/api.md describes every route.
  */
 import { z } from "zod";
-import type { ModuleView, RunView } from "../engine/engine.js";
-import type { EngineEvent } from "../engine/engine-events.js";
-import type { JobState } from "../engine/records.js";
-import type { RunSummary } from "../engine/store.js";
-import type { Problem } from "./problem.js";
+import { Problem } from "./problem.js";
+import { JobState } from "./states.js";
 
 /** The shortest check interval the monitor accepts (server/jobs/check-interval.ts). */
 export const MIN_INTERVAL_MS = 100;
@@ -28,17 +25,6 @@ export const WorkflowName = z
     /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$/,
     "a workflow name has 1 to 100 letters, digits, _ . - and does not start with a dot",
   );
-
-export const JOB_STATES = [
-  "starting",
-  "queued",
-  "waiting",
-  "running",
-  "cancelling",
-  "completed",
-  "failed",
-  "cancelled",
-] as const satisfies readonly JobState[];
 
 const IntervalMs = z.number().int().min(MIN_INTERVAL_MS).max(MAX_INTERVAL_MS);
 
@@ -80,6 +66,7 @@ export type JobIntervalRequest = z.infer<typeof JobIntervalRequest>;
 
 /** `off`: checks only on request; `module-default`: each module's own interval. */
 export const CheckIntervalSetting = z.union([z.enum(["module-default", "off"]), IntervalMs]);
+export type CheckIntervalSetting = z.infer<typeof CheckIntervalSetting>;
 
 /** `PUT /api/settings`: either field may be left out to keep its value. */
 export const SettingsRequest = z
@@ -94,10 +81,12 @@ export const SettingsRequest = z
   });
 export type SettingsRequest = z.infer<typeof SettingsRequest>;
 
-export interface Settings {
-  checkInterval: z.infer<typeof CheckIntervalSetting>;
-  autoResume: boolean;
-}
+/** `GET|PUT /api/settings` answers and the `settings` event: the server-wide settings. */
+export const Settings = z.object({
+  checkInterval: CheckIntervalSetting,
+  autoResume: z.boolean(),
+});
+export type Settings = z.infer<typeof Settings>;
 
 /** `GET /api/jobs?runId=&state=running,queued`. Query schemas ignore unknown parameters (`token`). */
 export const JobsQuery = z.object({
@@ -105,7 +94,7 @@ export const JobsQuery = z.object({
   state: z
     .string()
     .transform((text) => text.split(",").filter(Boolean))
-    .pipe(z.array(z.enum(JOB_STATES)))
+    .pipe(z.array(JobState))
     .optional(),
 });
 
@@ -121,70 +110,9 @@ export const LogQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-/** A job as the API shows it. `moduleType` repeats `type` for the CLI. */
-export interface JobView {
-  id: string;
-  runId: string;
-  moduleId: string;
-  type: string;
-  moduleType: string;
-  state: JobState;
-  /** tomato's letter for the state (q, qw, r, rd, c, ce, cd). */
-  letter: string;
-  paused: boolean;
-  intervalMs: number | null;
-  progress?: number;
-  message?: string;
-  submittedAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-  lastCheckedAt?: string;
-  nextCheckAt?: string;
-}
-
-/** A module's error without the stack, which stays in the server. */
-export interface ModuleErrorView {
-  code: string;
-  message: string;
-  port?: string;
-}
-
-export interface ModuleStateView extends Omit<ModuleView, "error"> {
-  error?: ModuleErrorView;
-}
-
-/** `GET /api/runs/:id`: the engine's run view, with errors stripped of their stacks. */
-export interface RunDetail extends Omit<RunView, "modules"> {
-  modules: Record<string, ModuleStateView>;
-}
-
-/** A run in the WebSocket snapshot; active runs carry their modules' states. */
-export interface SnapshotRun extends RunSummary {
-  modules?: Record<string, ModuleStateView>;
-}
-
-export interface WorkflowListEntry {
-  name: string;
-  readOnly: boolean;
-  description?: string;
-}
-
-/** `GET|PUT /api/workflows/:name` */
-export interface WorkflowEntry {
-  name: string;
-  readOnly: boolean;
-  workflow: unknown;
-}
-
 /** Every error answer. `field` names the body or query field; `problems` list a document's problems. */
-export interface ApiErrorBody {
-  error: { code: string; message: string; field?: string };
-  problems?: Problem[];
-}
-
-/** What the server sends on `/api/events`: a snapshot first, then every engine event. */
-export type ServerMessage =
-  | { type: "snapshot"; runs: SnapshotRun[]; jobs: JobView[] }
-  | Exclude<EngineEvent, { type: "job" } | { type: "module" }>
-  | (Omit<Extract<EngineEvent, { type: "module" }>, "error"> & { error?: ModuleErrorView })
-  | { type: "job"; job: JobView };
+export const ApiErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
+  problems: z.array(Problem).optional(),
+});
+export type ApiErrorBody = z.infer<typeof ApiErrorBody>;

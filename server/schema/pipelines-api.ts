@@ -1,9 +1,9 @@
 /**
  * Bodies and answers of the pipeline and job data routes (`/api/pipelines...`,
- * `GET /api/jobs/:id/data`): shared by the server and the CLI. Pure zod and types, no Node imports.
+ * `GET /api/jobs/:id/data`): shared by the server, the CLI and the client. Pure zod, no Node imports.
  */
 import { z } from "zod";
-import type { JobState } from "../engine/records.js";
+import { JobState } from "./states.js";
 
 /** `POST /api/pipelines/:name/load` */
 export const LoadSampleRequest = z.strictObject({
@@ -24,42 +24,54 @@ export const JobDataQuery = z.object({
   maxPoints: z.coerce.number().int().min(2).max(1_000_000).optional(),
 });
 
-export interface PipelineRoleView {
-  device: string;
-  channel: string;
-  techniques: string[];
-}
+export const PipelineRoleView = z.object({
+  device: z.string(),
+  channel: z.string(),
+  techniques: z.array(z.string()),
+});
+export type PipelineRoleView = z.infer<typeof PipelineRoleView>;
 
-export interface PipelineStatusView {
-  name: string;
-  roles: Record<string, PipelineRoleView>;
-  sample?: string;
-  ready: boolean;
+/** A pipeline with the sample, ready flag and job it holds. */
+export const PipelineStatusView = z.object({
+  name: z.string(),
+  roles: z.record(z.string(), PipelineRoleView),
+  sample: z.string().optional(),
+  ready: z.boolean(),
   /** The job holding the pipeline. */
-  jobId?: string;
-  updatedAt?: string;
-}
+  jobId: z.string().optional(),
+  updatedAt: z.string().optional(),
+});
+export type PipelineStatusView = z.infer<typeof PipelineStatusView>;
 
 /** `GET /api/pipelines` */
-export interface PipelinesAnswer {
+export const PipelinesAnswer = z.object({
   /** false: the server runs without a devices file (`message` says how to give one). */
-  configured: boolean;
-  devicesFile?: string;
-  message?: string;
-  pipelines: PipelineStatusView[];
-}
+  configured: z.boolean(),
+  devicesFile: z.string().optional(),
+  message: z.string().optional(),
+  pipelines: z.array(PipelineStatusView),
+});
+export type PipelinesAnswer = z.infer<typeof PipelinesAnswer>;
+
+/** One reading: `t` (ISO UTC) and a value per quantity. */
+export const Reading = z.looseObject({ t: z.string() });
+export type Reading = z.infer<typeof Reading>;
 
 /** `GET /api/jobs/:id/data` (JSON): the readings from `offset` on, with units. */
-export interface JobDataAnswer {
-  jobId: string;
-  state: JobState;
-  units: Record<string, string>;
+export const JobDataAnswer = z.object({
+  jobId: z.string(),
+  state: JobState,
+  units: z.record(z.string(), z.string()),
   /** Quantities in the order first seen (besides `t`, ISO UTC). */
-  quantities: string[];
-  readings: { t: string; [quantity: string]: unknown }[];
-  offset: number;
+  quantities: z.array(z.string()),
+  readings: z.array(Reading),
+  offset: z.number(),
   /** Ask from here next time (or join `job.data` events from here): the end of what was read. */
-  nextOffset: number;
-  /** True when `maxPoints` left readings out (evenly spread, first and last kept). */
-  decimated: boolean;
-}
+  nextOffset: z.number(),
+  /**
+   * True when `maxPoints` left readings out (evenly spread, first and last kept). This server always
+   * says; a server older than `maxPoints` left it out and sent every reading (in parts).
+   */
+  decimated: z.boolean().optional(),
+});
+export type JobDataAnswer = z.infer<typeof JobDataAnswer>;

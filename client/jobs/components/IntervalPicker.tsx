@@ -3,8 +3,8 @@
  * (checked as typed, applied with Enter or Set).
  */
 import { useEffect, useId, useState } from "react";
+import type { CheckIntervalSetting as CheckInterval } from "../../../server/schema/api.js";
 import { INTERVAL_PRESETS, intervalChoice, parseSeconds } from "../check-intervals.js";
-import type { CheckInterval } from "../job-types.js";
 
 interface IntervalPickerProps {
   label: string;

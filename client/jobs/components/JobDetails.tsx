@@ -1,8 +1,9 @@
 /** The selected job in full: every time, the whole message, its own check interval. */
+
+import type { JobView } from "../../../server/schema/views.js";
 import { hasJobData } from "../../instruments/instrument-types.js";
 import { JobDataPlot } from "../../instruments/JobDataPlot.js";
 import { clockTime, elapsed, relativeTime } from "../format-time.js";
-import type { JobView } from "../job-types.js";
 import { IntervalPicker } from "./IntervalPicker.js";
 import { StateBadge } from "./StateBadge.js";
 

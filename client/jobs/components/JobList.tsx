@@ -4,8 +4,8 @@
  */
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useRef } from "react";
+import type { JobView } from "../../../server/schema/views.js";
 import { ROW_HEIGHT, type Row, rowHeight } from "../job-rows.js";
-import type { JobView } from "../job-types.js";
 import { JobRow, type JobRowActions } from "./JobRow.js";
 import { RunRow, type RunRowActions } from "./RunRow.js";
 

@@ -1,7 +1,9 @@
 /** One job in the list: name, type, state, progress, times, last message, and its actions. */
 import { memo } from "react";
+import { isFinishedJob } from "../../../server/schema/states.js";
+import type { JobView } from "../../../server/schema/views.js";
 import { clockTime, elapsed, relativeTime } from "../format-time.js";
-import { isFinishedJob, type JobView, type LogStream } from "../job-types.js";
+import type { LogStream } from "../job-types.js";
 import { ProgressBar, StateBadge } from "./StateBadge.js";
 
 export interface JobRowActions {

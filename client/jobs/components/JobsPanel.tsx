@@ -5,8 +5,10 @@
  */
 import "../jobs.css";
 import { useCallback, useMemo, useState } from "react";
+import { isFinishedJob } from "../../../server/schema/states.js";
+import type { JobView } from "../../../server/schema/views.js";
 import { buildRows, type SortOrder, type StateFilter } from "../job-rows.js";
-import { isFinishedJob, type JobView, type LogStream, type RunInfo } from "../job-types.js";
+import type { LogStream, RunInfo } from "../job-types.js";
 import type { JobMonitorData } from "../useJobMonitor.js";
 import { useNow } from "../useNow.js";
 import { type Confirmation, ConfirmDialog } from "./ConfirmDialog.js";

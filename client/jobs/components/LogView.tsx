@@ -1,6 +1,7 @@
 /** A job's stdout or stderr, following new output live, with a Copy button. */
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
-import type { JobView, LogStream } from "../job-types.js";
+import type { JobView } from "../../../server/schema/views.js";
+import type { LogStream } from "../job-types.js";
 import { useLogFollow } from "../useLogFollow.js";
 
 interface LogViewProps {

@@ -1,6 +1,6 @@
 /** The monitor's settings: the global check interval, auto-resume, and browser notifications. */
 import { useState } from "react";
-import type { MonitorSettings } from "../job-types.js";
+import type { Settings as MonitorSettings } from "../../../server/schema/api.js";
 import { askForNotifications, notificationAccess } from "../notifications.js";
 import type { JobMonitorActions } from "../useJobMonitor.js";
 import { IntervalPicker } from "./IntervalPicker.js";

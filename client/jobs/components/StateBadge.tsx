@@ -1,5 +1,5 @@
+import type { JobView } from "../../../server/schema/views.js";
 /** A job's state with tomato's letter as a hint (`running (r)`). */
-import type { JobView } from "../job-types.js";
 
 export function StateBadge({ job }: { job: Pick<JobView, "state" | "letter" | "paused"> }) {
   return (

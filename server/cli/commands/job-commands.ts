@@ -1,4 +1,5 @@
-import { JOB_STATE_LETTER, type JobRecord } from "../../engine/records.js";
+import type { JobRecord } from "../../engine/records.js";
+import { JOB_STATE_LETTER } from "../../schema/states.js";
 import { connect } from "../connect.js";
 import { followRun } from "../follow-run.js";
 import { percent, table } from "../format.js";

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
-import type { EngineEvent } from "../../engine/engine-events.js";
+import type { AppEvent } from "../../app-events.js";
 import type { LabflowRuntime } from "../../labflow-runtime.js";
 import { isAuthorized, UNAUTHORIZED_MESSAGE } from "../auth.js";
 import { type AllowedHosts, guardRefusal } from "../request-guards.js";
@@ -34,8 +34,8 @@ interface Client {
 }
 
 /**
- * The WebSocket at /api/events: each client gets a snapshot of the current state, then every engine
- * event as JSON. Listens to the engine once and fans out; checks Origin, Host and the token on the
+ * The WebSocket at /api/events: each client gets a snapshot of the current state, then every event
+ * of the application bus as JSON. Listens to the bus once and fans out; checks Origin, Host and the token on the
  * upgrade; drops slow and dead clients.
  */
 export class EventHub {
@@ -52,7 +52,7 @@ export class EventHub {
     private readonly options: EventHubOptions,
   ) {
     this.maxBufferedBytes = options.maxBufferedBytes ?? 8 * 1024 * 1024;
-    this.stopListening = runtime.engine.events.on((event) => this.broadcast(event));
+    this.stopListening = runtime.events.on((event) => this.broadcast(event));
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs ?? 30_000);
     this.heartbeat.unref();
   }
@@ -123,7 +123,7 @@ export class EventHub {
     this.clients.add(client);
   }
 
-  private broadcast(event: EngineEvent): void {
+  private broadcast(event: AppEvent): void {
     if (this.clients.size === 0) return;
     const data = JSON.stringify(eventMessage(event));
     for (const client of this.clients) {

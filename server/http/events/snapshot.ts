@@ -1,19 +1,18 @@
-import { FINISHED_JOB_STATES, type JobState } from "../../engine/records.js";
 import type { LabflowRuntime } from "../../labflow-runtime.js";
-import { JOB_STATES, type ServerMessage, type SnapshotRun } from "../../schema/api.js";
+import type { MessageOf } from "../../schema/messages.js";
+import { OPEN_JOB_STATES } from "../../schema/states.js";
+import type { SnapshotRun } from "../../schema/views.js";
 import { jobView, moduleStatesView } from "../views.js";
 
 /** Finished runs the snapshot shows besides the active ones. */
 const RECENT_RUNS = 50;
-
-const OPEN_JOB_STATES: JobState[] = JOB_STATES.filter((s) => !FINISHED_JOB_STATES.includes(s));
 
 /**
  * The current state a WebSocket client starts from: the active runs with their modules' states, the
  * recent runs, and every job not finished. Built synchronously, so that no event falls between it
  * and the events that follow.
  */
-export function buildSnapshot(runtime: LabflowRuntime): Extract<ServerMessage, { type: "snapshot" }> {
+export function buildSnapshot(runtime: LabflowRuntime): MessageOf<"snapshot"> {
   const { engine, monitor, store } = runtime;
   const active = new Set(engine.activeRunIds());
   const runs: SnapshotRun[] = engine.listRuns({ limit: RECENT_RUNS });
@@ -36,6 +35,6 @@ export function buildSnapshot(runtime: LabflowRuntime): Extract<ServerMessage, {
     return { ...summary, status: view.status, modules: moduleStatesView(view.modules) };
   });
   withModules.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
-  const jobs = monitor.list({ states: OPEN_JOB_STATES }).map(jobView);
+  const jobs = monitor.list({ states: [...OPEN_JOB_STATES] }).map(jobView);
   return { type: "snapshot", runs: withModules, jobs };
 }

@@ -1,5 +1,6 @@
 /** Small clients for the API tests: JSON over fetch, and the event WebSocket with waits on messages. */
 import WebSocket from "ws";
+import { isFinishedRun } from "../../../server/schema/states.js";
 import { waitUntil } from "../../helpers/wait-until.js";
 
 /** Answers are read by expectations, which check their shape: typing them loosely keeps tests short. */
@@ -47,7 +48,7 @@ export function apiClient(baseUrl: string, options: { token?: string } = {}) {
       return waitUntil(
         async () => {
           const { body } = await request("GET", `/api/runs/${runId}`);
-          return ["completed", "failed", "cancelled"].includes(body.status) ? body : undefined;
+          return isFinishedRun(body.status) ? body : undefined;
         },
         `run ${runId} to finish`,
         timeoutMs,

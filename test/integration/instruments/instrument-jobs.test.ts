@@ -9,8 +9,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { DriverClient } from "../../../server/devices/driver-client.js";
 import { driverHostPaths } from "../../../server/devices/driver-host-paths.js";
-import type { JobView, RunDetail } from "../../../server/schema/api.js";
 import type { JobDataAnswer, PipelineStatusView } from "../../../server/schema/pipelines-api.js";
+import { isFinishedJob, isFinishedRun } from "../../../server/schema/states.js";
+import type { JobView, RunDetail } from "../../../server/schema/views.js";
 import { labflow } from "../../helpers/labflow-cli.js";
 import { startPtyPair } from "../../helpers/pty-pair.js";
 import { type ServerProcess, startServerProcess } from "../../helpers/server-process.js";
@@ -152,7 +153,7 @@ describe("instrument jobs through a real server", () => {
     const run = await waitUntil(
       async () => {
         const view = await api<RunDetail>(server, "GET", `/api/runs/${runId}`);
-        return ["completed", "failed", "cancelled"].includes(view.status) ? view : undefined;
+        return isFinishedRun(view.status) ? view : undefined;
       },
       "the run to end",
       60_000,
@@ -369,7 +370,7 @@ describe("instrument jobs through a real server", () => {
         waitUntil(
           async () => {
             const j = await jobOf(server, runId);
-            return j && ["completed", "failed", "cancelled"].includes(j.state) ? j : undefined;
+            return j && isFinishedJob(j.state) ? j : undefined;
           },
           "the job to end",
           30_000,

@@ -6,15 +6,13 @@ import { describe, expect, it } from "vitest";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const clientDir = join(root, "client");
 /**
- * The only files outside client/ that the browser bundle may import: pure zod and types, no Node.
- * The pipelines API schema gives the client the shapes of the pipeline and job data answers
- * (imported as types only), so that they are not written twice.
+ * The only files outside client/ that the browser bundle may import: the wire contract
+ * (server/schema, pure zod and types, no Node) and the port types it builds on.
  */
-const ALLOWED = new Set([
-  "server/schema/workflow-document.ts",
-  "modules/sdk/port-types.ts",
-  "server/schema/pipelines-api.ts",
-]);
+const ALLOWED = (target: string) =>
+  (target.startsWith("server/schema/") && target !== "server/schema/write-json-schema.ts") ||
+  target === "modules/sdk/port-types.ts";
+const schemaDir = join(root, "server/schema");
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -25,7 +23,7 @@ function sources(dir: string): string[] {
 }
 
 describe("the client's import boundary", () => {
-  it("imports from server/ and modules/ only the document and pipelines schemas and the port types", () => {
+  it("imports from server/ and modules/ only the wire contract (server/schema) and the port types", () => {
     const outside: string[] = [];
     for (const file of sources(clientDir)) {
       const text = readFileSync(file, "utf8");
@@ -34,8 +32,26 @@ describe("the client's import boundary", () => {
         if (specifier.startsWith("node:")) outside.push(`${relative(root, file)} -> ${specifier}`);
         if (!specifier.startsWith(".")) continue;
         const target = relative(root, resolve(dirname(file), specifier)).replace(/\.js$/, ".ts");
-        if (!target.startsWith("client/") && !ALLOWED.has(target))
+        if (!target.startsWith("client/") && !ALLOWED(target))
           outside.push(`${relative(root, file)} -> ${target}`);
+      }
+    }
+    expect(outside).toEqual([]);
+  });
+
+  it("keeps the wire contract free of Node and of the engine: server/schema imports only zod and itself", () => {
+    const outside: string[] = [];
+    for (const file of sources(schemaDir)) {
+      if (file.endsWith("write-json-schema.ts")) continue; // the build script that writes the JSON Schema
+      const text = readFileSync(file, "utf8");
+      for (const match of text.matchAll(/(?:from|import)\s+"([^"]+)"/g)) {
+        const specifier = match[1] ?? "";
+        if (!specifier.startsWith(".")) {
+          if (specifier !== "zod") outside.push(`${relative(root, file)} -> ${specifier}`);
+          continue;
+        }
+        const target = relative(root, resolve(dirname(file), specifier)).replace(/\.js$/, ".ts");
+        if (!ALLOWED(target)) outside.push(`${relative(root, file)} -> ${target}`);
       }
     }
     expect(outside).toEqual([]);

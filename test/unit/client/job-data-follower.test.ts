@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { InstrumentEventsListener } from "../../../client/instruments/instrument-events.js";
-import type { JobDataAnswer, JobDataEvent, Reading } from "../../../client/instruments/instrument-types.js";
 import { JobDataFollower } from "../../../client/instruments/job-data-follower.js";
+import type { JobDataMessage as JobDataEvent } from "../../../server/schema/messages.js";
+import type { JobDataAnswer, Reading } from "../../../server/schema/pipelines-api.js";
 
 const LINE = 10;
 const reading = (i: number): Reading => ({ t: new Date(Date.UTC(2026, 0, 1) + i * 100).toISOString(), v: i });

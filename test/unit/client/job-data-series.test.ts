@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Reading } from "../../../client/instruments/instrument-types.js";
 import { JobDataSeries, type ReadingsBatch } from "../../../client/instruments/job-data-series.js";
 import { thinOlderPoints } from "../../../client/instruments/series-thinning.js";
+import type { Reading } from "../../../server/schema/pipelines-api.js";
 
 /** Readings at 10 Hz from 12:00:00Z: `from` and `to` are reading numbers; each line is 10 bytes. */
 function batch(from: number, to: number): ReadingsBatch {

@@ -15,9 +15,10 @@ describe("problems shown on the nodes", () => {
         .connect("t.table", "s.a"),
     );
     const problems = documentProblems(d, catalog);
+    // The engine's words (server/schema/graph-check.ts): the editor and the server say the same.
     expect(messages(problems, "s")).toEqual([
-      "input b is not connected",
-      "a: a table output cannot feed a number input",
+      "t.table -> s.a: a table output cannot feed a number input",
+      'required input "b" is not connected',
     ]);
     expect(messages(problems, "t")).toEqual(["rows must be at least 1", "path is required"]);
     expect(messages(problems, "x")).toEqual(['unknown module type "nope.Thing"']);
@@ -39,9 +40,9 @@ describe("problems shown on the nodes", () => {
     expect(documentProblems(d, catalog).get("k")).toEqual([
       {
         code: "invalid_param",
-        message: 'vaule: basic.Constant has no param "vaule" (params: value)',
+        message: 'params.vaule: basic.Constant has no param "vaule" (params: value)',
         moduleId: "k",
-        field: "vaule",
+        field: "params.vaule",
       },
     ]);
   });
@@ -54,7 +55,7 @@ describe("problems shown on the nodes", () => {
     const old = { ...d, modules: d.modules.map((m) => ({ ...m, version: 1 })) };
     expect(documentProblems(old, newer).size).toBe(0);
     expect(messages(documentProblems(d, newer), "t")).toContain(
-      'lines: data.Table has no param "lines" (params: rows, format, header, path, options)',
+      'params.lines: data.Table has no param "lines" (params: rows, format, header, path, options)',
     );
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { EventMessage } from "../../../client/api/runs.js";
 import { applyEvent, mergeFetched, RUN_KEY, type RunView, touchedBy } from "../../../client/run/run-state.js";
+import type { ServerMessage as EventMessage } from "../../../server/schema/messages.js";
 
 const view = (): RunView => ({ runId: "r1", status: "running", modules: { a: { status: "running" } } });
 
@@ -22,7 +22,11 @@ describe("the watched run, folded from events", () => {
   it("shows a suspended job's progress from job events", () => {
     const job: EventMessage = {
       type: "job",
-      job: { id: "j", runId: "r1", moduleId: "a", state: "running", progress: 0.4, message: "3 s left" },
+      job: {
+        ...{ id: "j", runId: "r1", moduleId: "a", type: "jobs.Timer", moduleType: "jobs.Timer", letter: "r" },
+        ...{ paused: false, intervalMs: null, submittedAt: "2026-01-01T10:00:00.000Z" },
+        ...{ state: "running", progress: 0.4, message: "3 s left" },
+      },
     };
     const v = applyEvent({ ...view(), modules: { a: { status: "suspended" } } }, job);
     expect(v.modules.a).toEqual({ status: "suspended", progress: 0.4, message: "3 s left" });
@@ -31,7 +35,18 @@ describe("the watched run, folded from events", () => {
   it("takes a snapshot's states for its run", () => {
     const v = applyEvent(view(), {
       type: "snapshot",
-      runs: [{ id: "r1", status: "suspended", modules: { a: { status: "suspended", progress: 0.1 } } }],
+      runs: [
+        {
+          ...{
+            id: "r1",
+            workflowName: "w",
+            createdAt: "2026-01-01T10:00:00.000Z",
+            updatedAt: "2026-01-01T10:00:00.000Z",
+          },
+          ...{ status: "suspended", modules: { a: { status: "suspended", progress: 0.1 } } },
+        },
+      ],
+      jobs: [],
     });
     expect(v.status).toBe("suspended");
     expect(v.modules.a?.progress).toBe(0.1);

@@ -1,8 +1,8 @@
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { type AppEvent, AppEvents } from "../../../server/app-events.js";
 import { JobDataTail } from "../../../server/devices/data-tail.js";
-import { type EngineEvent, EngineEvents } from "../../../server/engine/engine-events.js";
 import type { JobRecord } from "../../../server/engine/records.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 
@@ -11,8 +11,8 @@ const lines = (from: number, to: number) =>
   Array.from({ length: to - from }, (_, k) => line(from + k)).join("");
 
 function tailOf(jobDir: string, options: { maxBytesPerEvent?: number; maxBytesPerPoll?: number } = {}) {
-  const events = new EngineEvents();
-  const data: Extract<EngineEvent, { type: "job.data" }>[] = [];
+  const events = new AppEvents();
+  const data: Extract<AppEvent, { type: "job.data" }>[] = [];
   events.on((event) => {
     if (event.type === "job.data") data.push(event);
   });

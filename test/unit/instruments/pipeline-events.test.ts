@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { EngineEvent } from "../../../server/engine/engine-events.js";
+import type { AppEvent } from "../../../server/app-events.js";
 import { openRuntime } from "../../../server/labflow-runtime.js";
 import type { PipelineStatusView } from "../../../server/schema/pipelines-api.js";
 import { tempDir } from "../../helpers/temp-dir.js";
@@ -26,7 +26,7 @@ describe("pipeline events", () => {
     const runtime = await openRuntime({ dataDir: labFolder() });
     try {
       const seen: PipelineStatusView[] = [];
-      runtime.engine.events.on((event: EngineEvent) => {
+      runtime.events.on((event: AppEvent) => {
         if (event.type === "pipeline") seen.push(event.pipeline);
       });
       const pipelines = runtime.instruments?.pipelines;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FullFetch, type FullFetchAnswer } from "../../../../client/jobs/full-fetch.js";
-import type { MonitorSettings } from "../../../../client/jobs/job-types.js";
 import { MonitorModel } from "../../../../client/jobs/monitor-model.js";
+import type { Settings as MonitorSettings } from "../../../../server/schema/api.js";
 import { waitUntil } from "../../../helpers/wait-until.js";
 import { job } from "./job-fixtures.js";
 

@@ -1,15 +1,6 @@
-import type { JobView, RunInfo } from "../../../../client/jobs/job-types.js";
-
-const LETTERS: Record<JobView["state"], string> = {
-  starting: "q",
-  queued: "q",
-  waiting: "qw",
-  running: "r",
-  cancelling: "rd",
-  completed: "c",
-  failed: "ce",
-  cancelled: "cd",
-};
+import type { RunInfo } from "../../../../client/jobs/job-types.js";
+import { JOB_STATE_LETTER } from "../../../../server/schema/states.js";
+import type { JobView } from "../../../../server/schema/views.js";
 
 /** A job view as the server sends it, with the fields a test cares about. */
 export function job(id: string, runId: string, over: Partial<JobView> = {}): JobView {
@@ -19,7 +10,8 @@ export function job(id: string, runId: string, over: Partial<JobView> = {}): Job
     runId,
     moduleId: id,
     type: "jobs.Timer",
-    letter: LETTERS[state],
+    moduleType: "jobs.Timer",
+    letter: JOB_STATE_LETTER[state],
     paused: false,
     intervalMs: null,
     submittedAt: "2026-01-01T10:00:00.000Z",

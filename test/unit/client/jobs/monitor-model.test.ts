@@ -42,7 +42,10 @@ describe("the Job Monitor's model", () => {
   it("counts changes, so views re-derive only when something changed", () => {
     const model = new MonitorModel();
     const before = model.version;
-    model.apply({ type: "log", entry: {} });
+    model.apply({
+      type: "log",
+      entry: { runId: "r", at: "2026-01-01T10:00:00.000Z", level: "info", message: "m" },
+    });
     expect(model.version).toBe(before);
     model.apply({ type: "job", job: job("a", "r") });
     expect(model.version).toBe(before + 1);

@@ -1,0 +1,136 @@
+/**
+ * How runs, modules and jobs are shown over HTTP and the WebSocket: views of their own, not
+ * projections of the engine's storage records (those keep handle params, counters and stacks that
+ * never leave the server). zod schemas, so that the client and the CLI parse what they receive
+ * instead of trusting it; the types are inferred from them. Pure zod, no Node imports.
+ */
+import { z } from "zod";
+import { JobState, ModuleStatus, RunStatus } from "./states.js";
+import { WorkflowDocument } from "./workflow-document.js";
+
+/** A job as every job route and event shows it. `moduleType` repeats `type` for the CLI. */
+export const JobView = z.object({
+  id: z.string(),
+  runId: z.string(),
+  moduleId: z.string(),
+  type: z.string(),
+  moduleType: z.string(),
+  state: JobState,
+  /** tomato's letter for the state (q, qw, r, rd, c, ce, cd). */
+  letter: z.string(),
+  paused: z.boolean(),
+  /** The job's own check interval; null follows the global setting or the module's default. */
+  intervalMs: z.number().nullable(),
+  progress: z.number().optional(),
+  message: z.string().optional(),
+  submittedAt: z.string(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  lastCheckedAt: z.string().optional(),
+  nextCheckAt: z.string().optional(),
+});
+export type JobView = z.infer<typeof JobView>;
+
+/** A module's error without the stack, which stays in the server. */
+export const ModuleErrorView = z.object({
+  code: z.string(),
+  message: z.string(),
+  port: z.string().optional(),
+});
+export type ModuleErrorView = z.infer<typeof ModuleErrorView>;
+
+/** A module's state in a run. */
+export const ModuleStateView = z.object({
+  status: ModuleStatus,
+  outputs: z.record(z.string(), z.unknown()).optional(),
+  error: ModuleErrorView.optional(),
+  /** 0..1, from a suspended job's last check. */
+  progress: z.number().optional(),
+});
+export type ModuleStateView = z.infer<typeof ModuleStateView>;
+
+/** `GET /api/runs/:id`: a run with its document and every module's state. */
+export const RunDetail = z.object({
+  runId: z.string(),
+  status: RunStatus,
+  /** Why the run ended failed or cancelled, in a sentence. */
+  message: z.string().optional(),
+  workflow: WorkflowDocument,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().optional(),
+  modules: z.record(z.string(), ModuleStateView),
+});
+export type RunDetail = z.infer<typeof RunDetail>;
+
+/** A run in `GET /api/runs` (newest first). */
+export const RunSummaryView = z.object({
+  id: z.string(),
+  workflowName: z.string(),
+  status: RunStatus,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().optional(),
+});
+export type RunSummaryView = z.infer<typeof RunSummaryView>;
+
+/** `GET /api/runs` */
+export const RunsAnswer = z.object({ runs: z.array(RunSummaryView) });
+
+/** A run in the WebSocket snapshot; active runs carry their modules' states. */
+export const SnapshotRun = RunSummaryView.extend({
+  modules: z.record(z.string(), ModuleStateView).optional(),
+});
+export type SnapshotRun = z.infer<typeof SnapshotRun>;
+
+/** `POST /api/runs` */
+export const StartRunAnswer = z.object({ runId: z.string() });
+
+/** `POST /api/runs/:id/cancel`, `POST /api/jobs/:id/cancel` (with `job`). */
+export const CancelAnswer = z.object({ message: z.string().optional() });
+export const CancelJobAnswer = z.object({ job: JobView, message: z.string().optional() });
+
+/** `GET /api/jobs` */
+export const JobsAnswer = z.object({ jobs: z.array(JobView) });
+
+/** `GET /api/jobs/:id/log`: bytes of a job's stdout or stderr from `offset` on. */
+export const LogChunkView = z.object({
+  text: z.string(),
+  nextOffset: z.number(),
+  /** The stream's whole length in bytes, when the server knows it. */
+  size: z.number().optional(),
+});
+export type LogChunkView = z.infer<typeof LogChunkView>;
+
+/** A line of a run's log, as the `log` event carries it. */
+export const RunLogView = z.object({
+  runId: z.string(),
+  moduleId: z.string().optional(),
+  at: z.string(),
+  level: z.enum(["info", "warn", "error"]),
+  message: z.string(),
+});
+export type RunLogView = z.infer<typeof RunLogView>;
+
+/** `GET /api/workflows` */
+export const WorkflowListEntry = z.object({
+  name: z.string(),
+  readOnly: z.boolean(),
+  description: z.string().optional(),
+});
+export type WorkflowListEntry = z.infer<typeof WorkflowListEntry>;
+export const WorkflowsAnswer = z.object({ workflows: z.array(WorkflowListEntry) });
+
+/** `GET|PUT /api/workflows/:name` */
+export const WorkflowEntry = z.object({
+  name: z.string(),
+  readOnly: z.boolean(),
+  workflow: z.unknown(),
+});
+export type WorkflowEntry = z.infer<typeof WorkflowEntry>;
+
+/** The run actions' counts (`check-all`, `pause-all`, `resume-checks`, `resume`). */
+export const CheckedAnswer = z.object({ checked: z.number() });
+export const PausedAnswer = z.object({ paused: z.number() });
+export const ResumedChecksAnswer = z.object({ resumed: z.number() });
+export const ResumedRunAnswer = z.object({ resumedJobs: z.number() });
