@@ -34,7 +34,7 @@ export interface GraphCheckOptions<T extends ModuleTypeInfo> {
    * known yet (the editor before its catalog loaded): then only ids, connections and cycles are checked.
    */
   types?: (type: string) => T | undefined;
-  /** The problems of a module's params (codes `invalid_param`, `unknown_param`), in field order. */
+  /** The problems of a module's params (code `invalid_param`), in field order. */
   checkParams?: (instance: ModuleInstance, type: T) => Problem[];
 }
 
