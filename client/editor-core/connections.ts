@@ -4,8 +4,8 @@
  * the old one (the edit says which it replaced).
  */
 
-import { whyCannotConnect } from "../../modules/sdk/port-types.js";
 import { reaches } from "../../server/schema/graph-check.js";
+import { whyCannotConnect } from "../../server/schema/port-types.js";
 import type { Connection, WorkflowDocument } from "../../server/schema/workflow-document.js";
 import type { Catalog } from "../api/catalog.js";
 import { type Edit, edit } from "./edit.js";

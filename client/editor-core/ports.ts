@@ -1,7 +1,8 @@
 /** The ports of a module instance, from the catalog (or, for an unknown type, from its edges). */
-import type { PortType } from "../../modules/sdk/port-types.js";
+
 import type { PortSpecView as PortSpec } from "../../server/schema/catalog.js";
 import { portOf } from "../../server/schema/graph-check.js";
+import type { PortType } from "../../server/schema/port-types.js";
 import type { ModuleInstance, WorkflowDocument } from "../../server/schema/workflow-document.js";
 import type { Catalog } from "../api/catalog.js";
 

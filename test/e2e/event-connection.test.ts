@@ -39,7 +39,7 @@ describe("the tab's event connection", () => {
     const before = await autoResume.isChecked();
     const changed = await fetch(`${session.server.url}/api/settings`, {
       method: "PUT",
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", ...session.server.authHeaders },
       body: JSON.stringify({ autoResume: !before }),
     });
     expect(changed.status).toBe(200);

@@ -1,6 +1,6 @@
 /** `npm run schema`: regenerates workflows/schema.json from the zod schema. */
 import { writeFileSync } from "node:fs";
-import { workflowJsonSchemaText } from "./workflow-json-schema.js";
+import { workflowJsonSchemaText } from "../schema/workflow-json-schema.js";
 
 const target = new URL("../../workflows/schema.json", import.meta.url);
 writeFileSync(target, workflowJsonSchemaText());
