@@ -9,7 +9,13 @@ import { connect, type Socket } from "node:net";
 import { resolve as resolvePath } from "node:path";
 import type { AttributeReading, InstrumentTarget, TaskState } from "../../modules/sdk/instruments.js";
 import type { AttributeInfo, ComponentSpec, DriverHostApi, DriverTask } from "./driver-api.js";
-import { type DriverMethod, lineReader, methodArgNames } from "./driver-protocol.js";
+import {
+  DriverError,
+  type DriverErrorCode,
+  type DriverMethod,
+  lineReader,
+  methodArgNames,
+} from "./driver-protocol.js";
 
 /** Calls that move hardware get longer than the default. */
 const SLOW: Partial<Record<DriverMethod, number>> = {
@@ -156,14 +162,17 @@ export class DriverClient extends EventEmitter<{ close: [] }> implements DriverH
       const why = `the driver host at ${this.socketPath} answered ${pending.method} with ${response.problem}`;
       this.log(why);
       pending.reject(new Error(why));
-    } else if ("error" in response) pending.reject(new Error(response.error));
+    } else if ("error" in response)
+      pending.reject(
+        response.code ? new DriverError(response.code, response.error) : new Error(response.error),
+      );
     else pending.resolve(response.result === null ? undefined : response.result);
   }
 }
 
 type ParsedResponse =
   | { id: number; result: unknown }
-  | { id: number; error: string }
+  | { id: number; error: string; code?: DriverErrorCode }
   | { id: number; problem: string };
 
 /**
@@ -185,10 +194,12 @@ function parseResponse(line: string): ParsedResponse | string {
   const id = response.id;
   if (typeof id !== "number" || !Number.isSafeInteger(id)) return `no numeric id: ${shown}`;
   if ("error" in response) {
-    const error = response.error as { message?: unknown } | null;
+    const error = response.error as { message?: unknown; code?: unknown } | null;
     if (typeof error !== "object" || error === null || typeof error.message !== "string")
       return { id, problem: `a malformed error (not { "message": "..." }): ${shown}` };
-    return { id, error: error.message };
+    return error.code === "unknown_task"
+      ? { id, error: error.message, code: error.code }
+      : { id, error: error.message };
   }
   if (!("result" in response)) return { id, problem: `neither a result nor an error: ${shown}` };
   return { id, result: response.result };

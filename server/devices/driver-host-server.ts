@@ -8,6 +8,7 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 import type { DriverHostApi } from "./driver-api.js";
 import { prepareSocketDir } from "./driver-host-paths.js";
 import {
+  DriverError,
   type DriverMethod,
   type DriverRequest,
   type DriverResponse,
@@ -104,6 +105,7 @@ async function answer(api: DriverHostApi, line: string): Promise<DriverResponse>
     const result = await call.apply(api, args);
     return { id, result: result ?? null };
   } catch (error) {
-    return { id, error: { message: (error as Error).message } };
+    const code = error instanceof DriverError ? { code: error.code } : {};
+    return { id, error: { message: (error as Error).message, ...code } };
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { InstrumentTarget } from "../../modules/sdk/instruments.js";
 import type { DriverTask } from "./driver-api.js";
+import { DriverError } from "./driver-protocol.js";
 import type { DataFileAppender, TaskMeta } from "./task-files.js";
 import { isFinal, type TaskLifecycle } from "./task-lifecycle.js";
 
@@ -60,11 +61,12 @@ export class TaskTable {
     return this.records.get(taskId);
   }
 
-  /** Throws `unknown task <id>` (the server reads that prefix) when it is not known (any more). */
+  /** Throws the protocol's `unknown_task` when it is not known (any more). */
   get(taskId: string, hostStartedAt: string): TaskRecord {
     const record = this.records.get(taskId);
     if (!record)
-      throw new Error(
+      throw new DriverError(
+        "unknown_task",
         `unknown task ${taskId}: this driver host (up since ${hostStartedAt}) never ran it, or forgot it a while after it ended; the meta file beside its data file holds its final state`,
       );
     return record;

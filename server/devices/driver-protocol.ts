@@ -64,7 +64,31 @@ export interface DriverRequest {
   params?: Record<string, unknown>;
 }
 
-export type DriverResponse = { id: number; result: unknown } | { id: number; error: { message: string } };
+/**
+ * The codes a driver host gives its errors, for the server to act on (never the message's words):
+ * `unknown_task` — this host never ran the task, or forgot it (it was respawned since).
+ */
+export type DriverErrorCode = "unknown_task";
+
+export type DriverResponse =
+  | { id: number; result: unknown }
+  | { id: number; error: { message: string; code?: DriverErrorCode } };
+
+/** An error with a code that crosses the driver protocol (on either side of it). */
+export class DriverError extends Error {
+  constructor(
+    readonly code: DriverErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "DriverError";
+  }
+}
+
+/** Whether an error is the driver protocol's `code` (thrown by a host, or received from one). */
+export function isDriverError(error: unknown, code: DriverErrorCode): boolean {
+  return error instanceof DriverError && error.code === code;
+}
 
 /** The longest request or response line, in characters; a longer one is dropped whole. */
 export const MAX_MESSAGE_LENGTH = 64 * 1024;

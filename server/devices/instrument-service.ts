@@ -12,6 +12,7 @@ import type {
 import { EngineError } from "../engine/engine-error.js";
 import type { ClaimRecord } from "../store/pipeline-store.js";
 import type { DriverHostApi } from "./driver-api.js";
+import { isDriverError } from "./driver-protocol.js";
 import type { PipelineService } from "./pipelines.js";
 import { readTaskMeta } from "./task-files.js";
 
@@ -19,9 +20,6 @@ import { readTaskMeta } from "./task-files.js";
 export interface DriverHosts {
   hostFor(device: string): Promise<DriverHostApi>;
 }
-
-/** A driver host answers this for a task it never started (it was respawned since). */
-const UNKNOWN_TASK = /unknown task/i;
 
 /**
  * What instrument modules see of the lab (InstrumentAccess): pipeline claims by the pipeline rules,
@@ -70,7 +68,7 @@ export class InstrumentService implements InstrumentAccess {
       const host = await this.hosts.hostFor(target.device);
       return this.remember(jobId, await host.taskStatus(target, jobId));
     } catch (error) {
-      if (!UNKNOWN_TASK.test(messageOf(error))) throw error;
+      if (!isDriverError(error, "unknown_task")) throw error;
       return this.taskLost(jobId, target, claim);
     }
   }
@@ -83,7 +81,7 @@ export class InstrumentService implements InstrumentAccess {
       const host = await this.hosts.hostFor(target.device);
       return this.remember(jobId, await host.taskStop(target, jobId));
     } catch (error) {
-      if (!UNKNOWN_TASK.test(messageOf(error))) throw error;
+      if (!isDriverError(error, "unknown_task")) throw error;
       const ended = claim.task && endedStateOf(claim.task.dataFile);
       if (ended) return this.remember(jobId, ended);
       const readings = claim.task ? countReadings(claim.task.dataFile) : 0;
@@ -152,10 +150,6 @@ export class InstrumentService implements InstrumentAccess {
     }
     return claim;
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** The final state the driver host wrote beside the data when the task ended, if it did. */

@@ -62,6 +62,6 @@ export function requireToken(token: string): RequestHandler {
   return (req, res, next) => {
     if (isAuthorized(req, token)) return next();
     res.setHeader("WWW-Authenticate", 'Bearer realm="labflow"');
-    next(new HttpError(401, "unauthorized", UNAUTHORIZED_MESSAGE));
+    next(new HttpError("unauthorized", UNAUTHORIZED_MESSAGE));
   };
 }

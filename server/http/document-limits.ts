@@ -18,7 +18,6 @@ export function refuseHugeDocuments(
       if (Array.isArray(modules) && modules.length > limits.maxModules)
         return next(
           new HttpError(
-            413,
             "too_many_modules",
             `the document has ${modules.length} modules; the limit is ${limits.maxModules}`,
             "modules",
@@ -27,7 +26,6 @@ export function refuseHugeDocuments(
       if (Array.isArray(connections) && connections.length > limits.maxConnections)
         return next(
           new HttpError(
-            413,
             "too_many_connections",
             `the document has ${connections.length} connections; the limit is ${limits.maxConnections}`,
             "connections",

@@ -40,7 +40,6 @@ export class IdempotentStarts {
     if (earlier) {
       if (earlier.request !== fingerprint)
         throw new HttpError(
-          422,
           "idempotency_key_reused",
           "this Idempotency-Key was sent before with another body: use a new key for a new run",
           IDEMPOTENCY_HEADER,
@@ -59,7 +58,6 @@ export class IdempotentStarts {
 function checkKey(key: string): void {
   if (!/^[\x21-\x7e]{1,255}$/.test(key))
     throw new HttpError(
-      400,
       "invalid_idempotency_key",
       "Idempotency-Key: give 1 to 255 printable ASCII characters without spaces (a UUID, say)",
       IDEMPOTENCY_HEADER,

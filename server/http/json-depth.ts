@@ -38,7 +38,6 @@ export function refuseDeepJson(maxDepth: number) {
   return (_req: IncomingMessage, _res: ServerResponse, bytes: Buffer): void => {
     if (jsonDepth(bytes) > maxDepth)
       throw new HttpError(
-        400,
         "body_too_deep",
         `the body nests arrays and objects more than ${maxDepth} levels deep (the limit)`,
       );

@@ -77,6 +77,6 @@ export function guardRefusal(
 export function guardRequests(allowed: AllowedHosts): RequestHandler {
   return (req, _res, next) => {
     const refusal = guardRefusal(req.headers, allowed);
-    next(refusal ? new HttpError(403, refusal.code, refusal.message) : undefined);
+    next(refusal ? new HttpError(refusal.code, refusal.message) : undefined);
   };
 }

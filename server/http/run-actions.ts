@@ -19,7 +19,7 @@ export function requireRun(runtime: LabflowRuntime, runId: string): void {
 export async function deleteFinishedRun(runtime: LabflowRuntime, runId: string): Promise<void> {
   const { status } = runtime.engine.getRun(runId);
   if (!isFinishedRun(status) || runtime.engine.activeRunIds().includes(runId)) {
-    throw new HttpError(409, "run_active", `run ${runId} is ${status}: cancel it before deleting it`);
+    throw new HttpError("run_active", `run ${runId} is ${status}: cancel it before deleting it`);
   }
   for (const job of runtime.store.listJobs({ runId })) await runtime.monitor.delete(job.id);
   runtime.store.deleteRun(runId);

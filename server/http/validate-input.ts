@@ -7,7 +7,7 @@ import { HttpError } from "./http-error.js";
  */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   if (body === undefined) {
-    throw new HttpError(400, "invalid_body", "the body must be JSON (Content-Type: application/json)");
+    throw new HttpError("invalid_body", "the body must be JSON (Content-Type: application/json)");
   }
   return parseWith(schema, body, "invalid_body");
 }
@@ -17,16 +17,20 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.ou
   return parseWith(schema, query ?? {}, "invalid_query");
 }
 
-function parseWith<S extends z.ZodType>(schema: S, input: unknown, code: string): z.output<S> {
+function parseWith<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  code: "invalid_body" | "invalid_query",
+): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  if (!issue) throw new HttpError(400, code, "the input is invalid");
+  if (!issue) throw new HttpError(code, "the input is invalid");
   const path = issue.path.map(String);
   if (issue.code === "unrecognized_keys") {
     const field = [...path, issue.keys[0] ?? ""].join(".");
-    throw new HttpError(400, code, `${field}: unknown field`, field);
+    throw new HttpError(code, `${field}: unknown field`, field);
   }
   const field = path.join(".");
-  throw new HttpError(400, code, field ? `${field}: ${issue.message}` : issue.message, field || undefined);
+  throw new HttpError(code, field ? `${field}: ${issue.message}` : issue.message, field || undefined);
 }

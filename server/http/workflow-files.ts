@@ -33,7 +33,7 @@ export class WorkflowFiles {
       const document = parseWorkflow(await readOrUndefined(this.pathOf(name, readOnly)));
       if (document) return { name, readOnly, workflow: document };
     }
-    throw new HttpError(404, "workflow_not_found", `no workflow named "${name}"`);
+    throw new HttpError("workflow_not_found", `no workflow named "${name}"`);
   }
 
   /**
@@ -61,7 +61,7 @@ export class WorkflowFiles {
       await unlink(this.pathOf(name, false));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT")
-        throw new HttpError(404, "workflow_not_found", `no saved workflow named "${name}"`);
+        throw new HttpError("workflow_not_found", `no saved workflow named "${name}"`);
       throw error;
     }
   }
@@ -69,7 +69,7 @@ export class WorkflowFiles {
   private async refuseExample(name: string): Promise<void> {
     checkName(name);
     if ((await readOrUndefined(this.pathOf(name, true))) !== undefined)
-      throw new HttpError(403, "read_only", `"${name}" is an example workflow: save it under another name`);
+      throw new HttpError("read_only", `"${name}" is an example workflow: save it under another name`);
   }
 
   private pathOf(name: string, example: boolean): string {
@@ -115,7 +115,7 @@ async function moveIntoPlace(temporary: string, path: string): Promise<boolean> 
 function checkName(name: string): void {
   const result = WorkflowName.safeParse(name);
   if (!result.success)
-    throw new HttpError(400, "invalid_name", `name: ${result.error.issues[0]?.message ?? "invalid"}`, "name");
+    throw new HttpError("invalid_name", `name: ${result.error.issues[0]?.message ?? "invalid"}`, "name");
 }
 
 async function readOrUndefined(path: string): Promise<string | undefined> {

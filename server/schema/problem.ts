@@ -5,6 +5,7 @@
 import { z } from "zod";
 
 export const ProblemKind = z.enum(["user", "operational", "bug"]);
+export type ProblemKind = z.infer<typeof ProblemKind>;
 
 export const Problem = z.object({
   code: z.string(),

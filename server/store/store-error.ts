@@ -1,3 +1,5 @@
+import { LabflowError } from "../schema/errors.js";
+
 /**
  * Why the Store refused or failed, as a stable code; the message names the place (file, table, key).
  * - `store_write_failed`: a write broke a constraint (a bug in the caller); its group was rolled back.
@@ -15,13 +17,12 @@ export type StoreErrorCode =
   | "data_folder_in_use"
   | "data_folder_unusable";
 
-/** An error of the SQLite store or of the data folder lock. */
-export class StoreError extends Error {
-  readonly code: StoreErrorCode;
+/** An error of the SQLite store or of the data folder lock; its kind and status are registered. */
+export class StoreError extends LabflowError {
+  declare readonly code: StoreErrorCode;
 
   constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = "StoreError";
-    this.code = code;
   }
 }

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { DriverHostApi } from "../../../server/devices/driver-api.js";
+import { DriverError } from "../../../server/devices/driver-protocol.js";
 import { InstrumentService } from "../../../server/devices/instrument-service.js";
 import type { InstrumentCatalog } from "../../../server/devices/pipeline-matching.js";
 import { PipelineService } from "../../../server/devices/pipelines.js";
@@ -23,15 +24,15 @@ afterEach(() => {
 
 /**
  * A driver host that started the task and has since forgotten it: what a host answers for a task it
- * pruned, or after it was respawned (the host's real answer, "unknown task <id>").
+ * pruned, or after it was respawned (the host's real answer: the protocol's code `unknown_task`).
  */
 const forgetfulHost = {
   taskStart: async () => ({ state: "running", readings: 0 }),
   taskStatus: async (_target: unknown, taskId: string) => {
-    throw new Error(`unknown task ${taskId}`);
+    throw new DriverError("unknown_task", `unknown task ${taskId}`);
   },
   taskStop: async (_target: unknown, taskId: string) => {
-    throw new Error(`unknown task ${taskId}`);
+    throw new DriverError("unknown_task", `unknown task ${taskId}`);
   },
 } as unknown as DriverHostApi;
 

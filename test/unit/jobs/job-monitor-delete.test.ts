@@ -4,8 +4,8 @@ import { defineModule } from "../../../modules/sdk/define-module.js";
 import { port } from "../../../modules/sdk/port.js";
 import { discoverBuiltinModules } from "../../../modules/sdk/registry.js";
 import type { EngineEvent } from "../../../server/engine/engine-events.js";
-import { statusOfEngineCode } from "../../../server/http/error-handler.js";
 import { type LabflowRuntime, openRuntime } from "../../../server/labflow-runtime.js";
+import { ERRORS } from "../../../server/schema/errors.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 import { waitUntil } from "../../helpers/wait-until.js";
 import { workflow } from "../../helpers/workflow-builder.js";
@@ -129,7 +129,7 @@ describe("deleting an active job whose cancel fails", () => {
     expect(error?.code).toBe("cancel_failed");
     expect(error?.message).toContain(job.id);
     expect(error?.message).toContain("qdel: permission denied");
-    expect(statusOfEngineCode("cancel_failed")).toBe(409);
+    expect(ERRORS.cancel_failed.status).toBe(409);
     expect(rt.store.getJob(job.id)?.state).toBe("cancelling");
     expect(rt.monitor.trackedCount).toBe(1);
     expect(events.some((e) => e.type === "job.deleted")).toBe(false);
