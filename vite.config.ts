@@ -18,8 +18,8 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      // Every /api request except the editor's own sources in client/api/ (*.ts, served by Vite).
-      "^/api(?![^?]*\\.tsx?(\\?|$))": { target: "http://127.0.0.1:8080", ws: true },
+      // Every /api request (no source of the editor lives under client/api/ any more).
+      "/api": { target: "http://127.0.0.1:8080", ws: true },
     },
   },
 });

@@ -9,7 +9,7 @@ import { ReactFlowProvider } from "@xyflow/react";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App.js";
-import { EditorContext } from "./hooks/useEditor.js";
+import { EditorContext } from "./editor/hooks/useEditor.js";
 import { prepareEditor } from "./startup.js";
 
 async function start(): Promise<void> {

@@ -5,10 +5,10 @@
  */
 
 import type { CatalogEntry } from "../server/schema/catalog.js";
-import { api } from "./api/api-client.js";
-import { EditorStore } from "./editor-core/editor-store.js";
-import { emptyDocument } from "./editor-core/modules.js";
-import { loadDraft } from "./storage/drafts.js";
+import { EditorStore } from "./editor/core/editor-store.js";
+import { emptyDocument } from "./editor/core/modules.js";
+import { api } from "./platform/api/api-client.js";
+import { loadDraft } from "./platform/storage/drafts.js";
 
 export interface Startup {
   store: EditorStore;

@@ -4,7 +4,7 @@
  * job exists once the module has started).
  */
 import { useEffect, useState } from "react";
-import { useEditor } from "../hooks/useEditor.js";
+import { useEditor } from "../editor/hooks/useEditor.js";
 import { hasJobData } from "./instrument-types.js";
 import { instrumentsApi } from "./instruments-api.js";
 import { JobDataPlot } from "./JobDataPlot.js";

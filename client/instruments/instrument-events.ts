@@ -6,7 +6,7 @@
 import type { JobDataMessage } from "../../server/schema/messages.js";
 import type { PipelineStatusView } from "../../server/schema/pipelines-api.js";
 import type { JobView } from "../../server/schema/views.js";
-import { connectEvents } from "../events/events-socket.js";
+import { connectEvents } from "../platform/events/events-socket.js";
 
 export interface InstrumentEventsListener {
   onData?(event: JobDataMessage): void;

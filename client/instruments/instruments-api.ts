@@ -4,7 +4,7 @@
  */
 import { JobDataAnswer, PipelineStatusView, PipelinesAnswer } from "../../server/schema/pipelines-api.js";
 import { JobsAnswer, JobView } from "../../server/schema/views.js";
-import { request } from "../api/api-client.js";
+import { request } from "../platform/api/api-client.js";
 
 const enc = encodeURIComponent;
 const pipeline = (name: string, action: string) => `/pipelines/${enc(name)}/${action}`;

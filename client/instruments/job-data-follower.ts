@@ -13,7 +13,7 @@
 import type { JobDataAnswer } from "../../server/schema/pipelines-api.js";
 import { isFinishedJob } from "../../server/schema/states.js";
 import type { JobView } from "../../server/schema/views.js";
-import { ApiError } from "../api/api-client.js";
+import { ApiError } from "../platform/api/api-client.js";
 import type { InstrumentEventsListener } from "./instrument-events.js";
 import { JobDataSeries, type ReadingsBatch } from "./job-data-series.js";
 

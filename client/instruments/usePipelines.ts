@@ -9,7 +9,7 @@ import type {
   PipelinesAnswer,
   PipelineStatusView as PipelineView,
 } from "../../server/schema/pipelines-api.js";
-import { ApiError } from "../api/api-client.js";
+import { ApiError } from "../platform/api/api-client.js";
 import { listenToInstrumentEvents } from "./instrument-events.js";
 import { instrumentsApi } from "./instruments-api.js";
 

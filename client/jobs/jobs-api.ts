@@ -22,7 +22,7 @@ import {
   type RunSummaryView,
   RunsAnswer,
 } from "../../server/schema/views.js";
-import { request, send } from "../api/api-client.js";
+import { request, send } from "../platform/api/api-client.js";
 import type { LogStream, RunInfo } from "./job-types.js";
 
 const enc = encodeURIComponent;

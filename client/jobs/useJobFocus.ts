@@ -6,10 +6,10 @@
 import { useReactFlow } from "@xyflow/react";
 import { useCallback } from "react";
 import type { JobView } from "../../server/schema/views.js";
-import { api } from "../api/api-client.js";
-import type { EditorStore } from "../editor-core/editor-store.js";
-import { selectModules } from "../editor-core/selection.js";
-import type { RunControls } from "../hooks/useRun.js";
+import type { EditorStore } from "../editor/core/editor-store.js";
+import { selectModules } from "../editor/core/selection.js";
+import type { RunControls } from "../editor/hooks/useRun.js";
+import { api } from "../platform/api/api-client.js";
 
 /** About half a module's size on the canvas, to aim at its middle. */
 const HALF_NODE = { x: 95, y: 45 };

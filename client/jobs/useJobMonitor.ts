@@ -10,8 +10,8 @@ import type {
   Settings as MonitorSettings,
 } from "../../server/schema/api.js";
 import type { JobView } from "../../server/schema/views.js";
-import { ApiError } from "../api/api-client.js";
-import { connectEvents } from "../events/events-socket.js";
+import { ApiError } from "../platform/api/api-client.js";
+import { connectEvents } from "../platform/events/events-socket.js";
 import { FullFetch } from "./full-fetch.js";
 import { jobsApi } from "./jobs-api.js";
 import { MonitorModel } from "./monitor-model.js";

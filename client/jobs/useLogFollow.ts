@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from "react";
 import type { LogChunkView as LogChunk } from "../../server/schema/views.js";
-import { ApiError } from "../api/api-client.js";
+import { ApiError } from "../platform/api/api-client.js";
 import type { LogStream } from "./job-types.js";
 import { jobsApi } from "./jobs-api.js";
 

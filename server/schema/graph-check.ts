@@ -2,7 +2,7 @@
  * The one graph validator of a workflow document: duplicate ids, unknown module types and ports,
  * port types of connections, one connection per input, missing required inputs and cycles. The
  * engine runs it with its module registry (server/engine/validate-workflow.ts), the editor with the
- * catalog (client/editor-core/problems.ts), so the editor, `labflow validate` and `POST /api/runs`
+ * catalog (client/editor/core/problems.ts), so the editor, `labflow validate` and `POST /api/runs`
  * find the same problems with the same codes and messages. Params are checked by the caller's
  * `checkParams` (zod in the engine, the params' JSON Schema in the editor), with the same codes.
  *

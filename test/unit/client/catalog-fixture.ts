@@ -1,5 +1,5 @@
 /** A small module catalog and a document builder for the editor-core specs. */
-import { type Catalog, indexCatalog } from "../../../client/api/catalog.js";
+import { type Catalog, indexCatalog } from "../../../client/platform/api/catalog.js";
 import type { CatalogEntry } from "../../../server/schema/catalog.js";
 import { WorkflowDocument } from "../../../server/schema/workflow-document.js";
 import { WorkflowBuilder } from "../../helpers/workflow-builder.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { copyModules, paste } from "../../../client/editor-core/clipboard.js";
+import { copyModules, paste } from "../../../client/editor/core/clipboard.js";
 import { conn, doc } from "./catalog-fixture.js";
 
 const graph = () =>

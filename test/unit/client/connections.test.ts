@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { connect, validateConnection } from "../../../client/editor-core/connections.js";
+import { connect, validateConnection } from "../../../client/editor/core/connections.js";
 import { catalog, conn, doc } from "./catalog-fixture.js";
 
 const base = () =>

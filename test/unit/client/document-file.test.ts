@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { documentText, parseDocumentText } from "../../../client/editor-core/document-file.js";
+import { documentText, parseDocumentText } from "../../../client/editor/core/document-file.js";
 import { doc } from "./catalog-fixture.js";
 
 describe("import and export", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EditorStore } from "../../../client/editor-core/editor-store.js";
+import { EditorStore } from "../../../client/editor/core/editor-store.js";
 import { catalogEntries, conn, doc } from "./catalog-fixture.js";
 
 function store(build?: Parameters<typeof doc>[0]) {

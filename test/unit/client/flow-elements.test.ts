@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FlowNodeCache } from "../../../client/canvas/flow-elements.js";
-import { setParam } from "../../../client/editor-core/modules.js";
+import { FlowNodeCache } from "../../../client/editor/canvas/flow-elements.js";
+import { setParam } from "../../../client/editor/core/modules.js";
 import { catalog, doc } from "./catalog-fixture.js";
 
 const none = { modules: new Set<string>(), connections: new Set<string>() };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { connect } from "../../../client/editor-core/connections.js";
-import type { Edit } from "../../../client/editor-core/edit.js";
-import { emptyHistory, type History, record, redo, undo } from "../../../client/editor-core/history.js";
-import { addModule, moveModules, setParam } from "../../../client/editor-core/modules.js";
+import { connect } from "../../../client/editor/core/connections.js";
+import type { Edit } from "../../../client/editor/core/edit.js";
+import { emptyHistory, type History, record, redo, undo } from "../../../client/editor/core/history.js";
+import { addModule, moveModules, setParam } from "../../../client/editor/core/modules.js";
 import type { WorkflowDocument } from "../../../server/schema/workflow-document.js";
 import { catalog, conn, doc } from "./catalog-fixture.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addModule, removeModules, renameModule, setParam } from "../../../client/editor-core/modules.js";
+import { addModule, removeModules, renameModule, setParam } from "../../../client/editor/core/modules.js";
 import { catalog, conn, doc } from "./catalog-fixture.js";
 
 const tableEntry = catalog.get("data.Table")!;

@@ -3,7 +3,7 @@ import {
   portNameMayOverflow,
   subLineMayOverflow,
   titleMayOverflow,
-} from "../../../client/canvas/node-text-fit.js";
+} from "../../../client/editor/canvas/node-text-fit.js";
 
 describe("which texts of a module node get clipped with an ellipsis", () => {
   it("leaves the usual short title, id and type, and port names unclipped", () => {

@@ -5,7 +5,7 @@ import {
   type ParamField,
   paramFields,
   parseFieldText,
-} from "../../../client/editor-core/param-fields.js";
+} from "../../../client/editor/core/param-fields.js";
 import { catalog } from "./catalog-fixture.js";
 
 const fields = (type: string) => paramFields(catalog.get(type)!.params);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { indexCatalog } from "../../../client/api/catalog.js";
-import { documentProblems, withServerProblems } from "../../../client/editor-core/problems.js";
+import { documentProblems, withServerProblems } from "../../../client/editor/core/problems.js";
+import { indexCatalog } from "../../../client/platform/api/catalog.js";
 import { catalog, catalogEntries, doc } from "./catalog-fixture.js";
 
 const messages = (map: ReturnType<typeof documentProblems>, id: string) => map.get(id)?.map((p) => p.message);

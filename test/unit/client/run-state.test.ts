@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { applyEvent, mergeFetched, RUN_KEY, type RunView, touchedBy } from "../../../client/run/run-state.js";
+import {
+  applyEvent,
+  mergeFetched,
+  RUN_KEY,
+  type RunView,
+  touchedBy,
+} from "../../../client/editor/run/run-state.js";
 import type { ServerMessage as EventMessage } from "../../../server/schema/messages.js";
 
 const view = (): RunView => ({ runId: "r1", status: "running", modules: { a: { status: "running" } } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type KeyInput, SHORTCUTS, shortcutFor } from "../../../client/editor-core/shortcuts.js";
+import { type KeyInput, SHORTCUTS, shortcutFor } from "../../../client/editor/core/shortcuts.js";
 
 const key = (k: string, mods: Partial<KeyInput> = {}): KeyInput => ({
   key: k,

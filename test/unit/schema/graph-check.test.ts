@@ -4,8 +4,8 @@
  * and both must name the same problems with the same codes, places and messages.
  */
 import { describe, expect, it } from "vitest";
-import { indexCatalog } from "../../../client/api/catalog.js";
-import { graphProblems } from "../../../client/editor-core/problems.js";
+import { graphProblems } from "../../../client/editor/core/problems.js";
+import { indexCatalog } from "../../../client/platform/api/catalog.js";
 import { catalogEntry } from "../../../modules/sdk/catalog.js";
 import { discoverBuiltinModules } from "../../../modules/sdk/registry.js";
 import { EngineError } from "../../../server/engine/engine-error.js";

@@ -1,0 +1,160 @@
+/**
+ * The document as React Flow nodes and edges. Node and edge objects are cached and reused while
+ * nothing they show changed, so an edit re-renders only the nodes it touched (React Flow compares
+ * node objects by identity). Immer keeps unchanged modules identical, which makes this cheap.
+ */
+import type { Edge, Node } from "@xyflow/react";
+import type { CatalogEntry, PortSpecView as PortSpec } from "../../../server/schema/catalog.js";
+import type { ModuleInstance, WorkflowDocument } from "../../../server/schema/workflow-document.js";
+import type { Catalog } from "../../platform/api/catalog.js";
+import type { ModuleRunState } from "../../platform/api/runs.js";
+import { connectionKey } from "../core/connections.js";
+import { portSpec, portsFromConnections, portTypeOf } from "../core/ports.js";
+import { type Problem, type ProblemMap, problemsKey } from "../core/problems.js";
+import type { Selection } from "../core/selection.js";
+import { nodeGeometry } from "./node-geometry.js";
+
+export interface ModuleNodeData extends Record<string, unknown> {
+  module: ModuleInstance;
+  entry: CatalogEntry | undefined;
+  inputs: Readonly<Record<string, PortSpec>>;
+  outputs: Readonly<Record<string, PortSpec>>;
+  problems: readonly Problem[] | undefined;
+  run: ModuleRunState | undefined;
+}
+
+export type ModuleFlowNode = Node<ModuleNodeData, "module">;
+
+/** Handle ids: inputs and outputs may share a name (Log has `value` on both sides). */
+export const inputHandle = (port: string) => `in:${port}`;
+export const outputHandle = (port: string) => `out:${port}`;
+export const portOfHandle = (handle: string | null | undefined): string =>
+  (handle ?? "").replace(/^(in|out):/, "");
+
+interface CachedNode {
+  node: ModuleFlowNode;
+  module: ModuleInstance;
+  entry: CatalogEntry | undefined;
+  selected: boolean;
+  problems: string;
+  run: ModuleRunState | undefined;
+  ports: string;
+}
+
+export interface NodeInputs {
+  doc: WorkflowDocument;
+  catalog: Catalog;
+  selection: Selection;
+  problems: ProblemMap;
+  run: Readonly<Record<string, ModuleRunState>> | undefined;
+}
+
+const NO_PORTS: Readonly<Record<string, PortSpec>> = {};
+
+/** Builds nodes, reusing the previous object of every node whose inputs did not change. */
+export class FlowNodeCache {
+  private cache = new Map<string, CachedNode>();
+
+  build({ doc, catalog, selection, problems, run }: NodeInputs): ModuleFlowNode[] {
+    const next = new Map<string, CachedNode>();
+    const nodes = doc.modules.map((module) => {
+      const entry = catalog.get(module.type);
+      const unknownPorts = entry ? undefined : portsFromConnections(doc, module.id);
+      const c: Omit<CachedNode, "node"> = {
+        module,
+        entry,
+        selected: selection.modules.has(module.id),
+        problems: problemsKey(problems.get(module.id)),
+        run: run?.[module.id],
+        ports: unknownPorts ? JSON.stringify(unknownPorts) : "",
+      };
+      const old = this.cache.get(module.id);
+      const same =
+        old &&
+        old.module === c.module &&
+        old.entry === c.entry &&
+        old.selected === c.selected &&
+        old.problems === c.problems &&
+        old.run === c.run &&
+        old.ports === c.ports;
+      const node = same ? old.node : makeNode(c, problems.get(module.id), unknownPorts);
+      next.set(module.id, { ...c, node });
+      return node;
+    });
+    this.cache = next;
+    return nodes;
+  }
+}
+
+function makeNode(
+  c: Omit<CachedNode, "node">,
+  problems: readonly Problem[] | undefined,
+  unknownPorts: ReturnType<typeof portsFromConnections> | undefined,
+): ModuleFlowNode {
+  const inputs = c.entry?.inputs ?? unknownPorts?.inputs ?? NO_PORTS;
+  const outputs = c.entry?.outputs ?? unknownPorts?.outputs ?? NO_PORTS;
+  const geometry = nodeGeometry(inputs, outputs, { input: inputHandle, output: outputHandle });
+  const node: ModuleFlowNode = {
+    id: c.module.id,
+    type: "module",
+    position: c.module.position ?? { x: 0, y: 0 },
+    data: {
+      module: c.module,
+      entry: c.entry,
+      inputs,
+      outputs,
+      problems,
+      run: c.run,
+    },
+    selected: c.selected,
+    initialWidth: geometry.width,
+    initialHeight: geometry.height,
+    handles: geometry.handles,
+    ariaLabel: c.module.id,
+    domAttributes: { "data-status": c.run?.status ?? "idle" } as ModuleFlowNode["domAttributes"],
+  };
+  return node;
+}
+
+interface CachedEdge {
+  edge: Edge;
+  connection: WorkflowDocument["connections"][number];
+  selected: boolean;
+  type: string;
+}
+
+/** Builds edges, reusing unchanged ones; an edge takes the colour of its output's type. */
+export class FlowEdgeCache {
+  private cache = new Map<string, CachedEdge>();
+
+  build(doc: WorkflowDocument, catalog: Catalog, selection: Selection): Edge[] {
+    const next = new Map<string, CachedEdge>();
+    const byId = new Map(doc.modules.map((m) => [m.id, m]));
+    const edges: Edge[] = [];
+    for (const connection of doc.connections) {
+      const id = connectionKey(connection);
+      const type = portTypeOf(
+        portSpec(catalog, byId.get(connection.from.module), "output", connection.from.port),
+      );
+      const selected = selection.connections.has(id);
+      const old = this.cache.get(id);
+      const edge =
+        old && old.connection === connection && old.selected === selected && old.type === type
+          ? old.edge
+          : {
+              id,
+              source: connection.from.module,
+              sourceHandle: outputHandle(connection.from.port),
+              target: connection.to.module,
+              targetHandle: inputHandle(connection.to.port),
+              selected,
+              className: `port-${type}`,
+              ariaLabel: `${connection.from.module}.${connection.from.port} to ${connection.to.module}.${connection.to.port}`,
+            };
+      next.set(id, { edge, connection, selected, type });
+      edges.push(edge);
+    }
+    this.cache = next;
+    return edges;
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The canvas (region "Workflow"): React Flow bound to the editor store. Nodes and edges come from
+ * the document through caches; every change React Flow reports is translated into one store call
+ * (move, select, connect), and deletion, copy and paste go through the store's shortcuts.
+ */
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  type EdgeChange,
+  type NodeChange,
+  Panel,
+  ReactFlow,
+  useReactFlow,
+  type Viewport,
+} from "@xyflow/react";
+import { type DragEvent, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { FlowEdgeCache, FlowNodeCache, type ModuleFlowNode } from "../canvas/flow-elements.js";
+import { VIRTUALISE_ABOVE, viewportFor } from "../canvas/view-options.js";
+import type { Position } from "../core/modules.js";
+import type { ProblemMap } from "../core/problems.js";
+import { useConnectHandlers } from "../hooks/useConnectHandlers.js";
+import { useEditor, useStore } from "../hooks/useEditor.js";
+import type { RunView } from "../run/run-state.js";
+import { ModuleNode } from "./ModuleNode.js";
+import { Overview } from "./Overview.js";
+import { MODULE_DRAG_TYPE } from "./Palette.js";
+
+const nodeTypes = { module: ModuleNode };
+interface CanvasProps {
+  problems: ProblemMap;
+  run: RunView | undefined;
+}
+
+export function Canvas({ problems, run }: CanvasProps) {
+  const store = useStore();
+  const doc = useEditor((s) => s.doc);
+  const catalog = useEditor((s) => s.catalog);
+  const selection = useEditor((s) => s.selection);
+  const { screenToFlowPosition } = useReactFlow();
+  const nodeCache = useRef(new FlowNodeCache());
+  const edgeCache = useRef(new FlowEdgeCache());
+  // The first view frames the document from its positions, once the pane's size is known.
+  const section = useRef<HTMLElement>(null);
+  const [startView, setStartView] = useState<Viewport>();
+  useLayoutEffect(() => {
+    const box = section.current?.getBoundingClientRect();
+    setStartView(viewportFor(store.getState().doc, box?.width ?? 0, box?.height ?? 0));
+  }, [store]);
+  // Ready (for people's tests and the benchmark): the first frame with the nodes is painted.
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    if (!startView) return;
+    let frame = requestAnimationFrame(() => {
+      frame = requestAnimationFrame(() => setReady(true));
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [startView]);
+
+  const nodes = useMemo(
+    () => nodeCache.current.build({ doc, catalog, selection, problems, run: run?.modules }),
+    [doc, catalog, selection, problems, run],
+  );
+  const edges = useMemo(() => edgeCache.current.build(doc, catalog, selection), [doc, catalog, selection]);
+
+  // Sizes React Flow measures are not fed back: every node's size and handle positions are known
+  // from its ports (canvas/node-geometry.ts), so a measurement never has to re-render the canvas.
+  const onNodesChange = useCallback(
+    (changes: NodeChange<ModuleFlowNode>[]) => {
+      let selected: Set<string> | undefined;
+      const moving = new Map<string, Position>();
+      const moved = new Map<string, Position>();
+      for (const change of changes) {
+        if (change.type === "position" && change.position) {
+          (change.dragging ? moving : moved).set(change.id, change.position);
+        } else if (change.type === "select") {
+          selected ??= new Set(store.getState().selection.modules);
+          if (change.selected) selected.add(change.id);
+          else selected.delete(change.id);
+        }
+      }
+      if (moving.size > 0) store.moveDuring(moving);
+      if (moved.size > 0) store.endMove(moved);
+      if (selected) store.select({ ...store.getState().selection, modules: selected });
+    },
+    [store],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange[]) => {
+      let selected: Set<string> | undefined;
+      for (const change of changes) {
+        if (change.type !== "select") continue;
+        selected ??= new Set(store.getState().selection.connections);
+        if (change.selected) selected.add(change.id);
+        else selected.delete(change.id);
+      }
+      if (selected) store.select({ ...store.getState().selection, connections: selected });
+    },
+    [store],
+  );
+
+  const { isValidConnection, onConnect, onConnectEnd } = useConnectHandlers(store);
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(MODULE_DRAG_TYPE)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "copy";
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const type = event.dataTransfer.getData(MODULE_DRAG_TYPE);
+      if (!type) return;
+      event.preventDefault();
+      const at = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      store.addModule(type, { x: at.x - 20, y: at.y - 12 });
+    },
+    [store, screenToFlowPosition],
+  );
+
+  const big = nodes.length > VIRTUALISE_ABOVE;
+  return (
+    <section
+      ref={section}
+      className="lf-canvas"
+      aria-label="Workflow"
+      data-ready={ready ? "true" : "false"}
+      data-modules={doc.modules.length}
+    >
+      {startView && (
+        <ReactFlow<ModuleFlowNode>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onConnectEnd={onConnectEnd}
+          isValidConnection={isValidConnection}
+          onDragOver={onDragOver}
+          onDrop={onDrop}
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={["Meta", "Control"]}
+          snapToGrid
+          snapGrid={[10, 10]}
+          minZoom={0.05}
+          maxZoom={2}
+          defaultViewport={startView}
+          onlyRenderVisibleElements={big}
+          elevateEdgesOnSelect
+        >
+          {/* The moving dot pattern costs a full repaint per frame: only for small workflows. */}
+          {!big && <Background variant={BackgroundVariant.Dots} gap={20} size={1} />}
+          <Panel position="bottom-right">
+            <Overview nodes={nodes} />
+          </Panel>
+          <Controls showInteractive={false} />
+        </ReactFlow>
+      )}
+      {doc.modules.length === 0 && (
+        <p className="lf-canvas-hint">Drag modules here from the palette, or double-click one to add it.</p>
+      )}
+    </section>
+  );
+}

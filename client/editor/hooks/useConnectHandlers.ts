@@ -1,0 +1,54 @@
+/**
+ * Connecting on the canvas: while dragging, handles show whether the connection would be allowed;
+ * a drop on a handle that refuses it says why (naming both ports and their types) in the status
+ * line; an allowed one goes to the store (which replaces an input's earlier connection).
+ */
+import type { Edge, FinalConnectionState, Connection as FlowConnection } from "@xyflow/react";
+import { useCallback } from "react";
+import type { Connection } from "../../../server/schema/workflow-document.js";
+import { portOfHandle } from "../canvas/flow-elements.js";
+import { validateConnection } from "../core/connections.js";
+import type { EditorStore } from "../core/editor-store.js";
+
+const toConnection = (c: FlowConnection | Edge): Connection => ({
+  from: { module: c.source, port: portOfHandle(c.sourceHandle) },
+  to: { module: c.target, port: portOfHandle(c.targetHandle) },
+});
+
+export function useConnectHandlers(store: EditorStore) {
+  const isValidConnection = useCallback(
+    (c: FlowConnection | Edge) => {
+      const { doc, catalog } = store.getState();
+      return validateConnection(doc, catalog, toConnection(c)) === undefined;
+    },
+    [store],
+  );
+
+  const onConnect = useCallback((c: FlowConnection) => void store.connect(toConnection(c)), [store]);
+
+  const onConnectEnd = useCallback(
+    (_event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      if (state.isValid !== false || !state.toHandle || !state.fromHandle) return;
+      const { fromHandle, toHandle } = state;
+      if (fromHandle.type === toHandle.type) {
+        const side = fromHandle.type === "source" ? "outputs" : "inputs";
+        store.notify(
+          "error",
+          `Connection refused: two ${side} cannot be connected; connect an output to an input`,
+        );
+        return;
+      }
+      const [out, inp] = fromHandle.type === "source" ? [fromHandle, toHandle] : [toHandle, fromHandle];
+      const connection: Connection = {
+        from: { module: out.nodeId, port: portOfHandle(out.id) },
+        to: { module: inp.nodeId, port: portOfHandle(inp.id) },
+      };
+      const { doc, catalog } = store.getState();
+      const reason = validateConnection(doc, catalog, connection);
+      if (reason) store.notify("error", `Connection refused: ${reason}`);
+    },
+    [store],
+  );
+
+  return { isValidConnection, onConnect, onConnectEnd };
+}

@@ -1,0 +1,98 @@
+/**
+ * The state of the run the editor watches, folded from `GET /api/runs/:id` and WebSocket events.
+ * Pure functions: the hook that owns the socket only calls them.
+ */
+
+import type { ServerMessage as EventMessage } from "../../../server/schema/messages.js";
+import type { RunStatus } from "../../../server/schema/states.js";
+import type { RunDetail as RunResponse } from "../../../server/schema/views.js";
+import type { ModuleRunState } from "../../platform/api/runs.js";
+
+export interface RunView {
+  runId: string;
+  status: RunStatus;
+  message?: string;
+  /** The name of the workflow that ran, when known: states show on a document of that name. */
+  workflowName?: string;
+  modules: Readonly<Record<string, ModuleRunState>>;
+}
+
+/** The key under which a change of the run's own status is tracked in `touched` sets. */
+export const RUN_KEY = "\u0000run";
+
+export function runFromResponse(r: RunResponse): RunView {
+  const view: RunView = { runId: r.runId, status: r.status, modules: r.modules ?? {} };
+  if (r.message) view.message = r.message;
+  if (r.workflow?.name) view.workflowName = r.workflow.name;
+  return view;
+}
+
+/** What an event changes in the view: the ids of touched modules (and RUN_KEY), or none. */
+export function touchedBy(view: RunView, message: EventMessage): string[] {
+  switch (message.type) {
+    case "run":
+      return message.runId === view.runId ? [RUN_KEY] : [];
+    case "module":
+      return message.runId === view.runId ? [message.moduleId] : [];
+    case "job":
+      return message.job.runId === view.runId ? [message.job.moduleId] : [];
+    default:
+      return [];
+  }
+}
+
+/** The view after one event; the same object when the event is about another run. */
+export function applyEvent(view: RunView, message: EventMessage): RunView {
+  switch (message.type) {
+    case "snapshot": {
+      const run = message.runs.find((r) => r.id === view.runId);
+      if (!run) return view;
+      return { ...view, status: run.status, modules: run.modules ? { ...run.modules } : view.modules };
+    }
+    case "run": {
+      if (message.runId !== view.runId) return view;
+      const next: RunView = { ...view, status: message.status };
+      if (message.message) next.message = message.message;
+      return next;
+    }
+    case "module": {
+      if (message.runId !== view.runId) return view;
+      const { type: _type, runId: _runId, moduleId, ...state } = message;
+      return { ...view, modules: { ...view.modules, [moduleId]: state } };
+    }
+    case "job": {
+      const { job } = message;
+      if (job.runId !== view.runId) return view;
+      const previous = view.modules[job.moduleId] ?? { status: "running" };
+      const state: ModuleRunState = { ...previous };
+      if (job.progress !== undefined) state.progress = job.progress;
+      if (job.message !== undefined) state.message = job.message;
+      return { ...view, modules: { ...view.modules, [job.moduleId]: state } };
+    }
+    default:
+      return view;
+  }
+}
+
+/**
+ * Takes a fetched run, except where events changed the view after the fetch was sent (those are
+ * newer than the answer): a re-fetch after a reconnect then never undoes a later event.
+ */
+export function mergeFetched(
+  view: RunView | undefined,
+  fetched: RunView,
+  touched: ReadonlySet<string>,
+): RunView {
+  if (!view || view.runId !== fetched.runId || touched.size === 0) return fetched;
+  const modules = { ...fetched.modules };
+  for (const id of touched) {
+    const mine = view.modules[id];
+    if (id !== RUN_KEY && mine) modules[id] = mine;
+  }
+  const status = touched.has(RUN_KEY) ? view.status : fetched.status;
+  return { ...fetched, status, modules };
+}
+
+/** The run's states belong on this document: same workflow name (or the name is not known yet). */
+export const runBelongsTo = (view: RunView | undefined, documentName: string): boolean =>
+  view !== undefined && (view.workflowName === undefined || view.workflowName === documentName);
