@@ -1,8 +1,8 @@
 import express, { type Express, Router } from "express";
+import type { LabflowApp } from "../app/labflow-app.js";
 import { requireToken } from "./auth.js";
 import { refuseHugeDocuments } from "./document-limits.js";
 import { apiNotFound, errorHandler } from "./error-handler.js";
-import type { HttpContext } from "./http-context.js";
 import { refuseDeepJson } from "./json-depth.js";
 import { DEFAULT_LIMITS, type HttpLimits } from "./limits.js";
 import { type AllowedHosts, guardRequests } from "./request-guards.js";
@@ -28,7 +28,7 @@ export interface AppOptions {
  * The Express app: Host and Origin guards on every path; the JSON API under /api (token, body
  * parser, one router per resource, one error handler) and the built client for every other path.
  */
-export function createApp(context: HttpContext, options: AppOptions): Express {
+export function createApp(context: LabflowApp, options: AppOptions): Express {
   const limits = options.limits ?? DEFAULT_LIMITS;
   const maxBodyBytes = limits.maxBodyBytes;
   const api = Router()

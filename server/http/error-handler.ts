@@ -31,7 +31,7 @@ export function errorAnswer(error: unknown, maxBodyBytes: number): Answer | unde
     const problems = error.problems.length ? { problems: error.problems } : {};
     return {
       status: error.status,
-      body: { error: { code: error.code, message: error.message, kind: error.kind, ...field }, ...problems },
+      body: { error: { code: error.code, message: error.message, ...field }, ...problems },
     };
   }
   const type = (error as { type?: unknown } | null)?.type;
@@ -43,13 +43,13 @@ export function errorAnswer(error: unknown, maxBodyBytes: number): Answer | unde
         : known.message;
     return {
       status: ERRORS[known.code].status,
-      body: { error: { code: known.code, message, kind: "user" } },
+      body: { error: { code: known.code, message } },
     };
   }
   if (error instanceof URIError) {
     return {
       status: 400,
-      body: { error: { code: "bad_request", message: "the path holds a malformed %-escape", kind: "user" } },
+      body: { error: { code: "bad_request", message: "the path holds a malformed %-escape" } },
     };
   }
   // Other client errors of Express and the body parser (an aborted body, too many parameters).
@@ -59,7 +59,7 @@ export function errorAnswer(error: unknown, maxBodyBytes: number): Answer | unde
     message?: unknown;
   };
   if (typeof status === "number" && status >= 400 && status < 500 && expose === true) {
-    return { status, body: { error: { code: "bad_request", message: String(message), kind: "user" } } };
+    return { status, body: { error: { code: "bad_request", message: String(message) } } };
   }
   return undefined;
 }
@@ -83,7 +83,6 @@ export function errorHandler(maxBodyBytes: number): ErrorRequestHandler {
         error: {
           code: "internal",
           message: "an internal error occurred (a bug in labflow); the server log has the details",
-          kind: "bug",
         },
       },
     };

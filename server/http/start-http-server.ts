@@ -1,13 +1,13 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { openApp } from "../app/labflow-app.js";
+import type { WorkflowDirs } from "../app/workflow-files.js";
 import type { LabflowRuntime } from "../labflow-runtime.js";
 import { tokenProblem } from "./access-token.js";
 import { createApp } from "./create-app.js";
 import { EventHub } from "./events/event-hub.js";
 import { DEFAULT_LIMITS, type HttpLimits } from "./limits.js";
 import { allowedHosts } from "./request-guards.js";
-import { SettingsState } from "./settings-state.js";
-import { type WorkflowDirs, WorkflowFiles } from "./workflow-files.js";
 
 export interface HttpServerOptions {
   host: string;
@@ -42,13 +42,7 @@ export async function startHttpServer(
   if (problem) throw new Error(`refusing to serve with this token: ${problem}`);
   const hosts = allowedHosts(options.host, options.allowedHosts);
   const limits = options.limits ?? DEFAULT_LIMITS;
-  const context = {
-    runtime,
-    workflows: new WorkflowFiles(options.workflowsDirs),
-    settings: new SettingsState(runtime.store, runtime.monitor, (settings) =>
-      runtime.events.emit({ type: "settings", settings }),
-    ),
-  };
+  const context = openApp(runtime, { workflowsDirs: options.workflowsDirs });
   const app = createApp(context, {
     token: options.token,
     allowedHosts: hosts,

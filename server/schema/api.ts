@@ -4,7 +4,7 @@
  * views.ts, the WebSocket's messages in messages.ts; docs/api.md describes every route.
  */
 import { z } from "zod";
-import { Problem, ProblemKind } from "./problem.js";
+import { Problem } from "./problem.js";
 import { JobState } from "./states.js";
 
 /** The shortest check interval the monitor accepts (server/jobs/check-interval.ts). */
@@ -115,8 +115,6 @@ export const ApiErrorBody = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    /** Who can fix it: the person's input, the lab or machine, or a bug in labflow (server/schema/errors.ts). */
-    kind: ProblemKind.optional(),
     field: z.string().optional(),
   }),
   problems: z.array(Problem).optional(),

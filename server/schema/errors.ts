@@ -256,13 +256,14 @@ export class LabflowError extends Error {
     this.code = code;
     this.place = options.place ?? {};
     this.problems = options.problems ?? [];
+    this.status = ERRORS[code].status;
+    this.kind = ERRORS[code].kind;
   }
 
-  get kind(): ProblemKind {
-    return ERRORS[this.code].kind;
-  }
-
-  get status(): number {
-    return ERRORS[this.code].status;
-  }
+  /**
+   * Plain fields, not getters: libraries that pass errors along (body-parser's http-errors) set
+   * `status` on the error they get.
+   */
+  status: number;
+  readonly kind: ProblemKind;
 }

@@ -1,13 +1,13 @@
 import { type Response, Router } from "express";
+import type { LabflowApp } from "../../app/labflow-app.js";
 import { jobData, jobDataCsv, streamJobDataCsv } from "../../devices/job-data.js";
 import { JobIntervalRequest, JobsQuery, LogQuery } from "../../schema/api.js";
 import { JobDataQuery } from "../../schema/pipelines-api.js";
-import type { HttpContext } from "../http-context.js";
 import { parseBody, parseQuery } from "../validate-input.js";
 import { jobView } from "../views.js";
 
 /** `/api/jobs`: the Job Monitor's list and its actions on one job. */
-export function jobsRoutes({ runtime }: HttpContext): Router {
+export function jobsRoutes({ runtime }: LabflowApp): Router {
   const { monitor } = runtime;
   return Router()
     .get("/", (req, res) => {

@@ -1,13 +1,13 @@
 import { Router } from "express";
 import { NO_DEVICES_MESSAGE } from "../../../modules/sdk/instruments.js";
+import type { LabflowApp } from "../../app/labflow-app.js";
 import type { PipelineService } from "../../devices/pipelines.js";
 import { EngineError } from "../../engine/engine-error.js";
 import { LoadSampleRequest, type PipelinesAnswer, ReadyRequest } from "../../schema/pipelines-api.js";
-import type { HttpContext } from "../http-context.js";
 import { parseBody } from "../validate-input.js";
 
 /** `/api/pipelines`: samples and ready flags (tomato's `ketchup load|eject|ready|status`). */
-export function pipelinesRoutes({ runtime }: HttpContext): Router {
+export function pipelinesRoutes({ runtime }: LabflowApp): Router {
   const pipelines = (): PipelineService => {
     if (!runtime.instruments) throw new EngineError("no_devices", NO_DEVICES_MESSAGE);
     return runtime.instruments.pipelines;

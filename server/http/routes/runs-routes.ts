@@ -1,15 +1,14 @@
 import { Router } from "express";
+import { IDEMPOTENCY_HEADER } from "../../app/idempotent-starts.js";
+import type { LabflowApp } from "../../app/labflow-app.js";
+import { deleteFinishedRun, requireRun } from "../../app/runs.js";
 import { RunsQuery, StartRunRequest } from "../../schema/api.js";
-import type { HttpContext } from "../http-context.js";
-import { IDEMPOTENCY_HEADER, IdempotentStarts } from "../idempotent-starts.js";
-import { deleteFinishedRun, requireRun } from "../run-actions.js";
 import { parseBody, parseQuery } from "../validate-input.js";
 import { runDetail } from "../views.js";
 
 /** `/api/runs`: start, list, show, cancel, resume and delete runs; check or pause all their jobs. */
-export function runsRoutes({ runtime, workflows, settings }: HttpContext): Router {
+export function runsRoutes({ runtime, workflows, settings, starts }: LabflowApp): Router {
   const { engine, monitor } = runtime;
-  const starts = new IdempotentStarts(runtime.store);
   return Router()
     .post("/", async (req, res) => {
       const body = parseBody(StartRunRequest, req.body);

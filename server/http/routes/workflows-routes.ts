@@ -1,10 +1,10 @@
 import { Router } from "express";
+import type { LabflowApp } from "../../app/labflow-app.js";
 import { WorkflowDocument } from "../../schema/workflow-document.js";
-import type { HttpContext } from "../http-context.js";
 import { parseBody } from "../validate-input.js";
 
 /** `/api/workflows`: saved documents by name, and the examples, read-only. */
-export function workflowsRoutes({ workflows }: HttpContext): Router {
+export function workflowsRoutes({ workflows }: LabflowApp): Router {
   return Router()
     .get("/", async (_req, res) => {
       res.json({ workflows: await workflows.list() });

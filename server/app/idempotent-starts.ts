@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../engine/canonical-json.js";
 import type { Store } from "../engine/store.js";
-import { HttpError } from "./http-error.js";
+import { LabflowError } from "../schema/errors.js";
 
 /** The header a client sends to make `POST /api/runs` safe to retry. */
 export const IDEMPOTENCY_HEADER = "idempotency-key";
@@ -39,10 +39,10 @@ export class IdempotentStarts {
     const earlier = this.store.getSetting(PREFIX + key) as StoredStart | undefined;
     if (earlier) {
       if (earlier.request !== fingerprint)
-        throw new HttpError(
+        throw new LabflowError(
           "idempotency_key_reused",
           "this Idempotency-Key was sent before with another body: use a new key for a new run",
-          IDEMPOTENCY_HEADER,
+          { place: { field: IDEMPOTENCY_HEADER } },
         );
       return { runId: earlier.runId, replayed: true };
     }
@@ -57,9 +57,9 @@ export class IdempotentStarts {
 
 function checkKey(key: string): void {
   if (!/^[\x21-\x7e]{1,255}$/.test(key))
-    throw new HttpError(
+    throw new LabflowError(
       "invalid_idempotency_key",
       "Idempotency-Key: give 1 to 255 printable ASCII characters without spaces (a UUID, say)",
-      IDEMPOTENCY_HEADER,
+      { place: { field: IDEMPOTENCY_HEADER } },
     );
 }

@@ -4,8 +4,8 @@
  */
 import { EngineError } from "../engine/engine-error.js";
 import type { LabflowRuntime } from "../labflow-runtime.js";
+import { LabflowError } from "../schema/errors.js";
 import { isFinishedRun } from "../schema/states.js";
-import { HttpError } from "./http-error.js";
 
 /** Throws `run_not_found` unless the run exists. */
 export function requireRun(runtime: LabflowRuntime, runId: string): void {
@@ -19,7 +19,7 @@ export function requireRun(runtime: LabflowRuntime, runId: string): void {
 export async function deleteFinishedRun(runtime: LabflowRuntime, runId: string): Promise<void> {
   const { status } = runtime.engine.getRun(runId);
   if (!isFinishedRun(status) || runtime.engine.activeRunIds().includes(runId)) {
-    throw new HttpError("run_active", `run ${runId} is ${status}: cancel it before deleting it`);
+    throw new LabflowError("run_active", `run ${runId} is ${status}: cancel it before deleting it`);
   }
   for (const job of runtime.store.listJobs({ runId })) await runtime.monitor.delete(job.id);
   runtime.store.deleteRun(runId);

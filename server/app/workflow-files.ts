@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import { link, mkdir, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { WorkflowName } from "../schema/api.js";
+import { LabflowError } from "../schema/errors.js";
 import type { WorkflowEntry, WorkflowListEntry } from "../schema/views.js";
 import type { WorkflowDocument } from "../schema/workflow-document.js";
-import { HttpError } from "./http-error.js";
 
 export interface WorkflowDirs {
   /** The repository's example workflows: listed and readable, never written. */
@@ -33,7 +33,7 @@ export class WorkflowFiles {
       const document = parseWorkflow(await readOrUndefined(this.pathOf(name, readOnly)));
       if (document) return { name, readOnly, workflow: document };
     }
-    throw new HttpError("workflow_not_found", `no workflow named "${name}"`);
+    throw new LabflowError("workflow_not_found", `no workflow named "${name}"`);
   }
 
   /**
@@ -61,7 +61,7 @@ export class WorkflowFiles {
       await unlink(this.pathOf(name, false));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT")
-        throw new HttpError("workflow_not_found", `no saved workflow named "${name}"`);
+        throw new LabflowError("workflow_not_found", `no saved workflow named "${name}"`);
       throw error;
     }
   }
@@ -69,7 +69,7 @@ export class WorkflowFiles {
   private async refuseExample(name: string): Promise<void> {
     checkName(name);
     if ((await readOrUndefined(this.pathOf(name, true))) !== undefined)
-      throw new HttpError("read_only", `"${name}" is an example workflow: save it under another name`);
+      throw new LabflowError("read_only", `"${name}" is an example workflow: save it under another name`);
   }
 
   private pathOf(name: string, example: boolean): string {
@@ -115,7 +115,9 @@ async function moveIntoPlace(temporary: string, path: string): Promise<boolean> 
 function checkName(name: string): void {
   const result = WorkflowName.safeParse(name);
   if (!result.success)
-    throw new HttpError("invalid_name", `name: ${result.error.issues[0]?.message ?? "invalid"}`, "name");
+    throw new LabflowError("invalid_name", `name: ${result.error.issues[0]?.message ?? "invalid"}`, {
+      place: { field: "name" },
+    });
 }
 
 async function readOrUndefined(path: string): Promise<string | undefined> {
