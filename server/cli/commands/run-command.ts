@@ -1,7 +1,37 @@
 import { CliError } from "../cli-error.js";
+import { defineCommand } from "../command-spec.js";
 import { connect } from "../connect.js";
+import { DATA_OPTION, dataFolder } from "../data-folder-option.js";
 import { followRun } from "../follow-run.js";
 import { readWorkflowFile } from "../read-workflow-file.js";
+
+export const runSpec = defineCommand({
+  name: "run",
+  summary: "run a workflow and wait for it; exit 0 only when it completed",
+  details: "Continues an interrupted run of the same file instead of starting a second one.",
+  args: [{ name: "FILE" }],
+  options: {
+    json: { type: "boolean", description: "one JSON object at the end: { runId, status, modules }" },
+    detach: { type: "boolean", description: "return once only jobs remain (exit 0 when suspended)" },
+    "no-auto-resume": { type: "boolean", description: "finished jobs wait for labflow resume RUN" },
+    rerun: {
+      type: "string",
+      value: "a,b|all",
+      description: "start this unchanged work afresh (needs --reason)",
+    },
+    reason: { type: "string", value: "TEXT", description: "why --rerun starts the work afresh" },
+    ...DATA_OPTION,
+  },
+  run: ({ values, args }) =>
+    runCommand({
+      file: args[0] as string,
+      dataDir: dataFolder(values.data),
+      json: values.json,
+      detach: values.detach,
+      autoResume: !values["no-auto-resume"],
+      ...(values.rerun !== undefined ? { rerun: parseRerun(values.rerun, values.reason) } : {}),
+    }),
+});
 
 export interface RunCommandOptions {
   file: string;
@@ -50,7 +80,16 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   }
 }
 
-export function requireFile(file: string | undefined, usage: string): string {
-  if (!file) throw new CliError(`usage: ${usage}`, 2);
-  return file;
+/** `--rerun a,b|all --reason TEXT`: a fresh start of unchanged work is a choice with a reason. */
+function parseRerun(
+  modules: string,
+  reason: string | undefined,
+): { modules: string[] | "all"; reason: string } {
+  const ids = modules
+    .split(",")
+    .map((id) => id.trim())
+    .filter(Boolean);
+  if (ids.length === 0) throw new CliError("--rerun: name the modules to start afresh (a,b) or all", 2);
+  if (!reason?.trim()) throw new CliError('--rerun needs --reason "why the work starts afresh"', 2);
+  return { modules: ids.length === 1 && ids[0] === "all" ? "all" : ids, reason: reason.trim() };
 }
