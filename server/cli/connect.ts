@@ -9,12 +9,23 @@ import { readServerToken } from "./server-token-file.js";
  * can be taken, otherwise through the `labflow serve` that holds it. `restore` continues the folder's
  * unfinished runs here (commands that run work); commands that only look or act on one job leave them.
  */
-export async function connect(dataDir: string, options: { restore?: boolean } = {}): Promise<LabflowAccess> {
+export async function connect(
+  dataDir: string,
+  options: {
+    restore?: boolean;
+    /** Through a server: how long following a run waits for the server to come back when it goes away. */
+    reconnectTimeoutMs?: number;
+  } = {},
+): Promise<LabflowAccess> {
   try {
     return await LocalAccess.open(dataDir, options);
   } catch (error) {
     const server = servingServer(error, dataDir);
-    if (server) return new RemoteAccess(server.url, server.token);
+    const reconnect =
+      options.reconnectTimeoutMs === undefined
+        ? undefined
+        : { dataDir, timeoutMs: options.reconnectTimeoutMs };
+    if (server) return new RemoteAccess(server.url, server.token, reconnect);
     throw error;
   }
 }

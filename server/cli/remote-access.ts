@@ -7,6 +7,7 @@ import type { RunSummary } from "../engine/store.js";
 import { isFinishedRun } from "../schema/states.js";
 import { CliError } from "./cli-error.js";
 import type { LabflowAccess } from "./labflow-access.js";
+import { type ReconnectOptions, reachNextServer } from "./server-reconnect.js";
 
 /** An error the server answered with, shown as the server worded it. */
 export class ServerError extends Error {
@@ -18,13 +19,28 @@ export class ServerError extends Error {
   }
 }
 
-/** A running `labflow serve` that owns the data folder, through its HTTP API. */
+/** No answer at all from the server (it stopped, was killed, or hangs): not an answer it gave. */
+export class ServerUnreachableError extends CliError {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+  ) {
+    super(`cannot reach labflow serve at ${url} (${reason})`);
+  }
+}
+
+/**
+ * A running `labflow serve` that owns the data folder, through its HTTP API. With `reconnect`,
+ * following a run survives a restart of the server: the next server of the data folder is waited
+ * for and the run followed on through it.
+ */
 export class RemoteAccess implements LabflowAccess {
   readonly where = "server" as const;
 
   constructor(
-    private readonly url: string,
-    private readonly token?: string,
+    private url: string,
+    private token?: string,
+    private readonly reconnect?: ReconnectOptions,
   ) {}
 
   startRun(document: unknown, options = {}) {
@@ -59,7 +75,7 @@ export class RemoteAccess implements LabflowAccess {
   ) {
     const seen = new Map<string, string>();
     for (;;) {
-      const view = await this.getRun(runId);
+      const view = await this.getRunThroughRestarts(runId);
       for (const [moduleId, m] of Object.entries(view.modules)) {
         const key = `${m.status}:${m.progress ?? ""}`;
         if (seen.get(moduleId) === key) continue;
@@ -115,6 +131,24 @@ export class RemoteAccess implements LabflowAccess {
 
   async close() {}
 
+  /** The run, from this server or, when it went away, from the data folder's next one. */
+  private async getRunThroughRestarts(runId: string): Promise<RunView> {
+    try {
+      return await this.getRun(runId);
+    } catch (error) {
+      if (!(error instanceof ServerUnreachableError) || !this.reconnect) throw error;
+      const { server, answer } = await reachNextServer(
+        this.reconnect,
+        { url: error.url, reason: error.reason },
+        `run ${runId} goes on with the data folder`,
+        (next) => callServer<RunView>(next.url, next.token, "GET", `/api/runs/${encodeURIComponent(runId)}`),
+      );
+      this.url = server.url;
+      this.token = server.token;
+      return answer;
+    }
+  }
+
   private call<T>(method: string, path: string, body?: unknown): Promise<T> {
     return callServer<T>(this.url, this.token, method, path, body);
   }
@@ -138,20 +172,20 @@ export async function callServer<T>(
   if (token) headers.authorization = `Bearer ${token}`;
   const target = new URL(path, url);
   let response: Response;
+  let text: string;
   try {
     response = await fetch(target, {
       method,
       headers,
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
+    // Inside: a server killed while it answers breaks the body, not the request.
+    text = await response.text();
   } catch (error) {
     // The server holding the data folder stopped answering (it is stopping, or hangs): a sentence, not a stack.
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new CliError(
-      `cannot reach labflow serve at ${url} (${cause?.code ?? cause?.message ?? (error as Error).message})`,
-    );
+    throw new ServerUnreachableError(url, cause?.code ?? cause?.message ?? (error as Error).message);
   }
-  const text = await response.text();
   let parsed: unknown = {};
   try {
     if (text) parsed = JSON.parse(text);

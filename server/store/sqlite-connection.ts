@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { migrate, refuseNewerSchema } from "./migrations.js";
 import { makeFilesPrivate } from "./private-files.js";
+import { StoreError } from "./store-error.js";
 
 /** How long a statement waits for another connection's lock before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -14,7 +15,12 @@ const BUSY_TIMEOUT_MS = 5_000;
  * commit makes affordable but which buys nothing against the crashes labflow has to survive.
  */
 export function openDatabase(file: string): Database.Database {
-  const db = new Database(file);
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+  } catch (error) {
+    throw unusableDatabase(file, error);
+  }
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Before anything writes to the file: a newer labflow's database is left exactly as it was.
@@ -28,6 +34,33 @@ export function openDatabase(file: string): Database.Database {
     return db;
   } catch (error) {
     db.close();
-    throw error;
+    throw unusableDatabase(file, error);
   }
+}
+
+/**
+ * SQLite's answers a person acts on (another file in the database's place, a damaged or read-only
+ * file, a full disk) as `data_folder_unusable` naming the file; anything else stays as it is.
+ */
+const UNUSABLE_DATABASE_CODES = [
+  "SQLITE_NOTADB",
+  "SQLITE_CORRUPT",
+  "SQLITE_CANTOPEN",
+  "SQLITE_READONLY",
+  "SQLITE_FULL",
+  "SQLITE_IOERR",
+];
+
+function unusableDatabase(file: string, error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (!(error instanceof Error) || typeof code !== "string") return error;
+  if (!UNUSABLE_DATABASE_CODES.some((prefix) => code === prefix || code.startsWith(`${prefix}_`)))
+    return error;
+  return new StoreError(
+    "data_folder_unusable",
+    `database ${file} cannot be used: ${error.message} (${code})`,
+    {
+      cause: error,
+    },
+  );
 }

@@ -1,95 +1,129 @@
 import { closeSync, openSync, writeSync } from "node:fs";
-import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { csvHeader, csvLines } from "../../../modules/sdk/instrument-data.js";
 import type { PipelineStatusView } from "../../schema/pipelines-api.js";
 import { CliError } from "../cli-error.js";
+import { type CommandFamily, defineCommand } from "../command-spec.js";
+import { DATA_OPTION, dataFolder } from "../data-folder-option.js";
 import { connectInstruments, type InstrumentCommandsAccess } from "../instrument-access.js";
 
-export const INSTRUMENT_USAGE = `usage:
-  labflow pipeline status [NAME] [--json]   pipelines with their sample, ready flag and job
-  labflow pipeline load NAME SAMPLE         put a sample into an empty pipeline
-  labflow pipeline eject NAME               take the sample out (refused while a job runs)
-  labflow pipeline ready NAME [--off]       mark ready (or not) for jobs (refused while a job runs)
-  labflow snapshot JOB [--json] [--out FILE] [--offset BYTES]
-                                            the data of an instrument job so far (CSV with units)
-options: --data DIR, --devices FILE (when no server owns the data folder)`;
+const DEVICES_OPTION = {
+  devices: {
+    type: "string",
+    value: "FILE",
+    description:
+      "instruments and pipelines when no server owns the data folder (default DATA/devices.json|yaml)",
+  },
+} as const;
 
-/** `labflow pipeline ...` and `labflow snapshot JOB`: through the server when one runs. */
-export async function instrumentCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      data: { type: "string" },
-      devices: { type: "string" },
-      json: { type: "boolean", default: false },
-      off: { type: "boolean", default: false },
-      out: { type: "string" },
-      offset: { type: "string", default: "0" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-  if (values.help) {
-    console.log(INSTRUMENT_USAGE);
-    return 0;
-  }
-  const [command, action, ...args] = positionals;
-  if (
-    command === "pipeline" &&
-    action !== undefined &&
-    !["status", "load", "eject", "ready"].includes(action)
-  )
-    throw new CliError(`unknown pipeline action "${action}"\n\n${INSTRUMENT_USAGE}`, 2);
-  const dataDir = resolve(values.data ?? process.env.LABFLOW_DATA ?? ".labflow");
-  const access = await connectInstruments(dataDir, values.devices);
+/** Runs `body` with the instruments of the data folder (through its server, if one runs), closing after. */
+async function withInstruments(
+  values: { data: string | undefined; devices: string | undefined },
+  body: (access: InstrumentCommandsAccess) => Promise<void>,
+): Promise<number> {
+  const access = await connectInstruments(dataFolder(values.data), values.devices);
   try {
-    if (command === "snapshot") {
-      const jobId = need(action, "labflow snapshot JOB");
-      const offset = Number(values.offset);
-      if (!Number.isInteger(offset) || offset < 0)
-        throw new CliError("--offset: give a byte offset (>= 0)", 2);
-      const out = values.out ? openSync(values.out, "w") : undefined;
+    await body(access);
+    return 0;
+  } finally {
+    await access.close();
+  }
+}
+
+const pipelineStatusSpec = defineCommand({
+  name: "status",
+  summary: "pipelines with their sample, ready flag and job",
+  args: [{ name: "NAME", optional: true }],
+  options: { json: { type: "boolean", description: "print JSON" }, ...DEVICES_OPTION, ...DATA_OPTION },
+  needsExistingDataFolder: true,
+  run: ({ values, args: [name] }) =>
+    withInstruments(values, async (access) => {
+      const answer = await access.pipelines();
+      const shown = name ? answer.pipelines.filter((p) => p.name === name) : answer.pipelines;
+      if (name && shown.length === 0) throw new CliError(`no pipeline "${name}"`);
+      if (values.json) console.log(JSON.stringify(name ? shown[0] : answer, null, 2));
+      else if (!answer.configured) console.log(answer.message);
+      else for (const line of formatPipelines(shown)) console.log(line);
+    }),
+});
+
+const pipelineLoadSpec = defineCommand({
+  name: "load",
+  summary: "put a sample into an empty pipeline",
+  args: [{ name: "NAME" }, { name: "SAMPLE" }],
+  options: { ...DEVICES_OPTION, ...DATA_OPTION },
+  run: ({ values, args: [name, sample] }) =>
+    withInstruments(values, async (access) => print(await access.load(name as string, sample as string))),
+});
+
+const pipelineEjectSpec = defineCommand({
+  name: "eject",
+  summary: "take the sample out (refused while a job runs)",
+  args: [{ name: "NAME" }],
+  options: { ...DEVICES_OPTION, ...DATA_OPTION },
+  run: ({ values, args: [name] }) =>
+    withInstruments(values, async (access) => print(await access.eject(name as string))),
+});
+
+const pipelineReadySpec = defineCommand({
+  name: "ready",
+  summary: "mark a pipeline ready (or not, --off) for jobs (refused while a job runs)",
+  args: [{ name: "NAME" }],
+  options: {
+    off: { type: "boolean", description: "mark it not ready" },
+    ...DEVICES_OPTION,
+    ...DATA_OPTION,
+  },
+  run: ({ values, args: [name] }) =>
+    withInstruments(values, async (access) => print(await access.ready(name as string, !values.off))),
+});
+
+/** `labflow pipeline status|load|eject|ready`: samples and ready flags (docs/instruments.md). */
+export const pipelineFamily: CommandFamily = {
+  name: "pipeline",
+  summary: "samples and ready flags of pipelines (see docs/instruments.md)",
+  commands: [pipelineStatusSpec, pipelineLoadSpec, pipelineEjectSpec, pipelineReadySpec],
+  defaultCommand: "status",
+};
+
+/** `labflow snapshot JOB`: through the server when one runs. */
+export const snapshotSpec = defineCommand({
+  name: "snapshot",
+  summary: "an instrument job's data so far, as CSV with units",
+  args: [{ name: "JOB" }],
+  options: {
+    json: { type: "boolean", description: "one JSON object instead of CSV" },
+    out: { type: "string", value: "FILE", description: "write to FILE instead of stdout" },
+    offset: {
+      type: "string",
+      value: "BYTES",
+      description: "start at this byte of the job's data (default 0)",
+    },
+    ...DEVICES_OPTION,
+    ...DATA_OPTION,
+  },
+  needsExistingDataFolder: true,
+  run: ({ values, args: [jobId] }) => {
+    const offset = Number(values.offset ?? "0");
+    if (!Number.isInteger(offset) || offset < 0) throw new CliError("--offset: give a byte offset (>= 0)", 2);
+    return withInstruments(values, async (access) => {
+      const out = values.out === undefined ? undefined : openOutput(values.out);
       try {
         const write = (text: string) => (out === undefined ? writeToStdout(text) : writeOut(out, text));
-        const { readings, state } = await snapshot(access, jobId, offset, values.json, write);
+        const { readings, state } = await snapshot(access, jobId as string, offset, values.json, write);
         if (values.out)
           console.log(`${readings} readings of job ${jobId} (${state}) written to ${values.out}`);
       } finally {
         if (out !== undefined) closeSync(out);
       }
-      return 0;
-    }
-    switch (action) {
-      case "status":
-      case undefined: {
-        const answer = await access.pipelines();
-        const shown = args[0] ? answer.pipelines.filter((p) => p.name === args[0]) : answer.pipelines;
-        if (args[0] && shown.length === 0) throw new CliError(`no pipeline "${args[0]}"`);
-        if (values.json) console.log(JSON.stringify(args[0] ? shown[0] : answer, null, 2));
-        else if (!answer.configured) console.log(answer.message);
-        else for (const line of formatPipelines(shown)) console.log(line);
-        return 0;
-      }
-      case "load":
-        print(
-          await access.load(
-            need(args[0], "labflow pipeline load NAME SAMPLE"),
-            need(args[1], "labflow pipeline load NAME SAMPLE"),
-          ),
-        );
-        return 0;
-      case "eject":
-        print(await access.eject(need(args[0], "labflow pipeline eject NAME")));
-        return 0;
-      case "ready":
-        print(await access.ready(need(args[0], "labflow pipeline ready NAME"), !values.off));
-        return 0;
-      default:
-        throw new CliError(`unknown pipeline action "${action}"\n\n${INSTRUMENT_USAGE}`, 2);
-    }
-  } finally {
-    await access.close();
+    });
+  },
+});
+
+function openOutput(path: string): number {
+  try {
+    return openSync(path, "w");
+  } catch (error) {
+    throw new CliError(`--out ${path}: ${(error as Error).message}`);
   }
 }
 
@@ -143,11 +177,6 @@ function writeOut(fd: number, text: string): Promise<void> {
 function writeToStdout(text: string): Promise<void> {
   if (process.stdout.write(text)) return Promise.resolve();
   return new Promise((resolve) => process.stdout.once("drain", () => resolve()));
-}
-
-function need(value: string | undefined, usage: string): string {
-  if (!value) throw new CliError(`usage: ${usage}`, 2);
-  return value;
 }
 
 function print(pipeline: PipelineStatusView): void {

@@ -1,9 +1,95 @@
 import type { JobRecord } from "../../engine/records.js";
 import { JOB_STATE_LETTER } from "../../schema/states.js";
+import { defineCommand } from "../command-spec.js";
 import { connect } from "../connect.js";
+import { DATA_OPTION, dataFolder } from "../data-folder-option.js";
 import { followRun } from "../follow-run.js";
 import { percent, table } from "../format.js";
 import type { LabflowAccess } from "../labflow-access.js";
+import { inListOrder, OLDEST_FIRST_OPTION } from "../list-order.js";
+
+const JSON_OPTION = { json: { type: "boolean", description: "print JSON" } } as const;
+
+export const jobsSpec = defineCommand({
+  name: "jobs",
+  summary: "list jobs with their state (and tomato's letter), newest first",
+  options: {
+    run: { type: "string", value: "RUN", description: "only the jobs of this run" },
+    ...JSON_OPTION,
+    ...OLDEST_FIRST_OPTION,
+    ...DATA_OPTION,
+  },
+  needsExistingDataFolder: true,
+  run: ({ values }) =>
+    jobsCommand(dataFolder(values.data), {
+      runId: values.run,
+      json: values.json,
+      oldestFirst: values["oldest-first"],
+    }),
+});
+
+export const statusSpec = defineCommand({
+  name: "status",
+  summary: "list runs, newest first, or show one run's modules",
+  args: [{ name: "RUN", optional: true }],
+  options: { ...JSON_OPTION, ...OLDEST_FIRST_OPTION, ...DATA_OPTION },
+  needsExistingDataFolder: true,
+  run: ({ values, args }) =>
+    statusCommand(dataFolder(values.data), args[0], {
+      json: values.json,
+      oldestFirst: values["oldest-first"],
+    }),
+});
+
+export const checkSpec = defineCommand({
+  name: "check",
+  summary: "check one job, or every active job, now",
+  args: [{ name: "JOB", optional: true }],
+  options: { ...DATA_OPTION },
+  needsExistingDataFolder: true,
+  run: ({ values, args }) => checkCommand(dataFolder(values.data), args[0]),
+});
+
+export const pauseSpec = defineCommand({
+  name: "pause",
+  summary: "pause checking a job",
+  args: [{ name: "JOB" }],
+  options: { ...DATA_OPTION },
+  needsExistingDataFolder: true,
+  run: ({ values, args }) => pauseCommand(dataFolder(values.data), args[0] as string),
+});
+
+export const resumeSpec = defineCommand({
+  name: "resume",
+  summary: "resume checking a job, or continue a run (no server: to its end, here)",
+  args: [{ name: "JOB|RUN" }],
+  options: { ...DATA_OPTION },
+  needsExistingDataFolder: true,
+  run: ({ values, args }) => resumeCommand(dataFolder(values.data), args[0] as string),
+});
+
+export const cancelSpec = defineCommand({
+  name: "cancel",
+  summary: "cancel a job (its real work stops) or a whole run",
+  args: [{ name: "JOB|RUN" }],
+  options: { ...DATA_OPTION },
+  needsExistingDataFolder: true,
+  run: ({ values, args }) => cancelCommand(dataFolder(values.data), args[0] as string),
+});
+
+export const logsSpec = defineCommand({
+  name: "logs",
+  summary: "print a job's stdout (or stderr)",
+  args: [{ name: "JOB" }],
+  options: {
+    stderr: { type: "boolean", description: "print its stderr instead" },
+    follow: { type: "boolean", description: "keep printing until the job ends" },
+    ...DATA_OPTION,
+  },
+  needsExistingDataFolder: true,
+  run: ({ values, args }) =>
+    logsCommand(dataFolder(values.data), args[0] as string, { stderr: values.stderr, follow: values.follow }),
+});
 
 /** Runs `body` with access to labflow, closing it after. */
 async function withAccess<T>(
@@ -19,10 +105,15 @@ async function withAccess<T>(
   }
 }
 
-/** `labflow jobs [--run RUN] [--json]` */
-export function jobsCommand(dataDir: string, options: { runId?: string; json: boolean }): Promise<number> {
+/** `labflow jobs [--run RUN] [--json] [--oldest-first]` */
+export function jobsCommand(
+  dataDir: string,
+  options: { runId?: string; json: boolean; oldestFirst: boolean },
+): Promise<number> {
   return withAccess(dataDir, async (access) => {
-    const jobs = await access.listJobs(options.runId ? { runId: options.runId } : undefined);
+    const listed = await access.listJobs(options.runId ? { runId: options.runId } : undefined);
+    // Listed oldest first (the order they were submitted in), which breaks ties of one millisecond.
+    const jobs = inListOrder(listed, (j) => j.submittedAt, options.oldestFirst);
     if (options.json) {
       console.log(JSON.stringify({ jobs }));
       return 0;
@@ -141,11 +232,17 @@ export function logsCommand(
   });
 }
 
-/** `labflow status RUN` */
-export function statusCommand(dataDir: string, runId: string | undefined, json: boolean): Promise<number> {
+/** `labflow status [RUN] [--json] [--oldest-first]` */
+export function statusCommand(
+  dataDir: string,
+  runId: string | undefined,
+  options: { json: boolean; oldestFirst: boolean },
+): Promise<number> {
+  const { json } = options;
   return withAccess(dataDir, async (access) => {
     if (!runId) {
-      const runs = await access.listRuns();
+      // Listed newest first: reversed, runs of one millisecond are in the order they were created.
+      const runs = inListOrder((await access.listRuns()).reverse(), (r) => r.createdAt, options.oldestFirst);
       if (json) console.log(JSON.stringify({ runs }));
       else
         console.log(

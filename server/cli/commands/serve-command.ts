@@ -4,9 +4,70 @@ import { type HttpLimits, limitsFromEnv } from "../../http/limits.js";
 import { startHttpServer } from "../../http/start-http-server.js";
 import type { GlobalCheckInterval } from "../../jobs/check-interval.js";
 import { openRuntime } from "../../labflow-runtime.js";
+import { MAX_INTERVAL_MS, MIN_INTERVAL_MS } from "../../schema/api.js";
 import { updateDataFolderOwner } from "../../store/data-folder-lock.js";
 import { CliError } from "../cli-error.js";
+import { defineCommand } from "../command-spec.js";
+import { DATA_OPTION, dataFolder } from "../data-folder-option.js";
+import { resolveServeToken } from "../serve-token.js";
 import { removeServerToken, writeServerToken } from "../server-token-file.js";
+
+export const serveSpec = defineCommand({
+  name: "serve",
+  summary: "the editor and the API; prints http://127.0.0.1:8080/?token=...",
+  options: {
+    host: { type: "string", value: "HOST", description: "where to listen (default 127.0.0.1)" },
+    port: { type: "string", value: "PORT", description: "the port (default 8080; 0: any free one)" },
+    // Declared so that it is refused with the reason (resolveServeToken), not as an unknown option.
+    token: {
+      type: "string",
+      value: "TOKEN",
+      description: "refused: ps shows it; use --token-file or $LABFLOW_TOKEN",
+    },
+    "token-file": {
+      type: "string",
+      value: "FILE",
+      description:
+        "the token, from a file only you can read (or $LABFLOW_TOKEN; default a new one each start)",
+    },
+    "allowed-hosts": {
+      type: "string",
+      value: "A,B",
+      description: "more Host names to answer to (a proxy's, the machine's DNS name)",
+    },
+    workspace: {
+      type: "string",
+      value: "DIR",
+      description: "folder file modules may use (default DATA/workspace)",
+    },
+    "check-interval": { type: "string", value: "MS|off", description: "global job check interval" },
+    devices: {
+      type: "string",
+      value: "FILE",
+      description: "instruments and pipelines (default DATA/devices.json|yaml)",
+    },
+    ...DATA_OPTION,
+  },
+  run: ({ values }) => {
+    const { token } = resolveServeToken({
+      argument: values.token,
+      tokenFile: values["token-file"],
+      env: process.env.LABFLOW_TOKEN,
+    });
+    // Read once: the server's children (driver hosts) need not inherit it.
+    delete process.env.LABFLOW_TOKEN;
+    return serveCommand({
+      dataDir: dataFolder(values.data),
+      host: values.host ?? "127.0.0.1",
+      port: parsePort(values.port ?? "8080"),
+      token,
+      allowedHosts: values["allowed-hosts"]?.split(","),
+      workspaceDir: values.workspace,
+      checkInterval: parseInterval(values["check-interval"]),
+      devicesFile: values.devices,
+    });
+  },
+});
 
 export interface ServeOptions {
   dataDir: string;
@@ -79,4 +140,23 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   removeServerToken(runtime.dataDir, options.token);
   runtime.close();
   return 0;
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError(`--port: "${text}" is not a port number`, 2);
+  return port;
+}
+
+function parseInterval(text: string | undefined): GlobalCheckInterval | undefined {
+  if (text === undefined) return undefined;
+  if (text === "off" || text === "module-default") return text;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < MIN_INTERVAL_MS || ms > MAX_INTERVAL_MS)
+    throw new CliError(
+      `--check-interval: give whole milliseconds from ${MIN_INTERVAL_MS} to ${MAX_INTERVAL_MS} (7 days), or "off"`,
+      2,
+    );
+  return ms;
 }
