@@ -47,7 +47,8 @@ options:
   --token TOKEN             required when --host is not loopback (or $LABFLOW_TOKEN)
   --workspace DIR           folder file modules may use (default DATA/workspace)
   --check-interval MS|off   global job check interval for serve
-  --devices FILE            instruments and pipelines for serve (default DATA/devices.json|yaml)`;
+  --devices FILE            instruments and pipelines for serve (default DATA/devices.json|yaml)
+  --clusters FILE           Slurm clusters for serve (default DATA/clusters.json|yaml)`;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === "simulate-instrument") return simulateInstrumentCommand(argv.slice(1));
@@ -63,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
       workspace: { type: "string" },
       "check-interval": { type: "string" },
       devices: { type: "string" },
+      clusters: { type: "string" },
       json: { type: "boolean", default: false },
       detach: { type: "boolean", default: false },
       "no-auto-resume": { type: "boolean", default: false },
@@ -88,6 +90,7 @@ async function main(argv: string[]): Promise<number> {
         workspaceDir: values.workspace,
         checkInterval: parseInterval(values["check-interval"]),
         devicesFile: values.devices,
+        clustersFile: values.clusters,
       });
     case "run":
       return runCommand({

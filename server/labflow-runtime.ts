@@ -1,6 +1,9 @@
 import { join, resolve } from "node:path";
+import type { ModuleServices } from "../modules/sdk/instruments.js";
 import type { ModuleRegistry } from "../modules/sdk/registry.js";
 import { discoverBuiltinModules } from "../modules/sdk/registry.js";
+import type { ClusterService } from "./cluster/cluster-service.js";
+import { openClusters } from "./cluster/clusters-runtime.js";
 import { JobDataTail } from "./devices/data-tail.js";
 import { type InstrumentsRuntime, openInstruments } from "./devices/instruments-runtime.js";
 import { Engine } from "./engine/engine.js";
@@ -28,6 +31,8 @@ export interface RuntimeOptions {
   devicesFile?: string;
   /** Connect to (or spawn) the driver hosts at once (serve); otherwise at their first use. */
   connectDrivers?: boolean;
+  /** The clusters file (`--clusters`); default clusters.json|yaml|yml in the data folder, if any. */
+  clustersFile?: string;
 }
 
 /** A running labflow: the engine, the job monitor and the store they share, owning a data folder. */
@@ -39,6 +44,8 @@ export interface LabflowRuntime {
   registry: ModuleRegistry;
   /** Pipelines, samples and instrument drivers; absent without a devices file. */
   instruments?: InstrumentsRuntime;
+  /** Slurm clusters and their logins; absent without a clusters file. */
+  clusters?: ClusterService;
   /** Stops checking, writes what is pending and releases the data folder. Jobs keep running outside. */
   close(): void;
 }
@@ -52,6 +59,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<LabflowRunti
   const lock = acquireDataFolderLock(dataDir);
   let store: Store | undefined;
   let instruments: InstrumentsRuntime | undefined;
+  let clusters: ClusterService | undefined;
   try {
     store = openSqliteStore(dataDir);
     const jobs = store;
@@ -62,7 +70,9 @@ export async function openRuntime(options: RuntimeOptions): Promise<LabflowRunti
       connectNow: options.connectDrivers === true,
       log: (message) => console.error(`labflow: ${message}`),
     });
-    const services = instruments?.services;
+    clusters = openClusters(dataDir, options.clustersFile);
+    const services: ModuleServices | undefined =
+      instruments || clusters ? { ...instruments?.services, ...(clusters ? { clusters } : {}) } : undefined;
     const registry = options.registry ?? (await discoverBuiltinModules());
     const engine = new Engine({
       store,
@@ -94,6 +104,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<LabflowRunti
     for (const job of dataTail ? monitor.list({ states: ["running"] }) : []) dataTail?.follow(job);
     const opened = store;
     const lab = instruments;
+    const facility = clusters;
     return {
       dataDir,
       engine,
@@ -101,16 +112,19 @@ export async function openRuntime(options: RuntimeOptions): Promise<LabflowRunti
       store: opened,
       registry,
       ...(lab ? { instruments: lab } : {}),
+      ...(facility ? { clusters: facility } : {}),
       close() {
         monitor.stop();
         dataTail?.close();
         void lab?.close();
+        void facility?.close();
         opened.close();
         lock.release();
       },
     };
   } catch (error) {
     void instruments?.close();
+    void clusters?.close();
     store?.close();
     lock.release();
     throw error;

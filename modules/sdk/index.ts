@@ -1,5 +1,12 @@
 /** The module SDK: what a module file imports. */
 export { type CatalogEntry, catalogEntry } from "./catalog.js";
+export type {
+  ClusterAccess,
+  ClusterJobInfo,
+  ClusterJobSubmission,
+  ClusterSession,
+  TransferProgress,
+} from "./clusters.js";
 export {
   type ComputeContext,
   defineModule,

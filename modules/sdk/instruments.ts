@@ -3,6 +3,7 @@
  * The server implements it (server/devices); modules never talk to a driver or a serial port.
  * Every call is keyed by the job id, so a server that restarted finds the same claim and task.
  */
+import type { ClusterAccess } from "./clusters.js";
 
 /** Which pipeline an instrument job needs (tomato's rules decide which one it gets). */
 export interface InstrumentRequest {
@@ -75,4 +76,6 @@ export interface InstrumentAccess {
 /** Services the server lends modules. Absent when the server runs without them (no devices file). */
 export interface ModuleServices {
   instruments?: InstrumentAccess;
+  /** Slurm clusters of the clusters file; absent without one. */
+  clusters?: ClusterAccess;
 }

@@ -4,6 +4,7 @@ import { requireToken } from "./auth.js";
 import { apiNotFound, errorHandler } from "./error-handler.js";
 import type { HttpContext } from "./http-context.js";
 import { guardRequests } from "./request-guards.js";
+import { clustersRoutes } from "./routes/clusters-routes.js";
 import { jobsRoutes } from "./routes/jobs-routes.js";
 import { modulesRoutes } from "./routes/modules-routes.js";
 import { pipelinesRoutes } from "./routes/pipelines-routes.js";
@@ -41,6 +42,7 @@ export function createApp(context: HttpContext, options: AppOptions): Express {
     .use("/runs", runsRoutes(context))
     .use("/jobs", jobsRoutes(context))
     .use("/pipelines", pipelinesRoutes(context))
+    .use("/clusters", clustersRoutes(context))
     .use("/settings", settingsRoutes(context))
     .use(apiNotFound);
 

@@ -15,6 +15,8 @@ export interface ServeOptions {
   checkInterval?: GlobalCheckInterval;
   /** `--devices FILE`: instruments and pipelines (default devices.json|yaml in the data folder). */
   devicesFile?: string;
+  /** `--clusters FILE`: Slurm clusters (default clusters.json|yaml in the data folder). */
+  clustersFile?: string;
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
@@ -35,6 +37,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     workspaceDir: options.workspaceDir,
     globalInterval: options.checkInterval,
     devicesFile: options.devicesFile,
+    clustersFile: options.clustersFile,
     connectDrivers: true,
   });
   let server: Awaited<ReturnType<typeof startHttpServer>>;
@@ -57,6 +60,11 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   if (lab)
     console.log(
       `instruments: ${lab.config.devices.length} devices, ${lab.config.pipelines.length} pipelines from ${lab.devicesFile}`,
+    );
+
+  if (runtime.clusters)
+    console.log(
+      `clusters: ${runtime.clusters.names().join(", ") || "none"} from ${runtime.clusters.config.source}`,
     );
 
   await new Promise<void>((resolve) => {
