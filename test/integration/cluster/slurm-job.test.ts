@@ -1,0 +1,247 @@
+import { existsSync, readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import slurmJob from "../../../modules/cluster/slurm-job.js";
+import { testRuntime } from "../../helpers/runtime.js";
+import { slurmCluster } from "../../helpers/slurm-cluster.js";
+import { type Sshd, startSshd } from "../../helpers/sshd.js";
+import { waitUntil } from "../../helpers/wait-until.js";
+import { workflow } from "../../helpers/workflow-builder.js";
+import { clusterDataFolder } from "./cluster-fixture.js";
+
+let sshd: Sshd;
+beforeAll(async () => {
+  sshd = await startSshd(slurmCluster().user);
+});
+afterAll(async () => {
+  await sshd?.stop();
+});
+
+async function finished(runtime: Awaited<ReturnType<typeof testRuntime>>, runId: string) {
+  try {
+    return await waitUntil(
+      () => {
+        const run = runtime.engine.getRun(runId);
+        return ["completed", "failed", "cancelled"].includes(run.status) ? run : undefined;
+      },
+      `run ${runId} to end`,
+      60_000,
+      100,
+    );
+  } catch (error) {
+    const jobs = runtime.monitor.list({ runId }).map((j) => `${j.moduleId}: ${j.state} ${j.message ?? ""}`);
+    throw new Error(
+      `${(error as Error).message}; jobs: ${jobs.join("; ")}; modules: ${JSON.stringify(runtime.engine.getRun(runId).modules)}`,
+    );
+  }
+}
+
+describe("cluster.SlurmJob on the real Slurm", () => {
+  it("uploads an input, transforms it on the cluster, downloads the result for a downstream module", async () => {
+    const { dataDir, slurm } = clusterDataFolder(sshd);
+    const runtime = await testRuntime({ dataDir, globalInterval: 300 });
+    const doc = workflow("upper")
+      .module("w", "basic.WriteFile", { path: "input.txt" })
+      .module("text", "basic.Constant", { value: "hello cluster\n" })
+      .connect("text.value", "w.content")
+      .module("job", "cluster.SlurmJob", {
+        cluster: "test",
+        script: "#!/bin/bash\nmkdir -p out\ntr a-z A-Z < input.txt > out/result.txt\necho transformed\n",
+        download: ["out/*.txt"],
+      })
+      .connect("w.path", "job.file")
+      .module("read", "jobs.Command", { command: 'cat "$(printf %s "$LABFLOW_INPUT" | tr -d \'"\')"' })
+      .connect("job.file", "read.input")
+      .build();
+    const { runId } = runtime.engine.startRun(doc);
+    const run = await finished(runtime, runId);
+    expect(run.status, JSON.stringify(run.modules, null, 1)).toBe("completed");
+    const outputs = run.modules.job?.outputs as Record<string, unknown>;
+    expect(outputs.exitCode).toBe(0);
+    expect(outputs.state).toBe("COMPLETED");
+    expect(readFileSync(outputs.file as string, "utf8")).toBe("HELLO CLUSTER\n");
+    expect(readFileSync(outputs.stdout as string, "utf8")).toBe("transformed\n");
+    const read = run.modules.read?.outputs as Record<string, unknown>;
+    expect(readFileSync(read.stdout as string, "utf8")).toBe("HELLO CLUSTER\n");
+    const job = runtime.monitor.list({ runId }).find((j) => j.moduleId === "job");
+    const submissions = (await slurm.jobs()).filter((j) => j.comment === `labflow:${job?.id}`);
+    expect(submissions).toHaveLength(1);
+    expect(existsSync(outputs.file as string)).toBe(true);
+  });
+});
+
+describe("cluster.SlurmJob states", () => {
+  it("fails a failing script with its exit code and the tail of its stderr", async () => {
+    const { dataDir } = clusterDataFolder(sshd);
+    const runtime = await testRuntime({ dataDir, globalInterval: 300 });
+    const doc = workflow("fail")
+      .module("job", "cluster.SlurmJob", {
+        cluster: "test",
+        script: "#!/bin/bash\necho 'reading input' >&2\necho 'no such spectrum: s42' >&2\nexit 3\n",
+      })
+      .build();
+    const { runId } = runtime.engine.startRun(doc);
+    const run = await finished(runtime, runId);
+    expect(run.status).toBe("failed");
+    const job = runtime.monitor.list({ runId })[0];
+    expect(job?.state).toBe("failed");
+    expect(job?.message).toMatch(
+      /^Slurm job \d+ FAILED \(NonZeroExitCode\), exit code 3: reading input \| no such spectrum: s42$/,
+    );
+  });
+
+  it("waits with an expired login, and continues once the person logs in again", async () => {
+    const { dataDir, slurm } = clusterDataFolder(sshd);
+    const { CredentialStore } = await import("../../../server/cluster/credential-store.js");
+    const { jwtExpiry } = await import("../../../server/cluster/slurm/slurm-client.js");
+    const store = new CredentialStore(dataDir);
+    const short = slurm.mintToken(1);
+    store.save("test", slurm.user, { token: short, sshKeyPath: sshd.keyPath });
+    await waitUntil(
+      () => (jwtExpiry(short) ?? 0) * 1000 < Date.now(),
+      "the short token to expire",
+      10_000,
+      100,
+    );
+    const runtime = await testRuntime({ dataDir, globalInterval: 300 });
+    const { runId } = runtime.engine.startRun(
+      workflow("expired").module("job", "cluster.SlurmJob", { cluster: "test", script: "echo ok\n" }).build(),
+    );
+    const waiting = await waitUntil(
+      () => runtime.monitor.list({ runId }).find((j) => j.state === "waiting"),
+      "the job to wait for a login",
+    );
+    expect(waiting.message).toMatch(/log in again: labflow cluster login test --user slurmjob$/);
+    expect(waiting.message).not.toContain(short);
+    store.save("test", slurm.user, { token: slurm.token(), sshKeyPath: sshd.keyPath });
+    const run = await finished(runtime, runId);
+    expect(run.status, JSON.stringify(run.modules)).toBe("completed");
+    const outputs = run.modules.job?.outputs as { stdout: string };
+    expect(readFileSync(outputs.stdout, "utf8")).toBe("ok\n");
+  });
+
+  it("cancels a pending and a running job through Slurm", async () => {
+    const { dataDir, slurm } = clusterDataFolder(sshd);
+    const runtime = await testRuntime({ dataDir, globalInterval: 300 });
+    // The test node has 2 CPUs: the first job takes both, the second stays PENDING (Resources).
+    const doc = workflow("cancel")
+      .module("busy", "cluster.SlurmJob", {
+        cluster: "test",
+        name: "busy",
+        script: "sleep 60\n",
+        cpusPerTask: 2,
+      })
+      .module("queued", "cluster.SlurmJob", {
+        cluster: "test",
+        name: "queued",
+        script: "sleep 60\n",
+        cpusPerTask: 2,
+      })
+      .build();
+    const { runId } = runtime.engine.startRun(doc);
+    const jobOf = (moduleId: string) => runtime.monitor.list({ runId }).find((j) => j.moduleId === moduleId);
+    await waitUntil(
+      () => /RUNNING/.test(jobOf("busy")?.message ?? "") || /RUNNING/.test(jobOf("queued")?.message ?? ""),
+      "one job to run",
+    );
+    const [running, pending] = /RUNNING/.test(jobOf("busy")?.message ?? "")
+      ? ["busy", "queued"]
+      : ["queued", "busy"];
+    await waitUntil(() => /PENDING/.test(jobOf(pending)?.message ?? ""), "the other to be pending").catch(
+      (error) => {
+        throw new Error(
+          `${error.message}: ${JSON.stringify(runtime.monitor.list({ runId }).map((j) => [j.moduleId, j.state, j.message]))} ${JSON.stringify(runtime.engine.getRun(runId).modules)}`,
+        );
+      },
+    );
+    expect(jobOf(pending)?.state).toBe("waiting");
+    const slurmState = async (moduleId: string) =>
+      (await slurm.jobs()).find((j) => j.comment === `labflow:${jobOf(moduleId)?.id}`)?.job_state;
+
+    const cancelledPending = await runtime.monitor.cancelJob(jobOf(pending)?.id as string);
+    expect(cancelledPending.job.state).toBe("cancelled");
+    expect(await slurmState(pending)).toBe("CANCELLED");
+
+    const cancelledRunning = await runtime.monitor.cancelJob(jobOf(running)?.id as string);
+    expect(cancelledRunning.job.state).toBe("cancelled");
+    expect(await slurmState(running)).toBe("CANCELLED");
+    const again = await runtime.monitor.cancelJob(jobOf(running)?.id as string);
+    expect(again.message).toMatch(/already cancelled/);
+  });
+});
+
+describe("cluster.SlurmJob submitted once", () => {
+  async function startContext(runtime: Awaited<ReturnType<typeof testRuntime>>, jobId: string) {
+    const { Workspace } = await import("../../../modules/sdk/workspace.js");
+    const { tempDir } = await import("../../helpers/temp-dir.js");
+    const params = slurmJob.params.parse({ cluster: "test", script: "sleep 1\n" });
+    return {
+      runId: "run-x",
+      moduleId: "job",
+      inputs: {},
+      params,
+      log: () => undefined,
+      signal: new AbortController().signal,
+      workspace: new Workspace(tempDir()),
+      runDir: tempDir(),
+      // A fresh job folder each time: the process that crashed left nothing on this machine.
+      jobDir: tempDir(),
+      jobId,
+      services: { clusters: runtime.clusters },
+    };
+  }
+
+  it("finds its earlier submission after a crash between Slurm's answer and the record", async () => {
+    const { dataDir, slurm } = clusterDataFolder(sshd);
+    const runtime = await testRuntime({ dataDir });
+    const jobId = `job-crash-${Date.now()}`;
+    const first = (await slurmJob.job?.start(await startContext(runtime, jobId))) as { slurmJobId: number };
+    const second = (await slurmJob.job?.start(await startContext(runtime, jobId))) as { slurmJobId: number };
+    expect(second.slurmJobId).toBe(first.slurmJobId);
+    expect((await slurm.jobs()).filter((j) => j.comment === `labflow:${jobId}`)).toHaveLength(1);
+  });
+
+  it("settles a job Slurm forgot (ended beyond MinJobAge) from the exit status its script left", async () => {
+    const { dataDir } = clusterDataFolder(sshd);
+    const runtime = await testRuntime({ dataDir });
+    const { tempDir } = await import("../../helpers/temp-dir.js");
+    const { writeRecord } = await import("../../../modules/cluster/_remote-job.js");
+    const jobId = `job-forgotten-${Date.now()}`;
+    const session = runtime.clusters?.session("test");
+    const folder = runtime.clusters?.jobFolder("test", jobId) as string;
+    // What the batch script leaves behind; Slurm has never heard of job 999999 (as after MinJobAge).
+    const local = tempDir();
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(`${local}/exit`, "7\n");
+    writeFileSync(`${local}/stderr`, "segfault in reconstruct\n");
+    await session?.upload(`${local}/exit`, `${folder}/.labflow/exit`);
+    await session?.upload(`${local}/stderr`, `${folder}/stderr`);
+    const jobDir = tempDir();
+    writeRecord(jobDir, { slurmJobId: 999_999, submittedAtMs: Date.now() - 3_600_000 });
+    const params = {
+      cluster: "test",
+      key: jobId,
+      folder,
+      submission: {
+        name: "x",
+        comment: `labflow:${jobId}`,
+        script: "",
+        cwd: folder,
+        stdout: `${folder}/stdout`,
+        stderr: `${folder}/stderr`,
+        environment: {},
+      },
+      uploads: [],
+      download: [],
+      slurmJobId: 999_999,
+    };
+    const handle = slurmJob.job?.handle(params as never, {
+      jobId,
+      jobDir,
+      services: { clusters: runtime.clusters },
+    });
+    expect(await handle?.check()).toEqual({
+      status: "failed",
+      message: "Slurm job 999999 FAILED (ended while labflow was away), exit code 7: segfault in reconstruct",
+    });
+  });
+});
