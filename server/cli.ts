@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { CliError } from "./cli/cli-error.js";
+import { clusterCommand } from "./cli/commands/cluster-commands.js";
 import { instrumentCommand } from "./cli/commands/instrument-commands.js";
 import {
   cancelCommand,
@@ -40,6 +41,8 @@ commands:
   pipeline status|load|eject|ready   samples and ready flags of pipelines (see docs/instruments.md)
   snapshot JOB              an instrument job's data so far, as CSV with units (--json, --out FILE)
   simulate-instrument       a simulated instrument on a serial port (--port PATH [--name NAME])
+  cluster ping|login|logout|jobs|status|cancel|upload|download NAME ...
+                            Slurm clusters of the clusters file (see docs/cluster.md)
 
 options:
   --data DIR                data folder (default $LABFLOW_DATA or ./.labflow)
@@ -53,6 +56,7 @@ options:
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === "simulate-instrument") return simulateInstrumentCommand(argv.slice(1));
   if (argv[0] === "pipeline" || argv[0] === "snapshot") return instrumentCommand(argv);
+  if (argv[0] === "cluster") return clusterCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -40,6 +40,8 @@ export interface ClusterJobInfo {
   name: string;
   comment: string;
   user: string;
+  /** The job's working folder on the cluster. */
+  cwd?: string;
 }
 
 /** Called as bytes move: how many so far, of how many (when known). */

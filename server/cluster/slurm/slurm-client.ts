@@ -187,5 +187,6 @@ function jobInfo(job: SlurmJob): ClusterJobInfo {
     name: job.name ?? "",
     comment: job.comment ?? "",
     user: job.user_name ?? "",
+    ...(job.current_working_directory ? { cwd: job.current_working_directory } : {}),
   };
 }
