@@ -108,7 +108,9 @@ export class ClusterService implements ClusterAccess {
           ...(job.account === undefined && config.account ? { account: config.account } : {}),
         }),
       async findByComment(comment) {
-        return (await allJobs()).find((job) => job.comment === comment && job.user === user);
+        // A table fetched after this call began: a submission made before it is in there.
+        const jobs = await poller.jobsAfter(Date.now());
+        return jobs.find((job) => job.comment === comment && job.user === user);
       },
       status: (slurmJobId, submittedAtMs) => poller.statusOf(slurmJobId, submittedAtMs),
       async cancel(slurmJobId) {

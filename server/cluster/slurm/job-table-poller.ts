@@ -62,19 +62,29 @@ export class JobTablePoller {
     return answers;
   }
 
+  /**
+   * The whole table, fetched after `after` (ms): every start looking for its earlier submission
+   * at about the same time shares one request.
+   */
+  async jobsAfter(after: number): Promise<ClusterJobInfo[]> {
+    return [...(await this.tableAfter(after)).jobs.values()];
+  }
+
   /** Forgets a job (cancelled, settled): nothing of it is kept. */
   forget(slurmJobId: number): void {
     this.answeredFrom.delete(slurmJobId);
   }
 
   private async tableAfter(after: number): Promise<Table> {
-    if (this.table && this.table.sentAt > after) return this.table;
-    const pending = this.pending;
-    // A request not sent yet, or sent after what this caller needs, is joined.
-    if (pending && (pending.sentAt === undefined || pending.sentAt > after)) return pending.promise;
-    if (pending) await pending.promise.catch(() => undefined);
-    if (this.table && this.table.sentAt > after) return this.table;
-    return this.request();
+    for (;;) {
+      if (this.table && this.table.sentAt > after) return this.table;
+      const pending = this.pending;
+      // A request not sent yet, or sent after what this caller needs, is joined.
+      if (pending && (pending.sentAt === undefined || pending.sentAt > after)) return pending.promise;
+      if (!pending) return this.request();
+      // One sent too early for this caller: the next one is shared by all who waited for it.
+      await pending.promise.catch(() => undefined);
+    }
   }
 
   private request(): Promise<Table> {

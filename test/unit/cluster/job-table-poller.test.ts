@@ -71,4 +71,15 @@ describe("job table poller", () => {
     slurm.touch();
     expect((await poller.statusOf(2, Date.now()))?.state).toBe("PENDING");
   });
+
+  it("shares one next request among callers who need a newer table than the one in flight", async () => {
+    const slurm = table([1, 2, 3, 4]);
+    const poller = new JobTablePoller({ fetchJobs: (t) => slurm.fetchJobs(t), windowMs: 5 });
+    const first = poller.statusOf(1);
+    // Sent (after its window) before these jobs were submitted: they need the next table.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const later = Date.now();
+    await Promise.all([first, ...[2, 3, 4].map((id) => poller.statusOf(id, later))]);
+    expect(slurm.requests).toHaveLength(2);
+  });
 });
