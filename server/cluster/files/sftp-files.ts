@@ -27,10 +27,18 @@ export function sshFingerprint(key: Buffer): string {
   return `SHA256:${createHash("sha256").update(key).digest("base64").replace(/=+$/, "")}`;
 }
 
+/**
+ * Operations at once on one connection: a thousand jobs finishing together queue here instead of
+ * opening a thousand SFTP requests (and listeners) on one channel.
+ */
+const MAX_OPERATIONS = 8;
+
 export class SftpFiles implements RemoteFiles {
   private connection: Promise<SftpClient> | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private busy = 0;
+  private running = 0;
+  private readonly queue: (() => void)[] = [];
 
   constructor(private readonly target: SftpTarget) {}
 
@@ -118,6 +126,8 @@ export class SftpFiles implements RemoteFiles {
   private async use<T>(work: (sftp: SftpClient) => Promise<T>): Promise<T> {
     this.busy++;
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.running >= MAX_OPERATIONS) await new Promise<void>((resolve) => this.queue.push(resolve));
+    this.running++;
     try {
       this.connection ??= this.connect().catch((error: unknown) => {
         this.connection = undefined;
@@ -132,6 +142,8 @@ export class SftpFiles implements RemoteFiles {
         `cluster "${this.target.cluster}": SFTP to ${this.target.user}@${this.target.host}:${this.target.port}: ${(error as Error).message}`,
       );
     } finally {
+      this.running--;
+      this.queue.shift()?.();
       if (--this.busy === 0) {
         this.idleTimer = setTimeout(() => void this.close(), this.target.idleMs ?? 30_000);
         this.idleTimer.unref();
