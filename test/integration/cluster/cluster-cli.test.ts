@@ -107,4 +107,13 @@ describe("labflow cluster (headless, as SCARF's actions)", () => {
       "labflow: log in again: labflow cluster login test\n",
     );
   });
+
+  it("runs the example workflows/cluster-demo.json through `labflow run`", async () => {
+    const { dataDir } = clusterDataFolder(sshd, { name: "facility" });
+    const result = await labflow(["run", "workflows/cluster-demo.json", "--json", "--data", dataDir]);
+    expect(result.stderr).toBe("");
+    const run = JSON.parse(result.stdout);
+    expect(run.status).toBe("completed");
+    expect(readFileSync(run.modules.reconstruct.outputs.file, "utf8")).toBe("SPECTRA FROM THE BEAMLINE\n");
+  });
 });

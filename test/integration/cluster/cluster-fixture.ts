@@ -19,8 +19,9 @@ export interface ClusterData {
 
 export function clusterDataFolder(
   sshd: Sshd,
-  options: { dataDir?: string; login?: boolean } = {},
+  options: { dataDir?: string; login?: boolean; name?: string } = {},
 ): ClusterData {
+  const name = options.name ?? "test";
   const slurm = slurmCluster();
   const dataDir = options.dataDir ?? tempDir("labflow-cluster-");
   const remoteBase = join(slurm.jobsDir, `labflow-test-${randomUUID().slice(0, 8)}`);
@@ -28,7 +29,7 @@ export function clusterDataFolder(
     join(dataDir, "clusters.yaml"),
     [
       "clusters:",
-      "  - name: test",
+      `  - name: ${name}`,
       `    url: ${slurm.url}`,
       "    apiVersion: v0.0.38",
       "    partition: debug",
@@ -41,6 +42,6 @@ export function clusterDataFolder(
     ].join("\n"),
   );
   if (options.login !== false)
-    new CredentialStore(dataDir).save("test", slurm.user, { token: slurm.token(), sshKeyPath: sshd.keyPath });
+    new CredentialStore(dataDir).save(name, slurm.user, { token: slurm.token(), sshKeyPath: sshd.keyPath });
   return { dataDir, slurm, remoteBase };
 }
