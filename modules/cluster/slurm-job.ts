@@ -54,7 +54,8 @@ export default defineModule({
   },
   params: z
     .object({
-      cluster: z.string().min(1).describe("A cluster of the clusters file"),
+      // `choices`: the server offers the configured clusters' names in the editor (a select).
+      cluster: z.string().min(1).meta({ description: "A cluster of the clusters file", choices: "clusters" }),
       user: z.string().min(1).optional().describe("Who submits (default: the cluster's only login)"),
       script: z.string().min(1).optional().describe("The batch script (a shebang line, or bash)"),
       runnable: z.string().min(1).optional().describe("A program to run instead of a script"),

@@ -76,6 +76,10 @@ describe("a Slurm job under labflow serve", () => {
       await api.request("GET", "/api/clusters"),
     ];
     expect(answers[2]?.body).toEqual({ configured: true, clusters: [{ name: "test", users: ["slurmjob"] }] });
+    // The editor's picker: the inspector shows the configured clusters as a select.
+    const catalog = (await api.request("GET", "/api/modules")).body;
+    const slurmModule = catalog.modules.find((m: { type: string }) => m.type === "cluster.SlurmJob");
+    expect(slurmModule.params.properties.cluster.enum).toEqual(["test"]);
     for (const answer of answers) expect(JSON.stringify(answer.body)).not.toContain(token);
 
     await server.kill("SIGKILL");
