@@ -127,13 +127,13 @@ describe("cluster.SlurmJob states", () => {
       .module("busy", "cluster.SlurmJob", {
         cluster: "test",
         name: "busy",
-        script: "sleep 60\n",
+        script: "echo working\nsleep 60\n",
         cpusPerTask: 2,
       })
       .module("queued", "cluster.SlurmJob", {
         cluster: "test",
         name: "queued",
-        script: "sleep 60\n",
+        script: "echo working\nsleep 60\n",
         cpusPerTask: 2,
       })
       .build();
@@ -157,6 +157,11 @@ describe("cluster.SlurmJob states", () => {
     const slurmState = async (moduleId: string) =>
       (await slurm.jobs()).find((j) => j.comment === `labflow:${jobOf(moduleId)?.id}`)?.job_state;
 
+    // The running job's output is followed live, read from the cluster.
+    await waitUntil(
+      async () => (await runtime.monitor.log(jobOf(running)?.id as string, "stdout", 0)).text === "working\n",
+      "the running job's stdout",
+    );
     const cancelledPending = await runtime.monitor.cancelJob(jobOf(pending)?.id as string);
     expect(cancelledPending.job.state).toBe("cancelled");
     expect(await slurmState(pending)).toBe("CANCELLED");
@@ -166,6 +171,29 @@ describe("cluster.SlurmJob states", () => {
     expect(await slurmState(running)).toBe("CANCELLED");
     const again = await runtime.monitor.cancelJob(jobOf(running)?.id as string);
     expect(again.message).toMatch(/already cancelled/);
+  });
+});
+
+describe("cluster.SlurmJob bad input", () => {
+  it("fails with Slurm's own message when Slurm refuses the request, and names an unknown cluster", async () => {
+    const { dataDir } = clusterDataFolder(sshd);
+    const runtime = await testRuntime({ dataDir });
+    const { runId } = runtime.engine.startRun(
+      workflow("refused")
+        .module("huge", "cluster.SlurmJob", { cluster: "test", script: "true\n", memory: 99_999_999 })
+        .module("elsewhere", "cluster.SlurmJob", { cluster: "nowhere", script: "true\n" })
+        .build(),
+    );
+    const run = await finished(runtime, runId);
+    expect(run.modules.huge?.error).toEqual({
+      code: "slurm_error",
+      message:
+        'cluster "test": Slurm could not submit the job: Requested node configuration is not available (error 2014)',
+    });
+    expect(run.modules.elsewhere?.error).toMatchObject({
+      code: "cluster_unknown",
+      message: 'no cluster "nowhere" is configured (known: test)',
+    });
   });
 });
 
