@@ -35,10 +35,11 @@ export async function clusterBench(
   const sshd = await startSshd(slurm.user);
   const dataDir = join(dataRoot, "cluster");
   mkdirSync(dataDir, { recursive: true });
-  const { writeFileSync } = await import("node:fs");
+  const { rmSync, writeFileSync } = await import("node:fs");
+  const remoteBase = `${slurm.jobsDir}/labflow-bench-${Date.now()}`;
   writeFileSync(
     join(dataDir, "clusters.yaml"),
-    `clusters:\n  - name: bench\n    url: ${slurm.url}\n    apiVersion: v0.0.38\n    sftp: { host: 127.0.0.1, port: ${sshd.port}, hostKeyFingerprint: "${sshd.fingerprint}", remoteBase: ${slurm.jobsDir}/labflow-bench-${Date.now()} }\n`,
+    `clusters:\n  - name: bench\n    url: ${slurm.url}\n    apiVersion: v0.0.38\n    sftp: { host: 127.0.0.1, port: ${sshd.port}, hostKeyFingerprint: "${sshd.fingerprint}", remoteBase: ${remoteBase} }\n`,
   );
   new CredentialStore(dataDir).save("bench", slurm.user, { token: slurm.token(), sshKeyPath: sshd.keyPath });
   const modules: WorkflowDocumentInput["modules"] = [];
@@ -100,5 +101,6 @@ export async function clusterBench(
   } finally {
     runtime.close();
     await sshd.stop();
+    rmSync(remoteBase, { recursive: true, force: true });
   }
 }

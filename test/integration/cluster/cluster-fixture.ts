@@ -3,12 +3,19 @@
  * sshd, or the shared jobs folder), and a stored login of the job user.
  */
 import { randomUUID } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { afterAll } from "vitest";
 import { CredentialStore } from "../../../server/cluster/credential-store.js";
 import { type SlurmCluster, slurmCluster } from "../../helpers/slurm-cluster.js";
 import type { Sshd } from "../../helpers/sshd.js";
 import { tempDir } from "../../helpers/temp-dir.js";
+
+/** The job folders this test file made on the cluster (in the shared jobs folder), removed at its end. */
+const remoteBases: string[] = [];
+afterAll(() => {
+  for (const dir of remoteBases.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 export interface ClusterData {
   dataDir: string;
@@ -25,6 +32,7 @@ export function clusterDataFolder(
   const slurm = slurmCluster();
   const dataDir = options.dataDir ?? tempDir("labflow-cluster-");
   const remoteBase = join(slurm.jobsDir, `labflow-test-${randomUUID().slice(0, 8)}`);
+  remoteBases.push(remoteBase);
   writeFileSync(
     join(dataDir, "clusters.yaml"),
     [

@@ -1,9 +1,13 @@
-import { existsSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import slurmJob from "../../../modules/cluster/slurm-job.js";
+import { CredentialStore } from "../../../server/cluster/credential-store.js";
 import { testRuntime } from "../../helpers/runtime.js";
 import { slurmCluster } from "../../helpers/slurm-cluster.js";
 import { type Sshd, startSshd } from "../../helpers/sshd.js";
+import { tempDir } from "../../helpers/temp-dir.js";
 import { waitUntil } from "../../helpers/wait-until.js";
 import { workflow } from "../../helpers/workflow-builder.js";
 import { clusterDataFolder } from "./cluster-fixture.js";
@@ -194,6 +198,58 @@ describe("cluster.SlurmJob bad input", () => {
       code: "cluster_unknown",
       message: 'no cluster "nowhere" is configured (known: test)',
     });
+  });
+
+  it("refuses an upload outside the workspace and a download pattern leaving the job's folder, before submitting", async () => {
+    const { dataDir, slurm } = clusterDataFolder(sshd);
+    const runtime = await testRuntime({ dataDir });
+    const { runId } = runtime.engine.startRun(
+      workflow("escapes")
+        .module("up", "cluster.SlurmJob", { cluster: "test", script: "true\n", upload: ["../../etc/passwd"] })
+        .module("down", "cluster.SlurmJob", { cluster: "test", script: "true\n", download: ["../*.txt"] })
+        .build(),
+    );
+    const run = await finished(runtime, runId);
+    expect(run.modules.up?.error).toMatchObject({ code: "path_outside_workspace" });
+    expect(run.modules.down?.error).toMatchObject({
+      code: "download_pattern_escapes",
+      message:
+        'download pattern "../*.txt" leaves the job\'s folder: give a path relative to it, without ".."',
+    });
+    const jobIds = runtime.monitor.list({ runId }).map((j) => `labflow:${j.id}`);
+    expect((await slurm.jobs()).filter((j) => jobIds.includes(j.comment))).toEqual([]);
+  });
+});
+
+describe("cluster.SlurmJob over a shared folder", () => {
+  it("runs with its files in a folder the cluster and labflow both see", async () => {
+    const slurm = slurmCluster();
+    const dataDir = tempDir("labflow-cluster-");
+    // The shared folder belongs to the cluster user, as a home or project folder on NFS would.
+    const shared = tempDir("labflow-shared-");
+    execFileSync("chown", [slurm.user, shared]);
+    writeFileSync(
+      join(dataDir, "clusters.yaml"),
+      `clusters:\n  - { name: nfs, url: "${slurm.url}", apiVersion: v0.0.38, sharedFolder: { path: "${shared}" } }\n`,
+    );
+    new CredentialStore(dataDir).save("nfs", slurm.user, { token: slurm.token() });
+    const runtime = await testRuntime({ dataDir, globalInterval: 300 });
+    mkdirSync(join(dataDir, "workspace"), { recursive: true });
+    writeFileSync(join(dataDir, "workspace", "numbers.txt"), "3\n4\n");
+    const { runId } = runtime.engine.startRun(
+      workflow("shared")
+        .module("sum", "cluster.SlurmJob", {
+          cluster: "nfs",
+          script: "#!/bin/bash\nawk '{s+=$1} END {print s}' numbers.txt > sum.txt\n",
+          upload: ["numbers.txt"],
+          download: ["sum.txt"],
+        })
+        .build(),
+    );
+    const run = await finished(runtime, runId);
+    expect(run.status, JSON.stringify(run.modules)).toBe("completed");
+    const outputs = run.modules.sum?.outputs as { file: string };
+    expect(readFileSync(outputs.file, "utf8")).toBe("7\n");
   });
 });
 
