@@ -56,7 +56,7 @@ export const NO_CLUSTERS_MESSAGE =
   "`labflow serve --clusters FILE` (or put clusters.json or clusters.yaml in the data folder); see docs/cluster.md";
 
 /** Login problems a person fixes with `labflow cluster login`: the job waits for them. */
-const LOGIN_CODES = new Set(["cluster_login_needed", "cluster_login_unreadable"]);
+const LOGIN_CODES = new Set(["cluster_login_needed", "cluster_login_unreadable", "cluster_login_refused"]);
 export function isLoginProblem(error: unknown): error is ModuleError {
   return error instanceof ModuleError && LOGIN_CODES.has(error.code);
 }

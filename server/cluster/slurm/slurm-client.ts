@@ -130,6 +130,13 @@ export class SlurmClient {
     }
     const body = (result.data ?? result.error) as T | undefined;
     const errors = body && typeof body === "object" ? body.errors : undefined;
+    if (!response.ok && looksRefused(errors)) {
+      const { user } = this.options.credentials();
+      throw new ModuleError(
+        "cluster_login_refused",
+        `cluster "${cluster}": Slurm refused to ${what} for ${user}${slurmMessages(errors)}; if the login was revoked, log in again: labflow cluster login ${cluster} --user ${user}`,
+      );
+    }
     if (!response.ok || (errors && errors.length > 0)) {
       throw new ModuleError(
         "slurm_error",
@@ -138,6 +145,20 @@ export class SlurmClient {
     }
     return (result.data ?? {}) as T;
   }
+}
+
+/**
+ * slurmctld refusing the token (revoked, signed with another key) reaches slurmrestd 22.05 only as
+ * a failed call: "Unspecified error" (-1), or "Zero Bytes were transmitted or received" (5005) for
+ * a submission. Nothing else in its answer tells it from a slurmctld that is briefly away; both
+ * are waited out rather than failing jobs that go on running on the cluster.
+ */
+function looksRefused(errors: SlurmErrorEntry[] | undefined): boolean {
+  return (
+    errors !== undefined &&
+    errors.length > 0 &&
+    errors.every((entry) => [-1, 5005].includes(entry.error_number ?? entry.error_code ?? 0))
+  );
 }
 
 /** Slurm's own words: ": Invalid job id specified (error 2017)". */

@@ -123,6 +123,33 @@ describe("cluster.SlurmJob states", () => {
     expect(readFileSync(outputs.stdout, "utf8")).toBe("ok\n");
   });
 
+  it("waits when Slurm refuses the token (revoked), and continues after a new login", async () => {
+    const { dataDir, slurm } = clusterDataFolder(sshd);
+    const store = new CredentialStore(dataDir);
+    // A token that has not expired but that slurmctld does not accept: another key signed it.
+    const [header, payload] = slurm.token().split(".");
+    store.save("test", slurm.user, {
+      token: `${header}.${payload}.c2lnbmVkLWVsc2V3aGVyZQ`,
+      sshKeyPath: sshd.keyPath,
+    });
+    const runtime = await testRuntime({ dataDir, globalInterval: 300 });
+    const { runId } = runtime.engine.startRun(
+      workflow("refused")
+        .module("job", "cluster.SlurmJob", { cluster: "test", script: "echo again\n" })
+        .build(),
+    );
+    const waiting = await waitUntil(
+      () => runtime.monitor.list({ runId }).find((j) => j.state === "waiting"),
+      "the job to wait for a new login",
+    );
+    expect(waiting.message).toMatch(
+      /^cluster "test": Slurm refused to list jobs for slurmjob: .*log in again: labflow cluster login test --user slurmjob$/,
+    );
+    store.save("test", slurm.user, { token: slurm.token(), sshKeyPath: sshd.keyPath });
+    const run = await finished(runtime, runId);
+    expect(run.status, JSON.stringify(run.modules)).toBe("completed");
+  });
+
   it("cancels a pending and a running job through Slurm", async () => {
     const { dataDir, slurm } = clusterDataFolder(sshd);
     const runtime = await testRuntime({ dataDir, globalInterval: 300 });
