@@ -9,8 +9,11 @@ import { ModuleError } from "../sdk/module-error.js";
 import { port } from "../sdk/port.js";
 import { batchScript, MARKERS, userScript } from "./_batch-script.js";
 import {
+  cancelSubmission,
   checkPatterns,
   downloadOutputs,
+  findEarlierSubmission,
+  forgetSubmission,
   forgetTransfer,
   isLoginProblem,
   isUnreachable,
@@ -20,6 +23,7 @@ import {
   SlurmJobParams,
   sessionOf,
   stderrTail,
+  submitInBackground,
   submitOnce,
   writeRecord,
 } from "./_remote-job.js";
@@ -126,6 +130,11 @@ export default defineModule({
       };
       try {
         const session = clusters.session(params.cluster, params.user);
+        if (job.uploads.length > 0) {
+          // Files to send: the checks send them, telling the bytes, then submit (see the handle).
+          const earlier = await findEarlierSubmission(session, job, ctx.jobDir, ctx.log);
+          return earlier ? { ...job, slurmJobId: earlier.slurmJobId } : job;
+        }
         const record = await submitOnce(session, job, ctx.jobDir, ctx.log);
         return { ...job, slurmJobId: record.slurmJobId };
       } catch (error) {
@@ -162,13 +171,37 @@ function slurmHandle(job: SlurmJobParams, env: JobEnvironment): JobHandle {
   const session = (): ClusterSession => sessionOf(env.services, job);
   const remote = (name: "stdout" | "stderr") => job.submission[name];
 
-  async function submitted(s: ClusterSession): Promise<LocalRecord> {
-    return readRecord(jobDir) ?? (await submitOnce(s, job, jobDir, log));
+  /** The submission, or the check's answer while files are sent (or the login is awaited). */
+  async function submitted(s: ClusterSession): Promise<LocalRecord | JobCheck> {
+    const known = readRecord(jobDir);
+    if (known) return known;
+    const submission = submitInBackground(s, job, jobId, jobDir, log);
+    // Most submissions (and refusals: no login, an expired one) end within moments: answer with
+    // their outcome rather than flicker through "running".
+    await Promise.race([submission.ended, new Promise((resolve) => setTimeout(resolve, 500))]);
+    if (submission.error !== undefined) {
+      forgetSubmission(jobId);
+      throw submission.error;
+    }
+    if (submission.result) {
+      forgetSubmission(jobId);
+      return submission.result;
+    }
+    return {
+      status: "running",
+      ...(submission.total > 0 ? { progress: Math.min(0.999, submission.done / submission.total) } : {}),
+      message:
+        job.uploads.length > 0
+          ? `uploading to cluster "${s.cluster}": ${submission.done} of ${submission.total} bytes`
+          : `submitting to cluster "${s.cluster}"`,
+      nextCheckMs: 500,
+    };
   }
 
   async function check(): Promise<JobCheck> {
     const s = session();
     const record = await submitted(s);
+    if ("status" in record) return record;
     if (record.final?.files)
       return { status: "finished", message: `Slurm job ${record.slurmJobId} COMPLETED` };
     if (record.final?.state === "COMPLETED") return fetchOutputs(s, record);
@@ -264,6 +297,7 @@ function slurmHandle(job: SlurmJobParams, env: JobEnvironment): JobHandle {
     async cancel(reason = "cancelled") {
       const record = readRecord(jobDir);
       if (!record) {
+        cancelSubmission(jobId);
         log(`${reason === "failed" ? "stopped" : "cancelled"} before it was submitted`);
         return;
       }

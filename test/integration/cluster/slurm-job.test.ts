@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import slurmJob from "../../../modules/cluster/slurm-job.js";
@@ -70,6 +70,39 @@ describe("cluster.SlurmJob on the real Slurm", () => {
     const submissions = (await slurm.jobs()).filter((j) => j.comment === `labflow:${job?.id}`);
     expect(submissions).toHaveLength(1);
     expect(existsSync(outputs.file as string)).toBe(true);
+  });
+});
+
+describe("cluster.SlurmJob transfers", () => {
+  it("tells the bytes sent while a large upload goes to the cluster, then submits", async () => {
+    const { dataDir } = clusterDataFolder(sshd);
+    const runtime = await testRuntime({ dataDir, globalInterval: 200 });
+    mkdirSync(join(dataDir, "workspace"), { recursive: true });
+    const size = 100_000_000;
+    execFileSync("head", ["-c", String(size), "/dev/urandom"], {
+      stdio: ["ignore", openSync(join(dataDir, "workspace", "frames.bin"), "w"), "inherit"],
+    });
+    const { runId } = runtime.engine.startRun(
+      workflow("big")
+        .module("job", "cluster.SlurmJob", {
+          cluster: "test",
+          script: "#!/bin/bash\nstat -c %s frames.bin\n",
+          upload: ["frames.bin"],
+        })
+        .build(),
+    );
+    const seen = new Set<string>();
+    const run = await waitUntil(() => {
+      for (const job of runtime.monitor.list({ runId })) if (job.message) seen.add(job.message);
+      const view = runtime.engine.getRun(runId);
+      return ["completed", "failed"].includes(view.status) ? view : undefined;
+    }, "the run to end");
+    expect(run.status, JSON.stringify(run.modules)).toBe("completed");
+    const outputs = run.modules.job?.outputs as { stdout: string };
+    expect(readFileSync(outputs.stdout, "utf8")).toBe(`${size}\n`);
+    const progress = [...seen].filter((m) => m.startsWith('uploading to cluster "test": '));
+    expect(progress.length, [...seen].join("\n")).toBeGreaterThan(0);
+    expect(progress[0]).toMatch(new RegExp(`^uploading to cluster "test": \\d+ of ${size} bytes$`));
   });
 });
 
