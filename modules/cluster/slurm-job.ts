@@ -9,12 +9,6 @@ import { ModuleError } from "../sdk/module-error.js";
 import { port } from "../sdk/port.js";
 import { batchScript, MARKERS, userScript } from "./_batch-script.js";
 import {
-  cancelSubmission,
-  checkPatterns,
-  downloadOutputs,
-  findEarlierSubmission,
-  forgetSubmission,
-  forgetTransfer,
   isLoginProblem,
   isUnreachable,
   type LocalRecord,
@@ -22,12 +16,17 @@ import {
   requireClusters,
   SlurmJobParams,
   sessionOf,
-  stderrTail,
+  writeRecord,
+} from "./_job-record.js";
+import { checkPatterns, downloadOutputs, forgetTransfer, stderrTail } from "./_outputs.js";
+import { checkOf, outcomeOf } from "./_slurm-states.js";
+import {
+  cancelSubmission,
+  findEarlierSubmission,
+  forgetSubmission,
   submitInBackground,
   submitOnce,
-  writeRecord,
-} from "./_remote-job.js";
-import { checkOf, outcomeOf } from "./_slurm-states.js";
+} from "./_submission.js";
 
 const positive = z.number().int().positive();
 

@@ -5,7 +5,7 @@
  */
 import { isAbsolute, join, posix, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { patternRegex } from "../../../modules/cluster/_remote-job.js";
+import { patternRegex } from "../../../modules/cluster/_outputs.js";
 import type { ClusterJobInfo } from "../../../modules/sdk/clusters.js";
 import { ModuleError } from "../../../modules/sdk/module-error.js";
 import type { ClusterService } from "../../cluster/cluster-service.js";

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { NO_CLUSTERS_MESSAGE } from "../../../modules/cluster/_remote-job.js";
+import { NO_CLUSTERS_MESSAGE } from "../../../modules/cluster/_job-record.js";
 import type { ClustersAnswer } from "../../schema/clusters-api.js";
 import type { HttpContext } from "../http-context.js";
 
