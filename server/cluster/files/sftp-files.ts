@@ -31,7 +31,7 @@ export function sshFingerprint(key: Buffer): string {
  * Operations at once on one connection: a thousand jobs finishing together queue here instead of
  * opening a thousand SFTP requests (and listeners) on one channel.
  */
-const MAX_OPERATIONS = 8;
+const MAX_OPERATIONS = 16;
 
 export class SftpFiles implements RemoteFiles {
   private connection: Promise<SftpClient> | undefined;
@@ -169,6 +169,9 @@ export class SftpFiles implements RemoteFiles {
         this.connection = undefined;
       },
     });
+    // Each operation in flight listens for the connection's end for a moment; they are bounded
+    // above (MAX_OPERATIONS), so Node's leak warning at 10 listeners would be a false alarm.
+    (sftp as unknown as { client: NodeJS.EventEmitter }).client.setMaxListeners(MAX_OPERATIONS + 10);
     try {
       await sftp.connect({
         host,

@@ -183,6 +183,33 @@ describe("cluster.SlurmJob states", () => {
     expect(run.status, JSON.stringify(run.modules)).toBe("completed");
   });
 
+  it("cancels a job that already ended in Slurm without harm, saying what Slurm said", async () => {
+    const { dataDir, slurm } = clusterDataFolder(sshd);
+    const runtime = await testRuntime({ dataDir, globalInterval: 300 });
+    const { runId } = runtime.engine.startRun(
+      workflow("ended")
+        .module("job", "cluster.SlurmJob", { cluster: "test", script: "sleep 2\necho quick\n" })
+        .build(),
+    );
+    const job = await waitUntil(
+      () => runtime.monitor.list({ runId }).find((j) => j.params !== null),
+      "the job to be submitted",
+    );
+    // Not checked any more: labflow does not learn that it ended before the cancel comes.
+    runtime.monitor.pause(job.id);
+    await waitUntil(
+      async () =>
+        (await slurm.jobs()).find((j) => j.comment === `labflow:${job.id}`)?.job_state === "COMPLETED",
+      "Slurm to finish the job",
+    );
+    const { job: after } = await runtime.monitor.cancelJob(job.id);
+    expect(after.state).toBe("cancelled");
+    expect((await slurm.jobs()).find((j) => j.comment === `labflow:${job.id}`)?.job_state).toBe("COMPLETED");
+    expect(readFileSync(join(runtime.engine.jobDir(job), "labflow.log"), "utf8")).toMatch(
+      /cancel: Slurm job \d+ is COMPLETED\n$/,
+    );
+  });
+
   it("cancels a pending and a running job through Slurm", async () => {
     const { dataDir, slurm } = clusterDataFolder(sshd);
     const runtime = await testRuntime({ dataDir, globalInterval: 300 });
