@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../helpers/labflow-cli.js";
 import { startServerProcess } from "../../helpers/server-process.js";
 import { slurmCluster } from "../../helpers/slurm-cluster.js";
@@ -12,6 +12,11 @@ import { apiClient } from "../http/api-client.js";
 import { clusterDataFolder } from "./cluster-fixture.js";
 
 let sshd: Sshd;
+/** Servers still running when a test ends early: stopped, never left behind. */
+const servers: { stop(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.stop().catch(() => undefined);
+});
 beforeAll(async () => {
   sshd = await startSshd(slurmCluster().user);
 });
@@ -53,6 +58,7 @@ describe("a Slurm job under labflow serve", () => {
 
     const apiToken = "cluster-test-api-token";
     let server = await startServerProcess({ dataDir, token: apiToken, args: ["--check-interval", "300"] });
+    servers.push(server);
     let api = apiClient(server.url, { token: apiToken });
     const doc = workflow("restart")
       .module("job", "cluster.SlurmJob", {
@@ -84,6 +90,7 @@ describe("a Slurm job under labflow serve", () => {
 
     await server.kill("SIGKILL");
     server = await startServerProcess({ dataDir, token: apiToken, args: ["--check-interval", "300"] });
+    servers.push(server);
     api = apiClient(server.url, { token: apiToken });
     const run = await waitUntil(
       async () => {
