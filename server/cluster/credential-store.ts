@@ -124,7 +124,13 @@ export class CredentialStore {
     const stat = statSync(path);
     if (this.cache && this.cache.mtimeMs === stat.mtimeMs && this.cache.size === stat.size)
       return structuredClone(this.cache.file);
-    const parsed = LoginsFile.safeParse(JSON.parse(readFileSync(path, "utf8")));
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(path, "utf8"));
+    } catch {
+      raw = undefined;
+    }
+    const parsed = LoginsFile.safeParse(raw);
     if (!parsed.success)
       throw new ModuleError(
         "cluster_logins_invalid",

@@ -82,4 +82,12 @@ describe("cluster credential store", () => {
     chmodSync(join(dir, KEY_FILE), 0o644);
     expect(() => store.get("c", "u")).toThrow(/readable by others/);
   });
+
+  it("says what to do with a logins file that is not one", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, LOGINS_FILE), "{ half a file");
+    expect(() => new CredentialStore(dir, {}).users("c")).toThrow(
+      /is not a labflow logins file; remove it and log in again/,
+    );
+  });
 });
