@@ -1,7 +1,10 @@
 import { join, resolve } from "node:path";
+import type { ModuleServices } from "../modules/sdk/instruments.js";
 import type { ModuleRegistry } from "../modules/sdk/registry.js";
 import { discoverBuiltinModules } from "../modules/sdk/registry.js";
 import { AppEvents } from "./app-events.js";
+import type { ClusterService } from "./cluster/cluster-service.js";
+import { openClusters } from "./cluster/clusters-runtime.js";
 import { JobDataTail } from "./devices/data-tail.js";
 import { type InstrumentsRuntime, openInstruments } from "./devices/instruments-runtime.js";
 import { Engine } from "./engine/engine.js";
@@ -30,6 +33,8 @@ export interface RuntimeOptions {
   devicesFile?: string;
   /** Connect to (or spawn) the driver hosts at once (serve); otherwise at their first use. */
   connectDrivers?: boolean;
+  /** The clusters file (`--clusters`); default clusters.json|yaml|yml in the data folder, if any. */
+  clustersFile?: string;
 }
 
 /** A running labflow: the engine, the job monitor and the store they share, owning a data folder. */
@@ -46,6 +51,8 @@ export interface LabflowRuntime {
   registry: ModuleRegistry;
   /** Pipelines, samples and instrument drivers; absent without a devices file. */
   instruments?: InstrumentsRuntime;
+  /** Slurm clusters and their logins; absent without a clusters file. */
+  clusters?: ClusterService;
   /** Stops checking, writes what is pending and releases the data folder. Jobs keep running outside. */
   close(): void;
 }
@@ -60,6 +67,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<LabflowRunti
   makeFolderPrivate(dataDir);
   let store: Store | undefined;
   let instruments: InstrumentsRuntime | undefined;
+  let clusters: ClusterService | undefined;
   try {
     store = openSqliteStore(dataDir);
     const jobs = store;
@@ -70,7 +78,9 @@ export async function openRuntime(options: RuntimeOptions): Promise<LabflowRunti
       connectNow: options.connectDrivers === true,
       log: (message) => console.error(`labflow: ${message}`),
     });
-    const services = instruments?.services;
+    clusters = openClusters(dataDir, options.clustersFile);
+    const services: ModuleServices | undefined =
+      instruments || clusters ? { ...instruments?.services, ...(clusters ? { clusters } : {}) } : undefined;
     const registry = options.registry ?? (await discoverBuiltinModules());
     const engine = new Engine({
       store,
@@ -102,6 +112,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<LabflowRunti
     for (const job of dataTail ? monitor.list({ states: ["running"] }) : []) dataTail?.follow(job);
     const opened = store;
     const lab = instruments;
+    const facility = clusters;
     return {
       dataDir,
       engine,
@@ -110,16 +121,19 @@ export async function openRuntime(options: RuntimeOptions): Promise<LabflowRunti
       store: opened,
       registry,
       ...(lab ? { instruments: lab } : {}),
+      ...(facility ? { clusters: facility } : {}),
       close() {
         monitor.stop();
         dataTail?.close();
         void lab?.close();
+        void facility?.close();
         opened.close();
         lock.release();
       },
     };
   } catch (error) {
     void instruments?.close();
+    void clusters?.close();
     store?.close();
     lock.release();
     throw error;

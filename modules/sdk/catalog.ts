@@ -28,3 +28,24 @@ export function catalogEntry(definition: ModuleDefinition): CatalogEntry {
     isJob: definition.job !== undefined || definition.handles !== undefined,
   };
 }
+
+/**
+ * Offers what only the running server knows (e.g. the configured clusters) as the allowed values
+ * of params marked `.meta({ choices: "clusters" })`: the editor then shows a select. Documents are
+ * still validated by the module's own schema; a value outside the list fails where it is used.
+ */
+export function withChoices(entry: CatalogEntry, choices: Record<string, string[]>): CatalogEntry {
+  const params = entry.params as { properties?: Record<string, { choices?: string; enum?: unknown[] }> };
+  const properties = params?.properties;
+  if (!properties) return entry;
+  let changed = false;
+  const next: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(properties)) {
+    const values = schema.choices === undefined ? undefined : choices[schema.choices];
+    if (values && values.length > 0) {
+      next[key] = { ...schema, enum: values };
+      changed = true;
+    } else next[key] = schema;
+  }
+  return changed ? { ...entry, params: { ...params, properties: next } } : entry;
+}

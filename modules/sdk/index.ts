@@ -2,6 +2,13 @@
  * The module SDK: what a module file imports. Hosts of modules (the engine, the server, the CLI,
  * the editor) import `host.ts`; module tests import `testing.ts`.
  */
+export type {
+  ClusterAccess,
+  ClusterJobInfo,
+  ClusterJobSubmission,
+  ClusterSession,
+  TransferProgress,
+} from "./clusters.js";
 export {
   type ComputeContext,
   defineModule,

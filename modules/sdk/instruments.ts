@@ -3,6 +3,7 @@
  * The server implements it (server/devices); modules never talk to a driver or a serial port.
  * Every call is keyed by the job id, so a server that restarted finds the same claim and task.
  */
+import type { ClusterAccess } from "./clusters.js";
 import { ModuleError } from "./module-error.js";
 
 /** Which pipeline an instrument job needs (tomato's rules decide which one it gets). */
@@ -76,6 +77,8 @@ export interface InstrumentAccess {
 /** Services the server lends modules. Absent when the server runs without them (no devices file). */
 export interface ModuleServices {
   instruments?: InstrumentAccess;
+  /** Slurm clusters of the clusters file; absent without one. */
+  clusters?: ClusterAccess;
 }
 
 /** How a person makes instruments available, in the words every instrument module (and the API) fails with. */

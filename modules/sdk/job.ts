@@ -5,6 +5,9 @@
  */
 
 import type { ModuleServices } from "./instruments.js";
+import type { LogChunk } from "./log-chunk.js";
+
+export type { LogChunk } from "./log-chunk.js";
 
 /** One answer of `check()`. */
 export interface JobCheck {
@@ -19,15 +22,6 @@ export interface JobCheck {
    * any time. A person's check-now still checks at once.
    */
   nextCheckMs?: number;
-}
-
-/** A chunk of a job's output stream, read from `offset` (bytes). */
-export interface LogChunk {
-  text: string;
-  /** The offset to ask for next. */
-  nextOffset: number;
-  /** The stream's whole length in bytes, when known: a viewer may start near its end. */
-  size?: number;
 }
 
 /** Rebuilt from persisted params alone; never holds state the params do not. */

@@ -1,6 +1,14 @@
 /** Reading a job's output files in chunks, for `JobHandle.stdout` and `stderr`. */
 import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
-import type { LogChunk } from "./job.js";
+
+/** A chunk of a job's output stream, read from `offset` (bytes). */
+export interface LogChunk {
+  text: string;
+  /** The offset to ask for next. */
+  nextOffset: number;
+  /** The stream's whole length in bytes, when known: a viewer may start near its end. */
+  size?: number;
+}
 
 /**
  * Reads a file from a byte offset, at most `max` bytes, never splitting a UTF-8 character; tells the

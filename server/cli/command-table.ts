@@ -3,6 +3,7 @@
  * per family of commands under one word, like `pipeline`): its help and parsing come from it.
  */
 import type { CommandTableEntry } from "./command-spec.js";
+import { clusterFamily } from "./commands/cluster-commands.js";
 import { pipelineFamily, snapshotSpec } from "./commands/instrument-commands.js";
 import {
   cancelSpec,
@@ -32,4 +33,5 @@ export const COMMAND_TABLE: readonly CommandTableEntry[] = [
   pipelineFamily,
   snapshotSpec,
   simulateInstrumentSpec,
+  clusterFamily,
 ];

@@ -10,10 +10,15 @@
  *   - { name: p1, roles: { heater: { device: furnace, channel: "1" } } }
  * ```
  */
-import { existsSync, readFileSync } from "node:fs";
-import { extname, join, resolve } from "node:path";
-import { isNode, LineCounter, parseDocument } from "yaml";
+import { resolve } from "node:path";
 import { z } from "zod";
+import {
+  ConfigFileError,
+  checkConfigSchema,
+  findConfigFile,
+  parseConfigDocument,
+  readConfigText,
+} from "../config/config-file.js";
 import type { ComponentSpec } from "./driver-api.js";
 import { driverDescriptors } from "./driver-descriptors.js";
 
@@ -66,15 +71,10 @@ export interface DevicesConfig {
 }
 
 /** A devices file that cannot be used; `problems` lists each one, naming entry, field and line. */
-export class DevicesFileError extends Error {
-  readonly code = "devices_file_invalid";
-  constructor(
-    readonly file: string,
-    readonly problems: string[],
-  ) {
-    super(
-      `${file}: ${problems.length === 1 ? problems[0] : `${problems.length} problems:\n  ${problems.join("\n  ")}`}`,
-    );
+export class DevicesFileError extends ConfigFileError {
+  declare readonly code: "devices_file_invalid";
+  constructor(file: string, problems: string[]) {
+    super("devices_file_invalid", file, problems);
   }
 }
 
@@ -82,23 +82,18 @@ const DEFAULT_NAMES = ["devices.json", "devices.yaml", "devices.yml"];
 
 /** The devices file to use: `explicit` (from --devices) or the first of devices.json|yaml|yml in the data dir. */
 export function findDevicesFile(dataDir: string, explicit?: string): string | undefined {
-  if (explicit !== undefined) {
-    const path = resolve(explicit);
-    if (!existsSync(path)) throw new DevicesFileError(path, ["the devices file does not exist"]);
-    return path;
-  }
-  return DEFAULT_NAMES.map((file) => join(dataDir, file)).find((path) => existsSync(path));
+  return findConfigFile(
+    dataDir,
+    DEFAULT_NAMES,
+    explicit,
+    (path) => new DevicesFileError(path, ["the devices file does not exist"]),
+  );
 }
 
 export function loadDevicesFile(path: string): DevicesConfig {
   const absolute = resolve(path);
-  let text: string;
-  try {
-    text = readFileSync(absolute, "utf8");
-  } catch (error) {
-    throw new DevicesFileError(absolute, [`cannot read it: ${(error as Error).message}`]);
-  }
-  return parseDevicesText(text, absolute, extname(absolute).toLowerCase() === ".json" ? "json" : "yaml");
+  const { text, format } = readConfigText(absolute, (problem) => new DevicesFileError(absolute, [problem]));
+  return parseDevicesText(text, absolute, format);
 }
 
 export function parseDevicesText(
@@ -106,48 +101,10 @@ export function parseDevicesText(
   source = "<text>",
   format: "json" | "yaml" = "yaml",
 ): DevicesConfig {
-  if (format === "json") {
-    try {
-      JSON.parse(text);
-    } catch (error) {
-      throw new DevicesFileError(source, [`not valid JSON: ${jsonErrorWithLine(text, error as Error)}`]);
-    }
-  }
-  // YAML is a superset of JSON: one parser gives line numbers for both.
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
-  if (doc.errors.length > 0)
-    throw new DevicesFileError(
-      source,
-      doc.errors.map((e) => `not valid ${format.toUpperCase()}: ${e.message.split("\n")[0]}`),
-    );
-  const raw: unknown = doc.toJS() ?? {};
-  const lineOf = (path: readonly PropertyKey[]): string => {
-    const node = doc.getIn(path as unknown[], true);
-    if (!isNode(node) || !node.range) return "";
-    return ` (line ${lineCounter.linePos(node.range[0]).line})`;
-  };
-  const entryName = (path: readonly PropertyKey[]): string => {
-    const [list, index] = path;
-    if (typeof list !== "string" || typeof index !== "number") return "";
-    const entry = (raw as Record<string, unknown[]>)?.[list]?.[index] as { name?: unknown } | undefined;
-    return typeof entry?.name === "string" ? ` "${entry.name}"` : "";
-  };
-
-  const parsed = devicesFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new DevicesFileError(
-      source,
-      parsed.error.issues.map((issue) => {
-        const [list, index, ...rest] = issue.path;
-        const where =
-          typeof index === "number"
-            ? `${String(list)}[${index}]${entryName(issue.path)}${rest.length ? `: ${rest.join(".")}` : ""}`
-            : issue.path.join(".") || "the file";
-        return `${where}: ${issue.message}${lineOf(issue.path)}`;
-      }),
-    );
-  }
+  const fail = (problems: string[]) => new DevicesFileError(source, problems);
+  const doc = parseConfigDocument(text, format, fail);
+  const { lineOf } = doc;
+  const parsed = { data: checkConfigSchema(devicesFileSchema, doc, fail) };
   const problems: string[] = [];
   const { devices } = parsed.data;
   const byName = new Map<string, DeviceConfig>();
@@ -238,11 +195,4 @@ export function componentsOf(config: DevicesConfig): (ComponentSpec & { driver: 
       settings: device.settings,
     })),
   );
-}
-
-function jsonErrorWithLine(text: string, error: Error): string {
-  const position = /position (\d+)/.exec(error.message)?.[1];
-  if (position === undefined) return error.message;
-  const line = text.slice(0, Number(position)).split("\n").length;
-  return `${error.message} (line ${line})`;
 }

@@ -176,6 +176,11 @@ export const ERRORS = {
   },
   pipeline_busy: { kind: "user", status: 409, when: "ejecting or changing a pipeline while a job holds it" },
   invalid_sample: { kind: "user", status: 400, when: "a sample name that is empty or too long" },
+  clusters_file_invalid: {
+    kind: "user",
+    status: 400,
+    when: "the clusters file does not validate: the message names each cluster, field and line",
+  },
   devices_file_invalid: {
     kind: "user",
     status: 400,

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
+import { clusterBench } from "./cluster-bench.js";
 import { editorBench, editorBenchReport } from "./editor-bench.js";
 import { engineBench, rawInsertFloor } from "./engine-bench.js";
 import { instrumentsBench } from "./instruments-bench.js";
@@ -61,6 +62,23 @@ try {
     );
     console.log(`  lag, last reading to the client          ${fmt(w.lagMs)} ms`);
     console.log(`  server CPU                               ${fmt(w.serverCpuPercent)} % of one core`);
+  }
+  // Only on request: it needs the real Slurm cluster (../shared/slurm/up.sh, as root).
+  if (only === "cluster") {
+    const n = Number(process.env.LABFLOW_BENCH_CLUSTER_JOBS ?? 1000);
+    console.log(`\ncluster, ${n} cluster.SlurmJob on the test Slurm (1 node, 2 CPUs), files over SFTP:`);
+    const c = await clusterBench(root, n);
+    console.log(
+      `  submit (run start to all submitted)      ${fmt(c.submitSeconds)} s (${fmt(c.submitPerSecond)} jobs/s)`,
+    );
+    console.log(
+      `  requests/s to slurmrestd while they run  ${fmt(c.requestsPerSecond, 2)} /s at a ${c.intervalMs} ms check interval (over ${fmt(c.waitSeconds)} s)`,
+    );
+    console.log(`  monitor CPU while they run               ${fmt(c.monitorCpuPercent, 2)} % of one core`);
+    console.log(
+      `  Slurm end to labflow settled             ${fmt(c.settleMedianMs, 0)} ms median, ${fmt(c.settleP95Ms, 0)} ms p95 (Slurm's end time has 1 s resolution)`,
+    );
+    console.log(`  all ${c.jobs} followed to completion in       ${fmt(c.totalSeconds)} s`);
   }
 } finally {
   rmSync(root, { recursive: true, force: true });

@@ -12,8 +12,11 @@ import { workflow } from "../helpers/workflow-builder.js";
 const examples = readdirSync(join(repoRoot, "workflows")).filter(
   (f) => f.endsWith(".json") && f !== "schema.json",
 );
-/** Examples that need instruments; test/integration/instruments runs them with the simulator. */
-const NEEDS_INSTRUMENTS = new Set(["instrument-demo.json"]);
+/**
+ * Examples that need instruments or a Slurm cluster: test/integration/instruments runs them with
+ * the simulator, test/integration/cluster with the test cluster.
+ */
+const NEEDS_LAB_PARTS = new Set(["instrument-demo.json", "cluster-demo.json"]);
 
 function writeDoc(doc: unknown): string {
   const file = join(tempDir(), "workflow.json");
@@ -22,7 +25,7 @@ function writeDoc(doc: unknown): string {
 }
 
 describe("labflow run", () => {
-  it.each(examples.filter((f) => !NEEDS_INSTRUMENTS.has(f)))(
+  it.each(examples.filter((f) => !NEEDS_LAB_PARTS.has(f)))(
     "runs the example %s to completed",
     async (file) => {
       const result = await labflow(["run", join("workflows", file), "--json", "--data", tempDir()]);

@@ -1,6 +1,6 @@
 /**
  * Vitest global setup: the tests use real parts that come from Debian packages (socat for
- * pseudo-terminals, Chromium for the browser tests). When one is missing and this runs as root on
+ * pseudo-terminals, Chromium for the browser tests, OpenSSH's server for SFTP to the test cluster). When one is missing and this runs as root on
  * Debian, it is installed, so that `npm test` works on a fresh machine; otherwise the run stops at
  * once with the command to run, instead of failing test by test.
  */
@@ -17,6 +17,9 @@ interface Tool {
 const TOOLS: Tool[] = [
   { name: "socat", present: () => onPath("socat"), debianPackage: "socat" },
   { name: "chromium", present: () => existsSync(CHROMIUM), debianPackage: "chromium" },
+  // SFTP for cluster jobs: the tests run their own sshd (the Slurm cluster's packages come with
+  // ../shared/slurm/up.sh, which installs them itself).
+  { name: "sshd", present: () => existsSync("/usr/sbin/sshd"), debianPackage: "openssh-server" },
 ];
 
 export default function setup(): void {

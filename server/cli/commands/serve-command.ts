@@ -46,6 +46,11 @@ export const serveSpec = defineCommand({
       value: "FILE",
       description: "instruments and pipelines (default DATA/devices.json|yaml)",
     },
+    clusters: {
+      type: "string",
+      value: "FILE",
+      description: "Slurm clusters (default DATA/clusters.json|yaml; docs/cluster.md)",
+    },
     ...DATA_OPTION,
   },
   run: ({ values }) => {
@@ -65,6 +70,7 @@ export const serveSpec = defineCommand({
       workspaceDir: values.workspace,
       checkInterval: parseInterval(values["check-interval"]),
       devicesFile: values.devices,
+      clustersFile: values.clusters,
     });
   },
 });
@@ -81,6 +87,8 @@ export interface ServeOptions {
   checkInterval?: GlobalCheckInterval;
   /** `--devices FILE`: instruments and pipelines (default devices.json|yaml in the data folder). */
   devicesFile?: string;
+  /** `--clusters FILE`: Slurm clusters (default clusters.json|yaml in the data folder). */
+  clustersFile?: string;
 }
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
@@ -101,6 +109,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     workspaceDir: options.workspaceDir,
     globalInterval: options.checkInterval,
     devicesFile: options.devicesFile,
+    clustersFile: options.clustersFile,
     connectDrivers: true,
   });
   let server: Awaited<ReturnType<typeof startHttpServer>>;
@@ -130,6 +139,11 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   console.log(`open the editor: ${server.url}/?token=${encodeURIComponent(options.token)}`);
   // The last line: scripts and tests wait for it.
   console.log(`labflow listening on ${server.url}`);
+
+  if (runtime.clusters)
+    console.log(
+      `clusters: ${runtime.clusters.names().join(", ") || "none"} from ${runtime.clusters.config.source}`,
+    );
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
