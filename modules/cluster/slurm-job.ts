@@ -176,8 +176,8 @@ function slurmHandle(job: SlurmJobParams, env: JobEnvironment): JobHandle {
     if (known) return known;
     const submission = submitInBackground(s, job, jobId, jobDir, log);
     // Most submissions (and refusals: no login, an expired one) end within moments: answer with
-    // their outcome rather than flicker through "running".
-    await Promise.race([submission.ended, new Promise((resolve) => setTimeout(resolve, 500))]);
+    // their outcome rather than flicker through "running". An upload of any size outlasts this.
+    await Promise.race([submission.ended, new Promise((resolve) => setTimeout(resolve, 150))]);
     if (submission.error !== undefined) {
       forgetSubmission(jobId);
       throw submission.error;

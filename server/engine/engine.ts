@@ -74,6 +74,7 @@ export class Engine {
       maxConcurrency: options.maxConcurrency ?? 8,
       runDir: (runId) => join(options.dataDir, "runs", runId),
       jobDir: (job) => join(options.dataDir, "runs", job.runId, "jobs", job.id),
+      folderKey: folderKeyOf(options.store),
       services: options.services,
     };
   }
@@ -298,6 +299,21 @@ function servedFromCache(graph: ValidGraph, signatures: string[], cache: Map<str
   }
   return served;
 }
+
+/**
+ * The data folder's own random key, made on first use and kept in the Store: job ids of this folder
+ * never equal those of another labflow, even for the same work.
+ */
+function folderKeyOf(store: Store): string {
+  const kept = store.getSetting(FOLDER_KEY_SETTING);
+  if (typeof kept === "string" && kept.length > 0) return kept;
+  const key = randomBytes(16).toString("hex");
+  store.putSetting(FOLDER_KEY_SETTING, key);
+  store.flush();
+  return key;
+}
+
+const FOLDER_KEY_SETTING = "folder-key";
 
 /** Run ids sort by creation time and carry enough randomness to never collide. */
 function newRunId(): string {

@@ -28,6 +28,8 @@ export interface ExecutionEnvironment {
   runDir(runId: string): string;
   /** The folder of a job's files: inside its run's folder. */
   jobDir(job: Pick<JobRecord, "id" | "runId">): string;
+  /** The data folder's own random key, part of every job id (jobIdFor). */
+  folderKey: string;
   /** What the server lends modules (instruments...), handed to them as `ctx.services`. */
   services?: ModuleServices;
 }

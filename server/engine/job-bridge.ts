@@ -66,7 +66,7 @@ export class JobBridge {
     const values = inputs();
     const job = this.newJob(
       node,
-      jobIdFor(signature, earlier.length),
+      jobIdFor(signature, earlier.length, this.env.folderKey),
       node.definition.type,
       null,
       "starting",
@@ -82,7 +82,7 @@ export class JobBridge {
     const attempt = this.env.store.jobsWithSignature(signature).length;
     const job = this.newJob(
       node,
-      jobIdFor(signature, attempt),
+      jobIdFor(signature, attempt, this.env.folderKey),
       suspension.handle.kind,
       suspension.handle.params ?? {},
       "running",

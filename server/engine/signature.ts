@@ -54,12 +54,15 @@ export interface FreshStart {
 
 /**
  * The id of a job: a job is its work, so the id comes from the module signature (VisTrails finds
- * jobs by signature too). Every execution of the same work, in any run, finds the same job: a
- * restart, a second run, a second module alike in every way. `attempt` counts earlier jobs of the
- * same work that failed or were cancelled, so that a new try gets an id of its own.
+ * jobs by signature too). Every execution of the same work in this data folder, in any run, finds
+ * the same job: a restart, a second run, a second module alike in every way. `attempt` counts
+ * earlier jobs of the same work that failed or were cancelled, so that a new try gets an id of its
+ * own. `folderKey` is the data folder's own random key: the id is also the key by which outside
+ * systems find a submission again (a Slurm job's comment), and the same work of another labflow
+ * (another lab on the same cluster) must never be taken for this one's.
  */
-export function jobIdFor(signature: string, attempt = 0): string {
-  const id = `job-${createHash("sha256").update(signature).digest("hex").slice(0, 20)}`;
+export function jobIdFor(signature: string, attempt: number, folderKey: string): string {
+  const id = `job-${createHash("sha256").update(`${folderKey}:${signature}`).digest("hex").slice(0, 20)}`;
   return attempt === 0 ? id : `${id}-${attempt + 1}`;
 }
 

@@ -4,7 +4,9 @@
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { repoRoot } from "./labflow-cli.js";
 
 export interface SlurmCluster {
@@ -24,7 +26,10 @@ let started: SlurmCluster | undefined;
 
 export function slurmCluster(): SlurmCluster {
   if (started) return started;
-  const out = execFileSync("bash", [join(repoRoot, "..", "shared", "slurm", "up.sh")], {
+  // One up.sh at a time across test files (they run in parallel): two first starts at once would
+  // each lay the cluster's folders anew under the other. flock is util-linux's, on every Debian.
+  const upScript = join(repoRoot, "..", "shared", "slurm", "up.sh");
+  const out = execFileSync("flock", [join(tmpdir(), "labflow-slurm-up.lock"), "bash", upScript], {
     encoding: "utf8",
     timeout: 600_000,
     stdio: ["ignore", "pipe", "inherit"],
@@ -58,4 +63,28 @@ export function slurmCluster(): SlurmCluster {
   };
   started = cluster;
   return cluster;
+}
+
+/**
+ * The test cluster has one small node: test files that run Slurm jobs take it in turn (vitest runs
+ * files in parallel), so that one file's jobs never wait behind another's and no test sees a node
+ * it did not expect. A lock the kernel drops with its process (an exclusive SQLite lock, as the
+ * data-folder lock), taken without blocking the event loop; resolves with its release.
+ */
+export async function takeTheCluster(timeoutMs = 15 * 60_000): Promise<() => void> {
+  const db = new Database(join(tmpdir(), "labflow-slurm-tests.lock"), { timeout: 0 });
+  db.pragma("locking_mode = EXCLUSIVE");
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      db.exec("BEGIN EXCLUSIVE; COMMIT;");
+      return () => db.close();
+    } catch (error) {
+      if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() > deadline) {
+        db.close();
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }

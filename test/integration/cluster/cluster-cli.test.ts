@@ -2,18 +2,22 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labflow } from "../../helpers/labflow-cli.js";
-import { slurmCluster } from "../../helpers/slurm-cluster.js";
+import { slurmCluster, takeTheCluster } from "../../helpers/slurm-cluster.js";
 import { type Sshd, startSshd } from "../../helpers/sshd.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 import { waitUntil } from "../../helpers/wait-until.js";
 import { clusterDataFolder } from "./cluster-fixture.js";
 
 let sshd: Sshd;
+let releaseCluster: (() => void) | undefined;
 beforeAll(async () => {
+  releaseCluster = await takeTheCluster();
   sshd = await startSshd(slurmCluster().user);
-});
+  // Waits while another test file has the cluster (takeTheCluster).
+}, 900_000);
 afterAll(async () => {
   await sshd?.stop();
+  releaseCluster?.();
 });
 
 const cluster = (dataDir: string, ...args: string[]) => labflow(["cluster", ...args, "--data", dataDir]);

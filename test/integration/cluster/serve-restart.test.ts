@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../helpers/labflow-cli.js";
 import { startServerProcess } from "../../helpers/server-process.js";
-import { slurmCluster } from "../../helpers/slurm-cluster.js";
+import { slurmCluster, takeTheCluster } from "../../helpers/slurm-cluster.js";
 import { type Sshd, startSshd } from "../../helpers/sshd.js";
 import { waitUntil } from "../../helpers/wait-until.js";
 import { workflow } from "../../helpers/workflow-builder.js";
@@ -17,11 +17,15 @@ const servers: { stop(): Promise<void> }[] = [];
 afterEach(async () => {
   for (const server of servers.splice(0)) await server.stop().catch(() => undefined);
 });
+let releaseCluster: (() => void) | undefined;
 beforeAll(async () => {
+  releaseCluster = await takeTheCluster();
   sshd = await startSshd(slurmCluster().user);
-});
+  // Waits while another test file has the cluster (takeTheCluster).
+}, 900_000);
 afterAll(async () => {
   await sshd?.stop();
+  releaseCluster?.();
 });
 
 /** `labflow cluster login` as a person pipes it: the secrets on stdin, never in the arguments. */

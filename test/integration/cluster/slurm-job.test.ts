@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import slurmJob from "../../../modules/cluster/slurm-job.js";
 import { CredentialStore } from "../../../server/cluster/credential-store.js";
 import { testRuntime } from "../../helpers/runtime.js";
-import { slurmCluster } from "../../helpers/slurm-cluster.js";
+import { slurmCluster, takeTheCluster } from "../../helpers/slurm-cluster.js";
 import { type Sshd, startSshd } from "../../helpers/sshd.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 import { waitUntil } from "../../helpers/wait-until.js";
@@ -13,11 +13,15 @@ import { workflow } from "../../helpers/workflow-builder.js";
 import { clusterDataFolder } from "./cluster-fixture.js";
 
 let sshd: Sshd;
+let releaseCluster: (() => void) | undefined;
 beforeAll(async () => {
+  releaseCluster = await takeTheCluster();
   sshd = await startSshd(slurmCluster().user);
-});
+  // Waits while another test file has the cluster (takeTheCluster).
+}, 900_000);
 afterAll(async () => {
   await sshd?.stop();
+  releaseCluster?.();
 });
 
 async function finished(runtime: Awaited<ReturnType<typeof testRuntime>>, runId: string) {
@@ -91,9 +95,12 @@ describe("cluster.SlurmJob transfers", () => {
         })
         .build(),
     );
+    // Every message the job was told with, as the Job Monitor receives them.
     const seen = new Set<string>();
+    runtime.engine.events.on((event) => {
+      if (event.type === "job" && event.job.runId === runId && event.job.message) seen.add(event.job.message);
+    });
     const run = await waitUntil(() => {
-      for (const job of runtime.monitor.list({ runId })) if (job.message) seen.add(job.message);
       const view = runtime.engine.getRun(runId);
       return ["completed", "failed"].includes(view.status) ? view : undefined;
     }, "the run to end");
