@@ -120,7 +120,7 @@ async function main(argv: string[]): Promise<number> {
         ...(values.rerun !== undefined ? { rerun: parseRerun(values.rerun, values.reason) } : {}),
       });
     case "validate":
-      return validateCommand(requireFile(arg, "labflow validate FILE"));
+      return validateCommand(requireFile(arg, "labflow validate FILE"), dataDir, values.devices);
     case "status":
       return statusCommand(dataDir, arg, values.json);
     case "jobs":

@@ -23,6 +23,20 @@ export default defineModule({
     value: z.union([z.number(), z.string(), z.boolean()]).optional().describe("The value (or connect one)"),
   }),
   fingerprint: alwaysRun,
+  validate(params, services) {
+    const rules = services.instrumentRules;
+    if (!rules || params.value === undefined) return [];
+    const where =
+      params.pipeline !== undefined
+        ? params.role !== undefined
+          ? { pipeline: params.pipeline, role: params.role }
+          : undefined
+        : params.device !== undefined
+          ? { device: params.device, channel: params.channel }
+          : undefined;
+    const why = where && rules.whyNotSettable(where, params.attribute, params.value);
+    return why ? [{ field: "value", message: why }] : [];
+  },
   async compute(ctx) {
     const instruments = requireInstruments(ctx.services);
     const value = ctx.inputs.value ?? ctx.params.value;

@@ -23,6 +23,7 @@ import {
   readInstrumentRecord,
   writeInstrumentRecord,
 } from "./_job-files.js";
+import { checkRequest, taskRequest } from "./_param-rules.js";
 import { alwaysRun } from "./_target-params.js";
 
 const MAX_SECONDS = 366 * 24 * 3600;
@@ -94,6 +95,7 @@ export default defineModule({
   }),
   // Each run acquires anew: the sample and the instrument are not what they were last time.
   fingerprint: alwaysRun,
+  validate: (params, services) => checkRequest(taskRequest(params), services),
   job: {
     intervalMs: 500,
     async start(ctx) {
@@ -105,7 +107,7 @@ export default defineModule({
         ...(sample !== undefined ? { sample } : {}),
         ...(pipeline !== undefined ? { pipeline } : {}),
       };
-      const answer = instruments.claim(ctx.jobId, request);
+      const answer = instruments.claim(ctx.jobId, taskRequest(ctx.params));
       if (answer.status === "impossible") {
         throw new ModuleError(
           "instrument_request_impossible",
@@ -160,7 +162,13 @@ function taskHandle(job: TaskJob, env: JobEnvironment): JobHandle {
   return {
     async check(): Promise<JobCheck> {
       if (!instruments) return { status: "failed", message: NO_DEVICES_MESSAGE };
-      const target = claimTarget(instruments, jobId, job.request, jobDir);
+      const asked = {
+        ...job.request,
+        params: job.taskParams,
+        durationMs: job.durationMs,
+        samplingMs: spec().samplingMs,
+      };
+      const target = claimTarget(instruments, jobId, asked, jobDir);
       if (typeof target === "object" && "status" in target) return target;
       let record = readInstrumentRecord(jobDir);
       if (record && record.startedAtMs === undefined) {

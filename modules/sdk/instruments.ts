@@ -14,6 +14,13 @@ export interface InstrumentRequest {
   sample?: string;
   /** One pipeline by name, when the workflow wants that one only. */
   pipeline?: string;
+  /**
+   * The task's params, duration and sampling interval, when given: a pipeline whose driver refuses
+   * them (a type, a range, an unknown name) never fits, so no job claims a pipeline to fail on them.
+   */
+  params?: Record<string, unknown>;
+  durationMs?: number;
+  samplingMs?: number;
 }
 
 /** A device channel: where attributes are read and tasks run. */
@@ -72,7 +79,21 @@ export interface InstrumentAccess {
   setAttribute(target: InstrumentTarget, name: string, value: number | string | boolean): Promise<void>;
 }
 
+/** The devices file's rules, known without any driver running: what could ever run. */
+export interface InstrumentRules {
+  /** Why no pipeline could ever run this request (role, technique, params), or undefined when one could. */
+  whyNever(request: InstrumentRequest): string | undefined;
+  /** Why this value can never be set on the target's attribute (read-only, type, range), or undefined. */
+  whyNotSettable(
+    target: InstrumentTarget | { pipeline: string; role: string },
+    attribute: string,
+    value: unknown,
+  ): string | undefined;
+}
+
 /** Services the server lends modules. Absent when the server runs without them (no devices file). */
 export interface ModuleServices {
   instruments?: InstrumentAccess;
+  /** The rules alone (also for `labflow validate`, which runs no server). */
+  instrumentRules?: InstrumentRules;
 }

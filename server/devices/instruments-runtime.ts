@@ -1,4 +1,4 @@
-import type { ModuleServices } from "../../modules/sdk/instruments.js";
+import type { InstrumentRules, InstrumentTarget, ModuleServices } from "../../modules/sdk/instruments.js";
 import { EngineError } from "../engine/engine-error.js";
 import { PipelineStore } from "../store/pipeline-store.js";
 import {
@@ -8,10 +8,12 @@ import {
   findDevicesFile,
   loadDevicesFile,
 } from "./devices-file.js";
+import { driverDescriptors } from "./driver-descriptors.js";
 import { DriverSupervisor } from "./driver-supervisor.js";
 import { type DriverHosts, InstrumentService } from "./instrument-service.js";
-import type { InstrumentCatalog } from "./pipeline-matching.js";
+import { fittingPipelines, type InstrumentCatalog } from "./pipeline-matching.js";
 import { type JobStateLookup, PipelineService } from "./pipelines.js";
+import { whyAttributeRefused } from "./task-params.js";
 
 export interface InstrumentsOptions {
   dataDir: string;
@@ -79,7 +81,7 @@ export function openInstruments(options: InstrumentsOptions): InstrumentsRuntime
     config,
     pipelines,
     instruments,
-    services: { instruments },
+    services: { instruments, instrumentRules: instrumentRulesOf(config) },
     async close() {
       store.close();
       const running = await supervisor?.catch(() => undefined);
@@ -93,5 +95,37 @@ export function catalogOf(config: DevicesConfig): InstrumentCatalog {
     pipelines: config.pipelines,
     techniquesOf: (device) =>
       config.devices.some((d) => d.name === device) ? deviceTechniques(config, device) : undefined,
+    driverOf: (device) => {
+      const driver = config.devices.find((d) => d.name === device)?.driver;
+      return driver === undefined ? undefined : driverDescriptors.get(driver);
+    },
+  };
+}
+
+/** The devices file's rules for modules (what could ever run, what could ever be set). */
+export function instrumentRulesOf(config: DevicesConfig): InstrumentRules {
+  const catalog = catalogOf(config);
+  return {
+    whyNever(request) {
+      const fitting = fittingPipelines(catalog, request);
+      return typeof fitting === "string" ? fitting : undefined;
+    },
+    whyNotSettable(where, attribute, value) {
+      let target: InstrumentTarget | undefined;
+      if ("pipeline" in where) {
+        const pipeline = config.pipelines.find((p) => p.name === where.pipeline);
+        if (!pipeline) return `no pipeline "${where.pipeline}" in the devices file`;
+        target = pipeline.roles[where.role];
+        if (!target) return `pipeline "${where.pipeline}" has no role "${where.role}"`;
+      } else target = where;
+      const driver = catalog.driverOf(target.device);
+      if (!driver) return `no device "${target.device}" in the devices file`;
+      const why = whyAttributeRefused(
+        driver.attributes.find((a) => a.name === attribute),
+        attribute,
+        value,
+      );
+      return why && `device "${target.device}" (${driver.type}): ${why}`;
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { ModuleDefinition } from "../../modules/sdk/define-module.js";
+import type { ModuleServices } from "../../modules/sdk/instruments.js";
 import { whyCannotConnect } from "../../modules/sdk/port-types.js";
 import type { ModuleRegistry } from "../../modules/sdk/registry.js";
 import type { Problem } from "../schema/problem.js";
@@ -41,7 +42,11 @@ export interface ValidGraph {
  * Checks a document against the schema and the module registry and builds its graph. Collects every
  * problem (each naming the module id and port or field) and throws them together as one EngineError.
  */
-export function validateWorkflow(raw: unknown, registry: ModuleRegistry): ValidGraph {
+export function validateWorkflow(
+  raw: unknown,
+  registry: ModuleRegistry,
+  options: { services?: ModuleServices } = {},
+): ValidGraph {
   const upgraded = upgradeDocument(raw);
   if (upgraded.problems.length) throw invalid(upgraded.problems);
   const parsed = WorkflowDocument.safeParse(upgraded.document);
@@ -97,6 +102,14 @@ export function validateWorkflow(raw: unknown, registry: ModuleRegistry): ValidG
         });
       }
       continue;
+    }
+    if (options.services && definition.validate) {
+      const refused = definition.validate(params.data, options.services);
+      for (const problem of refused) {
+        const field = ["params", ...(problem.field ? [problem.field] : [])].join(".");
+        problems.push({ code: "param_refused", moduleId: instance.id, field, message: problem.message });
+      }
+      if (refused.length > 0) continue;
     }
     const node: GraphNode = {
       index: nodes.length,

@@ -1,13 +1,28 @@
 import { discoverBuiltinModules } from "../../../modules/sdk/registry.js";
+import { DevicesFileError, findDevicesFile, loadDevicesFile } from "../../devices/devices-file.js";
+import { instrumentRulesOf } from "../../devices/instruments-runtime.js";
 import { validateWorkflow } from "../../engine/validate-workflow.js";
+import { CliError } from "../cli-error.js";
 import { readWorkflowFile } from "../read-workflow-file.js";
 
-/** `labflow validate FILE`: checks a document without running it or touching any store. */
-export async function validateCommand(file: string): Promise<number> {
+/**
+ * `labflow validate FILE`: checks a document without running it or touching any store. With a
+ * devices file (`--devices FILE`, or devices.json|yaml in the data folder), instrument params are
+ * checked against its drivers too (a setpoint out of range, an unknown param), as a run's start is.
+ */
+export async function validateCommand(file: string, dataDir: string, devices?: string): Promise<number> {
   const document = readWorkflowFile(file);
-  const graph = validateWorkflow(document, await discoverBuiltinModules());
+  const devicesFile = findDevicesFile(dataDir, devices);
+  let services = {};
+  try {
+    if (devicesFile) services = { instrumentRules: instrumentRulesOf(loadDevicesFile(devicesFile)) };
+  } catch (error) {
+    if (error instanceof DevicesFileError) throw new CliError(error.message);
+    throw error;
+  }
+  const graph = validateWorkflow(document, await discoverBuiltinModules(), { services });
   console.log(
-    `${file}: valid (${graph.nodes.length} modules, ${graph.document.connections.length} connections)`,
+    `${file}: valid (${graph.nodes.length} modules, ${graph.document.connections.length} connections)${devicesFile ? `; instrument params checked against ${devicesFile}` : ""}`,
   );
   return 0;
 }

@@ -1,0 +1,63 @@
+/**
+ * tomato's rulebook on real parts: params checked before queueing, devices guarded while in use,
+ * shared channels that wait, devices files that cannot pull a pipeline from under a job, results
+ * on every ending. A real `labflow serve`, socat ptys and simulated instruments as processes.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { api, call, type Lab, loadAndReady, runEnded, startLab } from "../../helpers/instrument-lab.js";
+import { labflow } from "../../helpers/labflow-cli.js";
+import { workflow } from "../../helpers/workflow-builder.js";
+
+const labs: Lab[] = [];
+afterEach(async () => {
+  for (const lab of labs.splice(0)) await lab.cleanup();
+});
+
+async function lab(names: string[]): Promise<Lab> {
+  const started = await startLab(names);
+  labs.push(started);
+  return started;
+}
+
+const ramp = (setpoint: number, seconds = 1) =>
+  workflow("ramp")
+    .module("r", "instruments.Task", {
+      role: "heater",
+      technique: "ramp",
+      taskParams: { setpoint, rampRate: 600 },
+      duration: seconds,
+      samplingInterval: 0.1,
+    })
+    .build();
+
+describe("params are checked against the driver before a job is queued", () => {
+  it("refuses a 9000 °C setpoint at POST /api/runs and in labflow validate; a good job behind it runs", async () => {
+    const { dataDir, serve, writeDevices } = await lab(["furnace"]);
+    writeDevices([{ name: "p1", roles: { heater: { device: "furnace" } } }]);
+    const server = await serve();
+    await loadAndReady(dataDir, "p1");
+
+    const refused = await call<{ error: { code: string; message: string }; problems: { field: string }[] }>(
+      server,
+      "POST",
+      "/api/runs",
+      { workflow: ramp(9000) },
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe("invalid_workflow");
+    expect(refused.body.error.message).toContain('param "setpoint" 9000 is outside [-50, 400]');
+    expect(refused.body.problems[0]?.field).toBe("params.taskParams");
+    // Nothing was queued: no job ever took the pipeline, which stays ready for the next one.
+    expect((await api<{ jobs: unknown[] }>(server, "GET", "/api/jobs")).jobs).toEqual([]);
+
+    const { runId } = await api<{ runId: string }>(server, "POST", "/api/runs", { workflow: ramp(40) });
+    const run = await runEnded(server, runId);
+    expect(run.status, JSON.stringify(run.modules)).toBe("completed");
+
+    const file = `${dataDir}/bad-ramp.json`;
+    await import("node:fs").then((fs) => fs.writeFileSync(file, JSON.stringify(ramp(9000))));
+    const validated = await labflow(["validate", file, "--data", dataDir]);
+    expect(validated.code).toBe(1);
+    expect(validated.stderr).toContain('param "setpoint" 9000 is outside [-50, 400]');
+  }, 120_000);
+});
