@@ -4,7 +4,15 @@
  * on every ending. A real `labflow serve`, socat ptys and simulated instruments as processes.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { api, call, type Lab, loadAndReady, runEnded, startLab } from "../../helpers/instrument-lab.js";
+import {
+  api,
+  call,
+  jobInState,
+  type Lab,
+  loadAndReady,
+  runEnded,
+  startLab,
+} from "../../helpers/instrument-lab.js";
 import { labflow } from "../../helpers/labflow-cli.js";
 import { workflow } from "../../helpers/workflow-builder.js";
 
@@ -59,5 +67,41 @@ describe("params are checked against the driver before a job is queued", () => {
     const validated = await labflow(["validate", file, "--data", dataDir]);
     expect(validated.code).toBe(1);
     expect(validated.stderr).toContain('param "setpoint" 9000 is outside [-50, 400]');
+  }, 120_000);
+});
+
+const acquireOn = (pipeline: string, seconds: number) =>
+  workflow(`acquire on ${pipeline}`)
+    .module("a", "instruments.Task", { role: "detector", pipeline, duration: seconds, samplingInterval: 0.1 })
+    .build();
+
+describe("pipelines that share a device channel", () => {
+  it("run their jobs one after the other: the second waits (qw, naming the first) and never fails", async () => {
+    const { dataDir, serve, writeDevices } = await lab(["detector"]);
+    writeDevices([
+      { name: "cell-a", roles: { detector: { device: "detector" } } },
+      { name: "cell-b", roles: { detector: { device: "detector" } } },
+    ]);
+    const server = await serve();
+    await loadAndReady(dataDir, "cell-a", "SA");
+    await loadAndReady(dataDir, "cell-b", "SB");
+    const first = await api<{ runId: string }>(server, "POST", "/api/runs", {
+      workflow: acquireOn("cell-a", 3),
+    });
+    const running = await jobInState(server, first.runId, ["running"], "the first job to run");
+    const second = await api<{ runId: string }>(server, "POST", "/api/runs", {
+      workflow: acquireOn("cell-b", 1),
+    });
+    const waiting = await jobInState(server, second.runId, ["waiting"], "the second job to wait");
+    expect(waiting.letter).toBe("qw");
+    expect(waiting.message).toContain(
+      `cell-b shares device "detector" channel "1" with pipeline cell-a, in use by job ${running.id}`,
+    );
+    expect((await runEnded(server, first.runId)).status).toBe("completed");
+    const secondRun = await runEnded(server, second.runId);
+    expect(secondRun.status, JSON.stringify(secondRun.modules)).toBe("completed");
+    expect(
+      (secondRun.modules.a?.outputs as { readings?: number } | undefined)?.readings,
+    ).toBeGreaterThanOrEqual(9);
   }, 120_000);
 });
