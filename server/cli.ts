@@ -35,7 +35,7 @@ commands:
   run FILE                  run a workflow and wait for it (--json, --detach, --no-auto-resume);
                             continues an interrupted run of the same file instead of a second one;
                             --rerun a,b|all --reason TEXT starts that unchanged work afresh
-  validate FILE             check a workflow document
+  validate FILE             check a workflow document (instrument params too, with a devices file)
   status [RUN]              list runs, or show one run
   jobs                      list jobs (--run RUN, --json)
   check [JOB]               check one job, or all active jobs, now
@@ -45,6 +45,7 @@ commands:
   logs JOB                  print a job's stdout (--stderr, --follow)
   pipeline status|load|eject|ready   samples and ready flags of pipelines (see docs/instruments.md)
   snapshot JOB              an instrument job's data so far, as CSV with units (--json, --out FILE)
+  device set DEVICE ATTRIBUTE VALUE   set a device attribute (--channel CH, --force while a job uses it)
   simulate-instrument       a simulated instrument on a serial port (--port PATH [--name NAME])
 
 options:
@@ -59,7 +60,8 @@ options:
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === "simulate-instrument") return simulateInstrumentCommand(argv.slice(1));
-  if (argv[0] === "pipeline" || argv[0] === "snapshot") return instrumentCommand(argv);
+  if (argv[0] === "pipeline" || argv[0] === "snapshot" || argv[0] === "device")
+    return instrumentCommand(argv);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

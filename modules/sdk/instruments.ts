@@ -60,6 +60,18 @@ export interface AttributeReading {
   t: string;
 }
 
+export interface SetOptions {
+  /** Set it even while a job uses the channel (recorded in the job's log and data). */
+  force?: boolean;
+  /** Who asks (a run's module, the CLI, the API), for the record. */
+  by?: string;
+}
+
+export interface SetResult {
+  /** The job that used the channel when a forced setting was made. */
+  forcedOver?: string;
+}
+
 export interface InstrumentAccess {
   /** Claims a ready pipeline that holds the sample, for this job; the same answer again for the same job. */
   claim(jobId: string, request: InstrumentRequest): ClaimResult;
@@ -76,7 +88,17 @@ export interface InstrumentAccess {
   /** Resolves a pipeline role to its device channel; throws naming the pipeline or role when unknown. */
   resolve(pipeline: string, role: string): InstrumentTarget;
   getAttribute(target: InstrumentTarget, name: string): Promise<AttributeReading>;
-  setAttribute(target: InstrumentTarget, name: string, value: number | string | boolean): Promise<void>;
+  /**
+   * Sets an attribute. Refused (`device_in_use`, naming the job) while a job holds a pipeline that
+   * uses the device channel, unless `force` is given: then the setting is recorded in that job's
+   * log and data.
+   */
+  setAttribute(
+    target: InstrumentTarget,
+    name: string,
+    value: number | string | boolean,
+    options?: SetOptions,
+  ): Promise<SetResult>;
 }
 
 /** The devices file's rules, known without any driver running: what could ever run. */

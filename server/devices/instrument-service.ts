@@ -6,6 +6,8 @@ import type {
   InstrumentAccess,
   InstrumentRequest,
   InstrumentTarget,
+  SetOptions,
+  SetResult,
   TaskSpec,
   TaskState,
 } from "../../modules/sdk/instruments.js";
@@ -14,6 +16,16 @@ import type { ClaimRecord } from "../store/pipeline-store.js";
 import type { DriverHostApi } from "./driver-api.js";
 import type { PipelineService } from "./pipelines.js";
 import { readTaskMeta } from "./task-files.js";
+
+/** A setting made with `force` on a channel a job was using: kept in the job's log and data. */
+export interface ForcedSetting {
+  at: string;
+  device: string;
+  channel: string;
+  attribute: string;
+  value: number | string | boolean;
+  by: string;
+}
 
 /** Reaches the driver host process that serves a device (the supervisor spawns or reattaches it). */
 export interface DriverHosts {
@@ -103,8 +115,39 @@ export class InstrumentService implements InstrumentAccess {
     target: InstrumentTarget,
     name: string,
     value: number | string | boolean,
-  ): Promise<void> {
+    options: SetOptions = {},
+  ): Promise<SetResult> {
+    const holder = this.jobUsing(target);
+    const where = `device "${target.device}" channel "${target.channel}"`;
+    if (holder && !options.force)
+      throw new EngineError(
+        "device_in_use",
+        `${where} is in use by job ${holder.jobId} (pipeline ${holder.pipeline}): setting "${name}" is ` +
+          "refused while it runs (wait for it, cancel it, or force the setting: it is then recorded in the job's log and data)",
+      );
     await (await this.hosts.hostFor(target.device)).set(target, name, value);
+    if (!holder) return {};
+    this.onForcedSet?.(holder.jobId, {
+      at: this.now(),
+      device: target.device,
+      channel: target.channel,
+      attribute: name,
+      value,
+      by: options.by ?? "unknown",
+    });
+    return { forcedOver: holder.jobId };
+  }
+
+  /** Told of a setting forced on a channel in use, to record it with the job (its log and data). */
+  onForcedSet: ((jobId: string, setting: ForcedSetting) => void) | undefined;
+
+  /** The open claim of a job holding a pipeline that uses the channel. */
+  jobUsing(target: InstrumentTarget): ClaimRecord | undefined {
+    return this.pipelines.openClaims().find((claim) => {
+      if (claim.state !== "claimed" || claim.pipeline === undefined) return false;
+      const roles = Object.values(this.pipelines.get(claim.pipeline).roles);
+      return roles.some((r) => r.device === target.device && r.channel === target.channel);
+    });
   }
 
   private async sendStart(jobId: string, target: InstrumentTarget, task: TaskSpec): Promise<TaskState> {

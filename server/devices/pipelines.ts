@@ -192,6 +192,11 @@ export class PipelineService {
     return this.store.claim(jobId);
   }
 
+  /** The claims of jobs that wait for or hold a pipeline. */
+  openClaims(): ClaimRecord[] {
+    return this.store.openClaims();
+  }
+
   saveClaim(claim: ClaimRecord): void {
     this.store.saveClaim(claim);
   }

@@ -6,6 +6,7 @@ import type { HttpContext } from "./http-context.js";
 import { refuseDeepJson } from "./json-depth.js";
 import { DEFAULT_LIMITS, type HttpLimits } from "./limits.js";
 import { type AllowedHosts, guardRequests } from "./request-guards.js";
+import { devicesRoutes } from "./routes/devices-routes.js";
 import { jobsRoutes } from "./routes/jobs-routes.js";
 import { modulesRoutes } from "./routes/modules-routes.js";
 import { pipelinesRoutes } from "./routes/pipelines-routes.js";
@@ -50,6 +51,7 @@ export function createApp(context: HttpContext, options: AppOptions): Express {
     .use("/runs", runsRoutes(context))
     .use("/jobs", jobsRoutes(context))
     .use("/pipelines", pipelinesRoutes(context))
+    .use("/devices", devicesRoutes(context))
     .use("/settings", settingsRoutes(context))
     .use(apiNotFound);
 

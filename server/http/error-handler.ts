@@ -9,7 +9,7 @@ export function statusOfEngineCode(code: string): number {
   if (code.endsWith("_not_found") || code === "no_log") return 404;
   if (code === "run_not_active" || code === "run_active" || code === "cancel_failed") return 409;
   // A pipeline that is full, busy or empty, or a server without instruments: the state refuses it.
-  if (code.startsWith("pipeline_") || code === "no_devices") return 409;
+  if (code.startsWith("pipeline_") || code === "no_devices" || code === "device_in_use") return 409;
   if (code === "read_only") return 403;
   return 400;
 }

@@ -24,6 +24,23 @@ export const JobDataQuery = z.object({
   maxPoints: z.coerce.number().int().min(2).max(1_000_000).optional(),
 });
 
+/** `POST /api/devices/:device/attributes/:name` */
+export const SetAttributeRequest = z.strictObject({
+  value: z.union([z.number(), z.string(), z.boolean()]),
+  channel: z.string().min(1).default("1"),
+  /** Set it even while a job uses the channel (recorded in the job's log and data). */
+  force: z.boolean().default(false),
+});
+
+/** The answer of a setting: the value set, and the job it was forced over, if any. */
+export interface SetAttributeAnswer {
+  device: string;
+  channel: string;
+  attribute: string;
+  value: number | string | boolean;
+  forcedOver?: string;
+}
+
 export interface PipelineRoleView {
   device: string;
   channel: string;

@@ -12,7 +12,12 @@ export const INSTRUMENT_USAGE = `usage:
   labflow pipeline eject NAME               take the sample out (refused while a job runs)
   labflow pipeline ready NAME [--off]       mark ready (or not) for jobs (refused while a job runs)
   labflow snapshot JOB [--json] [--out FILE] [--offset BYTES]
-                                            the data of an instrument job so far (CSV with units)
+                                            the data of an instrument job so far (CSV with units);
+                                            a job not acquiring yet (queued, qw) prints nothing and
+                                            says so on stderr (exit 0)
+  labflow device set DEVICE ATTRIBUTE VALUE [--channel CH] [--force]
+                                            set an attribute (refused while a job uses the channel;
+                                            --force sets it and records it in that job's log and data)
 options: --data DIR, --devices FILE (when no server owns the data folder)`;
 
 /** `labflow pipeline ...` and `labflow snapshot JOB`: through the server when one runs. */
@@ -27,6 +32,8 @@ export async function instrumentCommand(argv: string[]): Promise<number> {
       off: { type: "boolean", default: false },
       out: { type: "string" },
       offset: { type: "string", default: "0" },
+      channel: { type: "string", default: "1" },
+      force: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -58,6 +65,21 @@ export async function instrumentCommand(argv: string[]): Promise<number> {
       } finally {
         if (out !== undefined) closeSync(out);
       }
+      return 0;
+    }
+    if (command === "device") {
+      const usage = "labflow device set DEVICE ATTRIBUTE VALUE [--channel CH] [--force]";
+      if (action !== "set") throw new CliError(`usage: ${usage}`, 2);
+      const [device, attribute, text] = [need(args[0], usage), need(args[1], usage), need(args[2], usage)];
+      const set = await access.setAttribute(device, attribute, {
+        value: parseValue(text),
+        channel: values.channel,
+        force: values.force,
+      });
+      const forced = set.forcedOver
+        ? ` (forced while job ${set.forcedOver} used it; recorded with the job)`
+        : "";
+      console.log(`${set.device}/${set.channel} ${set.attribute} = ${set.value}${forced}`);
       return 0;
     }
     switch (action) {
@@ -143,6 +165,13 @@ function writeOut(fd: number, text: string): Promise<void> {
 function writeToStdout(text: string): Promise<void> {
   if (process.stdout.write(text)) return Promise.resolve();
   return new Promise((resolve) => process.stdout.once("drain", () => resolve()));
+}
+
+/** `35` is a number, `true`/`false` a boolean, anything else a string. */
+function parseValue(text: string): number | string | boolean {
+  if (text === "true" || text === "false") return text === "true";
+  const number = Number(text);
+  return text.trim() !== "" && Number.isFinite(number) ? number : text;
 }
 
 function need(value: string | undefined, usage: string): string {

@@ -3,6 +3,8 @@
  * shared channels that wait, devices files that cannot pull a pipeline from under a job, results
  * on every ending. A real `labflow serve`, socat ptys and simulated instruments as processes.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   api,
@@ -103,5 +105,50 @@ describe("pipelines that share a device channel", () => {
     expect(
       (secondRun.modules.a?.outputs as { readings?: number } | undefined)?.readings,
     ).toBeGreaterThanOrEqual(9);
+  }, 120_000);
+});
+
+describe("a device channel used by a running job is locked", () => {
+  it("refuses SetAttribute from a module, the CLI and the API naming the job; force sets it and records it with the job", async () => {
+    const { dataDir, serve, writeDevices } = await lab(["furnace"]);
+    writeDevices([{ name: "p1", roles: { heater: { device: "furnace" } } }]);
+    const server = await serve();
+    await loadAndReady(dataDir, "p1");
+    const acquiring = workflow("acquire")
+      .module("a", "instruments.Task", { role: "heater", duration: 60, samplingInterval: 0.1 })
+      .build();
+    const { runId } = await api<{ runId: string }>(server, "POST", "/api/runs", { workflow: acquiring });
+    const job = await jobInState(server, runId, ["running"], "the acquisition to run");
+    const inUse = `device "furnace" channel "1" is in use by job ${job.id} (pipeline p1)`;
+
+    const setRun = await api<{ runId: string }>(server, "POST", "/api/runs", {
+      workflow: workflow("set")
+        .module("s", "instruments.SetAttribute", { device: "furnace", attribute: "setpoint", value: 150 })
+        .build(),
+    });
+    const refusedRun = await runEnded(server, setRun.runId);
+    expect(refusedRun.status).toBe("failed");
+    expect(refusedRun.modules.s?.error).toMatchObject({ code: "device_in_use" });
+    expect(refusedRun.modules.s?.error?.message).toContain(inUse);
+
+    const cli = await labflow(["device", "set", "furnace", "setpoint", "150", "--data", dataDir]);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain(inUse);
+
+    const path = "/api/devices/furnace/attributes/setpoint";
+    const refused = await call<{ error: { code: string; message: string } }>(server, "POST", path, {
+      value: 150,
+    });
+    expect(refused).toMatchObject({ status: 409, body: { error: { code: "device_in_use" } } });
+    expect(refused.body.error.message).toContain(inUse);
+
+    const forced = await api(server, "POST", path, { value: 45, force: true });
+    expect(forced).toMatchObject({ attribute: "setpoint", value: 45, forcedOver: job.id });
+    const jobDir = join(dataDir, "runs", runId, "jobs", job.id);
+    expect(readFileSync(join(jobDir, "job.log"), "utf8")).toContain(
+      "forced setting by the API: setpoint = 45 on furnace/1 while this job used it",
+    );
+    await api(server, "POST", `/api/jobs/${job.id}/cancel`);
+    await jobInState(server, runId, ["cancelled"], "the acquisition to be cancelled");
   }, 120_000);
 });
