@@ -129,6 +129,13 @@ async function snapshot(
   write: (text: string) => Promise<void>,
 ): Promise<{ readings: number; state: string }> {
   let data = await access.jobData(jobId, offset);
+  if (NOT_STARTED.has(data.state) && data.readings.length === 0) {
+    // Nothing on stdout: an empty CSV would read as an acquisition without readings.
+    console.error(
+      `labflow: job ${jobId} is ${data.state}: it has not started acquiring, so it has no data yet`,
+    );
+    return { readings: 0, state: data.state };
+  }
   let quantities: string[] | undefined;
   let count = 0;
   if (json) {
@@ -155,6 +162,9 @@ async function snapshot(
   if (!quantities && !json) await write(csvHeader(data.quantities, data.units));
   return { readings: count, state: data.state };
 }
+
+/** Job states before any acquisition (tomato's q and qw): a snapshot says so instead of printing data. */
+const NOT_STARTED = new Set(["starting", "queued", "waiting"]);
 
 function writeOut(fd: number, text: string): Promise<void> {
   writeSync(fd, text);
