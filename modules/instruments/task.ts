@@ -6,7 +6,7 @@ import type { InstrumentAccess, InstrumentRequest, InstrumentTarget, TaskSpec } 
 import type { JobCheck, JobEnvironment, JobHandle } from "../sdk/job.js";
 import { ModuleError } from "../sdk/module-error.js";
 import { port } from "../sdk/port.js";
-import { CSV_NAME, writeResults } from "./_archive.js";
+import { CSV_NAME } from "./_archive.js";
 import {
   countReadings,
   dataFileOf,
@@ -15,6 +15,7 @@ import {
   readUnits,
   toTable,
 } from "./_dataset.js";
+import { completedReason, type Outcome, writeEndingResults } from "./_endings.js";
 import { NO_DEVICES_MESSAGE, requireInstruments } from "./_instrument-access.js";
 import {
   ARCHIVE_NAME,
@@ -45,6 +46,8 @@ const TaskJob = z.object({
   durationMs: z.number().positive(),
   samplingMs: z.number().positive(),
   reReady: z.boolean(),
+  /** When the job was submitted (jobs started before this was kept have none). */
+  submittedAt: z.string().optional(),
 });
 type TaskJob = z.infer<typeof TaskJob>;
 
@@ -121,6 +124,7 @@ export default defineModule({
         durationMs: ctx.params.duration * 1000,
         samplingMs: ctx.params.samplingInterval * 1000,
         reReady: ctx.params.reReady,
+        submittedAt: new Date().toISOString(),
       } satisfies TaskJob;
     },
     handle(raw, env) {
@@ -128,12 +132,7 @@ export default defineModule({
     },
     async finish(raw, env) {
       const job = TaskJob.parse(raw);
-      const record = readInstrumentRecord(env.jobDir);
-      await writeResults(env.jobDir, {
-        jobId: env.jobId,
-        ...job,
-        ...(record ? { instrument: record } : {}),
-      });
+      await writeEndingResults({ ...env, job, outcome: "completed", reason: completedReason(env.jobDir) });
     },
     async setResults(_raw, env) {
       const file = dataFileOf(env.jobDir);
@@ -159,6 +158,8 @@ function taskHandle(job: TaskJob, env: JobEnvironment): JobHandle {
     samplingMs: Math.max(1, Math.round(job.samplingMs)),
     dataFile: dataFileOf(jobDir),
   });
+  const ended = (outcome: Outcome, reason: string) =>
+    writeEndingResults({ jobId, jobDir, job, outcome, reason });
   return {
     async check(): Promise<JobCheck> {
       if (!instruments) return { status: "failed", message: NO_DEVICES_MESSAGE };
@@ -169,7 +170,10 @@ function taskHandle(job: TaskJob, env: JobEnvironment): JobHandle {
         samplingMs: spec().samplingMs,
       };
       const target = claimTarget(instruments, jobId, asked, jobDir);
-      if (typeof target === "object" && "status" in target) return target;
+      if (typeof target === "object" && "status" in target) {
+        if (target.status === "failed") await ended("failed", target.message ?? "failed");
+        return target;
+      }
       let record = readInstrumentRecord(jobDir);
       if (record && record.startedAtMs === undefined) {
         record = { ...record, startedAtMs: Date.now() };
@@ -200,6 +204,7 @@ function taskHandle(job: TaskJob, env: JobEnvironment): JobHandle {
           ? `the task was stopped on the instrument after ${state.readings} readings`
           : `the task failed after ${state.readings} readings: ${state.message ?? "no reason given"}`;
       appendJobLog(jobDir, why);
+      await ended("failed", why);
       return { status: "failed", message: why };
     },
     async cancel(reason = "cancelled") {
@@ -208,11 +213,14 @@ function taskHandle(job: TaskJob, env: JobEnvironment): JobHandle {
       // failed, and the pipeline is never made ready again.
       const what = reason === "failed" ? "stopped after the job failed" : "cancelled";
       const record = readInstrumentRecord(jobDir);
+      let why = `${what} while waiting for a pipeline`;
       if (record) {
         const state = await instruments.stopTask(jobId, { device: record.device, channel: record.channel });
-        appendJobLog(jobDir, `${what}: the task is ${state.state} after ${state.readings} readings`);
-      } else appendJobLog(jobDir, `${what} while waiting for a pipeline`);
+        why = `${what}: the task is ${state.state} after ${state.readings} readings`;
+      }
+      appendJobLog(jobDir, why);
       instruments.release(jobId, reason, false);
+      await ended(reason === "failed" ? "failed" : "cancelled", why);
     },
     async stdout(offset) {
       return readFrom(join(jobDir, JOB_LOG_NAME), offset);

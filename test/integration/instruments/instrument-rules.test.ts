@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { strFromU8, unzipSync } from "fflate";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   api,
@@ -19,6 +20,12 @@ import { labflow } from "../../helpers/labflow-cli.js";
 import { workflow } from "../../helpers/workflow-builder.js";
 
 const labs: Lab[] = [];
+
+/** data.json of a job's results.zip. */
+function archived(jobDir: string): Record<string, unknown> {
+  const files = unzipSync(readFileSync(join(jobDir, "results.zip")));
+  return JSON.parse(strFromU8(files["data.json"] as Uint8Array));
+}
 afterEach(async () => {
   for (const lab of labs.splice(0)) await lab.cleanup();
 });
@@ -150,5 +157,39 @@ describe("a device channel used by a running job is locked", () => {
     );
     await api(server, "POST", `/api/jobs/${job.id}/cancel`);
     await jobInState(server, runId, ["cancelled"], "the acquisition to be cancelled");
+
+    // The cancelled job has its results archive: what was acquired, why it ended, the forced setting.
+    const data = archived(jobDir);
+    expect(data).toMatchObject({
+      jobId: job.id,
+      outcome: "cancelled",
+      reason: expect.stringContaining("cancelled: the task is stopped after"),
+      pipeline: "p1",
+      sample: "S1",
+      devices: [{ role: "heater", device: "furnace", channel: "1" }],
+      forcedSettings: [expect.objectContaining({ attribute: "setpoint", value: 45, by: "the API" })],
+    });
+    for (const at of ["submittedAt", "startedAt", "finishedAt"])
+      expect(Date.parse(data[at] as string)).not.toBeNaN();
+    expect((data.readings as unknown[]).length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("a failed job (serial link lost) has its results archive too, with the reason", async () => {
+    const { dataDir, serve, writeDevices, devices } = await lab(["furnace"]);
+    writeDevices([{ name: "p1", roles: { heater: { device: "furnace" } } }]);
+    const server = await serve();
+    await loadAndReady(dataDir, "p1");
+    const { runId } = await api<{ runId: string }>(server, "POST", "/api/runs", {
+      workflow: workflow("acquire")
+        .module("a", "instruments.Task", { role: "heater", duration: 60, samplingInterval: 0.1 })
+        .build(),
+    });
+    const job = await jobInState(server, runId, ["running"], "the acquisition to run");
+    await devices.furnace?.sim.waitForOutput(/acquisition started/);
+    await devices.furnace?.pty.kill();
+    const failed = await jobInState(server, runId, ["failed"], "the job to fail");
+    expect(failed.message).toContain("serial link");
+    const data = archived(join(dataDir, "runs", runId, "jobs", job.id));
+    expect(data).toMatchObject({ outcome: "failed", reason: expect.stringContaining("serial link") });
   }, 120_000);
 });
