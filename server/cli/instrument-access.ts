@@ -56,7 +56,12 @@ function local(runtime: LabflowRuntime): InstrumentCommandsAccess {
     async pipelines() {
       const lab = runtime.instruments;
       return lab
-        ? { configured: true, devicesFile: lab.devicesFile, pipelines: lab.pipelines.status() }
+        ? {
+            configured: true,
+            devicesFile: lab.devicesFile,
+            ...(lab.refused ? { devicesFileRefused: lab.refused } : {}),
+            pipelines: lab.pipelines.status(),
+          }
         : { configured: false, message: NO_DEVICES_MESSAGE, pipelines: [] };
     },
     load: async (name, sample) => pipelines().load(name, sample),

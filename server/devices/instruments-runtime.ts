@@ -1,6 +1,7 @@
 import type { InstrumentRules, InstrumentTarget, ModuleServices } from "../../modules/sdk/instruments.js";
 import { EngineError } from "../engine/engine-error.js";
 import { PipelineStore } from "../store/pipeline-store.js";
+import { guardDevicesConfig } from "./devices-config-guard.js";
 import {
   type DevicesConfig,
   DevicesFileError,
@@ -28,6 +29,8 @@ export interface InstrumentsOptions {
 /** The lab as a runtime holds it: the devices file, the pipeline rules and the instrument service. */
 export interface InstrumentsRuntime {
   devicesFile: string;
+  /** Why the devices file was refused at start (a job holds what it changes): `config` is the last accepted one. */
+  refused?: string;
   config: DevicesConfig;
   pipelines: PipelineService;
   instruments: InstrumentService;
@@ -55,6 +58,9 @@ export function openInstruments(options: InstrumentsOptions): InstrumentsRuntime
     throw error;
   }
   const store = PipelineStore.open(options.dataDir);
+  const guarded = guardDevicesConfig(options.dataDir, config, store.openClaims(), options.jobState);
+  config = guarded.config;
+  if (guarded.refused) options.log?.(guarded.refused);
   const pipelines = new PipelineService(catalogOf(config), store, options.jobState);
   let supervisor: Promise<DriverSupervisor> | undefined;
   const startSupervisor = () => {
@@ -78,6 +84,7 @@ export function openInstruments(options: InstrumentsOptions): InstrumentsRuntime
   }
   return {
     devicesFile,
+    ...(guarded.refused ? { refused: guarded.refused } : {}),
     config,
     pipelines,
     instruments,

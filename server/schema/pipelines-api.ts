@@ -62,6 +62,8 @@ export interface PipelinesAnswer {
   /** false: the server runs without a devices file (`message` says how to give one). */
   configured: boolean;
   devicesFile?: string;
+  /** Why the devices file was refused at start (a job holds a pipeline it drops or changes). */
+  devicesFileRefused?: string;
   message?: string;
   pipelines: PipelineStatusView[];
 }

@@ -7,10 +7,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { strFromU8, unzipSync } from "fflate";
 import { afterEach, describe, expect, it } from "vitest";
+import type { PipelinesAnswer } from "../../../server/schema/pipelines-api.js";
 import {
   api,
   call,
   jobInState,
+  jobsOf,
   type Lab,
   loadAndReady,
   runEnded,
@@ -191,5 +193,37 @@ describe("a device channel used by a running job is locked", () => {
     expect(failed.message).toContain("serial link");
     const data = archived(join(dataDir, "runs", runId, "jobs", job.id));
     expect(data).toMatchObject({ outcome: "failed", reason: expect.stringContaining("serial link") });
+  }, 120_000);
+});
+
+describe("a devices file cannot pull a pipeline from under a job", () => {
+  it("refuses at start a file that drops the pipeline a running job holds, naming the job, and keeps the accepted configuration", async () => {
+    const { dataDir, serve, writeDevices } = await lab(["furnace"]);
+    writeDevices([{ name: "p1", roles: { heater: { device: "furnace" } } }]);
+    let server = await serve();
+    await loadAndReady(dataDir, "p1");
+    const { runId } = await api<{ runId: string }>(server, "POST", "/api/runs", {
+      workflow: workflow("acquire")
+        .module("a", "instruments.Task", { role: "heater", duration: 60, samplingInterval: 0.1 })
+        .build(),
+    });
+    const job = await jobInState(server, runId, ["running"], "the acquisition to run");
+    await server.kill("SIGKILL");
+
+    writeDevices([{ name: "p2", roles: { heater: { device: "furnace" } } }]);
+    server = await serve();
+    const answer = await api<PipelinesAnswer>(server, "GET", "/api/pipelines");
+    expect(answer.devicesFileRefused).toContain(`it drops pipeline "p1" (job ${job.id} holds it)`);
+    expect(answer.pipelines.map((p) => [p.name, p.jobId])).toEqual([["p1", job.id]]);
+    expect(server.stderr()).toContain(`it drops pipeline "p1" (job ${job.id} holds it)`);
+    // The job goes on with its pipeline; once it ended, the new file is accepted at the next start.
+    expect((await jobsOf(server, runId))[0]?.state).toBe("running");
+    await api(server, "POST", `/api/jobs/${job.id}/cancel`);
+    await jobInState(server, runId, ["cancelled"], "the job to be cancelled");
+    await server.kill("SIGTERM");
+    server = await serve();
+    const later = await api<PipelinesAnswer>(server, "GET", "/api/pipelines");
+    expect(later.devicesFileRefused).toBeUndefined();
+    expect(later.pipelines.map((p) => p.name)).toEqual(["p2"]);
   }, 120_000);
 });
