@@ -19,6 +19,8 @@ export interface InstrumentRecord {
   claimedAt: string;
   /** When the task was first asked to start (ms epoch): progress is elapsed / duration from here. */
   startedAtMs?: number;
+  /** Every role's device channel (a multi-role job). */
+  roles?: Record<string, { device: string; channel: string }>;
 }
 
 const recordFile = (jobDir: string) => join(jobDir, "instrument.json");

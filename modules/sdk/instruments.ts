@@ -21,6 +21,20 @@ export interface InstrumentRequest {
   params?: Record<string, unknown>;
   durationMs?: number;
   samplingMs?: number;
+  /**
+   * More steps the same job runs on the pipeline (a multi-role payload): the pipeline fits only if
+   * it has each step's role and that role's driver can run the step as asked.
+   */
+  also?: StepRequest[];
+}
+
+/** One step of a multi-role job: a technique with params on a role of the same pipeline. */
+export interface StepRequest {
+  role: string;
+  technique: string;
+  params?: Record<string, unknown>;
+  durationMs?: number;
+  samplingMs?: number;
 }
 
 /** A device channel: where attributes are read and tasks run. */
@@ -85,6 +99,20 @@ export interface InstrumentAccess {
   taskStatus(jobId: string, target: InstrumentTarget): Promise<TaskState>;
   /** Stops the acquisition on the instrument itself. */
   stopTask(jobId: string, target: InstrumentTarget): Promise<TaskState>;
+  /**
+   * A step of a multi-role job: its own task (id `<jobId>.<key>`) on a channel of the pipeline the
+   * job holds. Starts it when `asked` is false, else reports it (a task its driver lost: its end
+   * from the data file's meta, started now if it never wrote anything, else failed).
+   */
+  runStep(
+    jobId: string,
+    key: string,
+    target: InstrumentTarget,
+    task: TaskSpec,
+    asked: boolean,
+  ): Promise<TaskState>;
+  /** Stops a step's task on the instrument (its readings are kept). */
+  stopStep(jobId: string, key: string, target: InstrumentTarget): Promise<TaskState>;
   /** Resolves a pipeline role to its device channel; throws naming the pipeline or role when unknown. */
   resolve(pipeline: string, role: string): InstrumentTarget;
   getAttribute(target: InstrumentTarget, name: string): Promise<AttributeReading>;

@@ -107,6 +107,54 @@ export class InstrumentService implements InstrumentAccess {
     }
   }
 
+  async runStep(
+    jobId: string,
+    key: string,
+    target: InstrumentTarget,
+    task: TaskSpec,
+    asked: boolean,
+  ): Promise<TaskState> {
+    this.holdsChannel(jobId, target);
+    const taskId = `${jobId}.${key}`;
+    const host = await this.hosts.hostFor(target.device);
+    if (!asked) return host.taskStart(target, { ...task, taskId });
+    try {
+      return await host.taskStatus(target, taskId);
+    } catch (error) {
+      if (!UNKNOWN_TASK.test(messageOf(error))) throw error;
+      const ended = endedStateOf(task.dataFile);
+      if (ended) return ended;
+      if (!existsSync(task.dataFile)) return host.taskStart(target, { ...task, taskId });
+      const readings = countReadings(task.dataFile);
+      return {
+        state: "failed",
+        readings,
+        message: `the driver of device "${target.device}" no longer runs step ${key} (its process was restarted); the ${readings} readings taken before are kept`,
+      };
+    }
+  }
+
+  async stopStep(jobId: string, key: string, target: InstrumentTarget): Promise<TaskState> {
+    try {
+      return await (await this.hosts.hostFor(target.device)).taskStop(target, `${jobId}.${key}`);
+    } catch (error) {
+      if (!UNKNOWN_TASK.test(messageOf(error))) throw error;
+      return { state: "stopped", readings: 0, message: "the driver no longer ran the step" };
+    }
+  }
+
+  /** Throws unless the job holds a pipeline that uses the channel. */
+  private holdsChannel(jobId: string, target: InstrumentTarget): void {
+    const claim = this.pipelines.claimOf(jobId);
+    const roles =
+      claim?.pipeline !== undefined ? Object.values(this.pipelines.get(claim.pipeline).roles) : [];
+    if (!roles.some((r) => r.device === target.device && r.channel === target.channel))
+      throw new EngineError(
+        "no_claim",
+        `job ${jobId} holds no pipeline with device "${target.device}" channel "${target.channel}": claim one first`,
+      );
+  }
+
   async getAttribute(target: InstrumentTarget, name: string): Promise<AttributeReading> {
     return (await this.hosts.hostFor(target.device)).get(target, name);
   }

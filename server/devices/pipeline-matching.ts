@@ -24,8 +24,22 @@ export interface InstrumentCatalog {
   driverOf(device: string): DriverDescriptor | undefined;
 }
 
-/** The pipelines that could ever serve the request, or why none could. */
+/** The pipelines that could ever serve the request (with each of its further steps), or why none could. */
 export function fittingPipelines(
+  catalog: InstrumentCatalog,
+  request: InstrumentRequest,
+): PipelineDefinition[] | string {
+  let fitting = fittingForOne(catalog, request);
+  for (const step of request.also ?? []) {
+    if (typeof fitting === "string") return fitting;
+    const pipelines = fitting;
+    const pipeline = request.pipeline !== undefined ? { pipeline: request.pipeline } : {};
+    fitting = fittingForOne({ ...catalog, pipelines }, { ...step, ...pipeline });
+  }
+  return fitting;
+}
+
+function fittingForOne(
   catalog: InstrumentCatalog,
   request: InstrumentRequest,
 ): PipelineDefinition[] | string {
@@ -89,7 +103,10 @@ export function fits(
   request: InstrumentRequest,
   definition: PipelineDefinition,
 ): boolean {
-  return canDo(catalog, request, definition) && whyParamsRefused(catalog, request, definition) === undefined;
+  const pipeline = request.pipeline !== undefined ? { pipeline: request.pipeline } : {};
+  return [request, ...(request.also ?? []).map((step) => ({ ...step, ...pipeline }))].every(
+    (one) => canDo(catalog, one, definition) && whyParamsRefused(catalog, one, definition) === undefined,
+  );
 }
 
 /** Name, role and technique fit, whatever the params. */

@@ -81,3 +81,25 @@ describe("task params checked against the driver's schema before a run starts", 
     expect(fittingPipelines(catalog, { ...request, params: { setpoint: 90 } })).toHaveLength(1);
   });
 });
+
+describe("instruments.Payload params", () => {
+  it("refuses a payload whose step on any role the driver refuses, or whose role no pipeline has", async () => {
+    const payload = (roles: Record<string, unknown[]>) =>
+      workflow("payload").module("p", "instruments.Payload", { roles }).build();
+    const [bad] = await problemsOf(
+      payload({
+        heater: [
+          { technique: "acquire", duration: 1 },
+          { technique: "ramp", params: { setpoint: 9000 }, duration: 1 },
+        ],
+      }),
+    );
+    expect(bad).toMatchObject({ code: "param_refused", field: "params.roles" });
+    expect(bad?.message).toContain('param "setpoint" 9000 is outside [-50, 400]');
+    const [noRole] = await problemsOf(payload({ heater: [{ duration: 1 }], stirrer: [{ duration: 1 }] }));
+    expect(noRole?.message).toContain('no pipeline has a role "stirrer"');
+    expect(
+      await problemsOf(payload({ heater: [{ technique: "ramp", params: { setpoint: 50 }, duration: 1 }] })),
+    ).toEqual([]);
+  });
+});
