@@ -227,3 +227,24 @@ describe("a devices file cannot pull a pipeline from under a job", () => {
     expect(later.pipelines.map((p) => p.name)).toEqual(["p2"]);
   }, 120_000);
 });
+
+describe("pipeline templates", () => {
+  it("expands pip-counter-* into one pipeline per channel on a real server, each loadable by its name", async () => {
+    const { dataDir, serve, writeDevices } = await lab(["counter"]);
+    writeDevices([{ name: "pip-counter-*", roles: { counter: { device: "counter", channel: "each" } } }], {
+      counter: ["1", "2", "3"],
+    });
+    const server = await serve();
+    const answer = await api<PipelinesAnswer>(server, "GET", "/api/pipelines");
+    expect(answer.pipelines.map((p) => [p.name, p.roles.counter?.channel])).toEqual([
+      ["pip-counter-1", "1"],
+      ["pip-counter-2", "2"],
+      ["pip-counter-3", "3"],
+    ]);
+    await loadAndReady(dataDir, "pip-counter-2");
+    expect(await api(server, "GET", "/api/pipelines/pip-counter-2")).toMatchObject({
+      sample: "S1",
+      ready: true,
+    });
+  }, 120_000);
+});

@@ -115,3 +115,38 @@ describe("instruments.Payload", () => {
     expect(rows(files, "detector/data.json").length).toBeGreaterThan(0);
   }, 120_000);
 });
+
+describe("instruments.Payload across a restart", () => {
+  it("completes every step of every role although the server was SIGKILLed in the middle", async () => {
+    const lab = await startLab(["furnace", "detector"]);
+    labs.push(lab);
+    lab.writeDevices([
+      { name: "cell", roles: { heater: { device: "furnace" }, detector: { device: "detector" } } },
+    ]);
+    let server = await lab.serve();
+    await loadAndReady(lab.dataDir, "cell");
+    const { runId } = await api<{ runId: string }>(server, "POST", "/api/runs", {
+      workflow: payload({
+        heater: [
+          { technique: "ramp", params: { setpoint: 40, rampRate: 600 }, duration: 4, samplingInterval: 0.1 },
+        ],
+        detector: [
+          { technique: "acquire", duration: 2, samplingInterval: 0.1 },
+          { technique: "acquire", duration: 2, samplingInterval: 0.1 },
+        ],
+      }),
+    });
+    await jobInState(server, runId, ["running"], "the payload to run");
+    await lab.devices.detector?.sim.waitForOutput(/acquisition started/);
+    await server.kill("SIGKILL");
+    server = await lab.serve();
+    const run = await runEnded(server, runId);
+    expect(run.status, JSON.stringify(run.modules)).toBe("completed");
+    const out = run.modules.p?.outputs as { readings: Record<string, number> };
+    expect(Math.abs((out.readings.heater ?? 0) - 40)).toBeLessThanOrEqual(1);
+    expect(Math.abs((out.readings.detector ?? 0) - 40)).toBeLessThanOrEqual(2);
+    // Each step started once on its instrument, whatever the restart.
+    expect(lab.devices.detector?.sim.output().match(/acquisition started/g)).toHaveLength(2);
+    expect(lab.devices.furnace?.sim.output().match(/acquisition started/g)).toHaveLength(1);
+  }, 120_000);
+});
