@@ -146,8 +146,7 @@ export class InstrumentService implements InstrumentAccess {
   /** Throws unless the job holds a pipeline that uses the channel. */
   private holdsChannel(jobId: string, target: InstrumentTarget): void {
     const claim = this.pipelines.claimOf(jobId);
-    const roles =
-      claim?.pipeline !== undefined ? Object.values(this.pipelines.get(claim.pipeline).roles) : [];
+    const roles = claim?.pipeline !== undefined ? this.channelsOf(claim.pipeline) : [];
     if (!roles.some((r) => r.device === target.device && r.channel === target.channel))
       throw new EngineError(
         "no_claim",
@@ -193,9 +192,21 @@ export class InstrumentService implements InstrumentAccess {
   jobUsing(target: InstrumentTarget): ClaimRecord | undefined {
     return this.pipelines.openClaims().find((claim) => {
       if (claim.state !== "claimed" || claim.pipeline === undefined) return false;
-      const roles = Object.values(this.pipelines.get(claim.pipeline).roles);
-      return roles.some((r) => r.device === target.device && r.channel === target.channel);
+      // The claim's own channel counts even if its pipeline is no longer declared.
+      if (claim.device === target.device && claim.channel === target.channel) return true;
+      return this.channelsOf(claim.pipeline).some(
+        (r) => r.device === target.device && r.channel === target.channel,
+      );
     });
+  }
+
+  /** The device channels of a pipeline ([] for one the devices file no longer declares). */
+  private channelsOf(pipeline: string): InstrumentTarget[] {
+    try {
+      return Object.values(this.pipelines.get(pipeline).roles);
+    } catch {
+      return [];
+    }
   }
 
   private async sendStart(jobId: string, target: InstrumentTarget, task: TaskSpec): Promise<TaskState> {
