@@ -38,6 +38,12 @@ async function main(argv: string[]): Promise<number> {
 
 // Everything labflow creates (data folder, database, job files, logs) is for this user only.
 process.umask(PRIVATE_UMASK);
+// A reader that stops early (`labflow snapshot JOB | head`) closes the pipe: end quietly (exit 0),
+// as Unix tools do, instead of a stack trace of EPIPE.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
 // Until a command says otherwise, ending is a failure: a promise left pending must never exit 0.
 process.exitCode = 1;
 main(process.argv.slice(2)).then(

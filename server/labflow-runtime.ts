@@ -1,4 +1,5 @@
 import { join, resolve } from "node:path";
+import { recordForcedSetting } from "../modules/sdk/instrument-job-files.js";
 import type { ModuleServices } from "../modules/sdk/instruments.js";
 import type { ModuleRegistry } from "../modules/sdk/registry.js";
 import { discoverBuiltinModules } from "../modules/sdk/registry.js";
@@ -104,8 +105,14 @@ export async function openRuntime(options: RuntimeOptions): Promise<LabflowRunti
     engine.attachJobTracker(monitor);
     const events = new AppEvents(engine.events);
     // Pipeline changes (people, and jobs claiming and releasing) go out with the other events.
-    if (instruments)
+    if (instruments) {
       instruments.pipelines.onChange = (pipeline) => events.emit({ type: "pipeline", pipeline });
+      // A setting forced on a channel in use goes into that job's log and data (its archive).
+      instruments.instruments.onForcedSet = (jobId, setting) => {
+        const job = jobs.getJob(jobId);
+        if (job) recordForcedSetting(engine.jobDir(job), setting);
+      };
+    }
     // Live data of instrument jobs for the WebSocket, from the files their drivers append to.
     const dataTail = instruments && new JobDataTail({ events, jobDir: (job) => engine.jobDir(job) });
     if (options.restore !== false) engine.restore();

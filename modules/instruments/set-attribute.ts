@@ -21,9 +21,27 @@ export default defineModule({
     ...targetParams,
     attribute: z.string().min(1).describe("The attribute to set, e.g. setpoint"),
     value: z.union([z.number(), z.string(), z.boolean()]).optional().describe("The value (or connect one)"),
+    force: z
+      .boolean()
+      .default(false)
+      .describe("Set it even while a job uses the device channel (recorded in that job's log and data)"),
   },
   // Setting an instrument is never served from the cache: each run talks to the device.
   cache: "never",
+  validate(params, services) {
+    const rules = services.instrumentRules;
+    if (!rules || params.value === undefined) return [];
+    const where =
+      params.pipeline !== undefined
+        ? params.role !== undefined
+          ? { pipeline: params.pipeline, role: params.role }
+          : undefined
+        : params.device !== undefined
+          ? { device: params.device, channel: params.channel }
+          : undefined;
+    const why = where && rules.whyNotSettable(where, params.attribute, params.value);
+    return why ? [{ field: "value", message: why }] : [];
+  },
   async compute(ctx) {
     const instruments = requireInstruments(ctx.services);
     const value = ctx.inputs.value ?? ctx.params.value;
@@ -31,8 +49,19 @@ export default defineModule({
       throw new ModuleError("missing_value", "value: give a number, string or boolean (param or input)");
     }
     const target = targetOf(instruments, ctx.params);
-    await instruments.setAttribute(target, ctx.params.attribute, value);
-    ctx.log(`set ${ctx.params.attribute} = ${value} on ${target.device}/${target.channel}`);
+    const { forcedOver } = await instruments
+      .setAttribute(target, ctx.params.attribute, value, {
+        force: ctx.params.force,
+        by: `run ${ctx.runId}, module ${ctx.moduleId}`,
+      })
+      .catch((error: Error & { code?: unknown }) => {
+        // A refusal of the lab (a channel in use) keeps its code: it is no bug of this module.
+        if (error.code === "device_in_use") throw new ModuleError(error.code, error.message);
+        throw error;
+      });
+    ctx.log(
+      `set ${ctx.params.attribute} = ${value} on ${target.device}/${target.channel}${forcedOver ? ` (forced while job ${forcedOver} used it)` : ""}`,
+    );
     return { value };
   },
 });

@@ -9,20 +9,22 @@ import {
   readUnits,
   toTable,
 } from "../sdk/instrument-data.js";
-import type { InstrumentAccess, InstrumentRequest, InstrumentTarget, TaskSpec } from "../sdk/instruments.js";
-import { NO_DEVICES_MESSAGE, requireInstruments } from "../sdk/instruments.js";
-import type { JobCheck, JobEnvironment, JobHandle } from "../sdk/job.js";
-import { readFrom } from "../sdk/log-chunk.js";
-import { ModuleError } from "../sdk/module-error.js";
-import { port } from "../sdk/port.js";
-import { CSV_NAME, writeResults } from "./_archive.js";
 import {
   ARCHIVE_NAME,
   appendJobLog,
   JOB_LOG_NAME,
   readInstrumentRecord,
   writeInstrumentRecord,
-} from "./_job-files.js";
+} from "../sdk/instrument-job-files.js";
+import type { InstrumentAccess, InstrumentRequest, InstrumentTarget, TaskSpec } from "../sdk/instruments.js";
+import { NO_DEVICES_MESSAGE, requireInstruments } from "../sdk/instruments.js";
+import type { JobCheck, JobEnvironment, JobHandle } from "../sdk/job.js";
+import { readFrom } from "../sdk/log-chunk.js";
+import { ModuleError } from "../sdk/module-error.js";
+import { port } from "../sdk/port.js";
+import { CSV_NAME } from "./_archive.js";
+import { completedReason, type Outcome, writeEndingResults } from "./_endings.js";
+import { checkRequest, taskRequest } from "./_param-rules.js";
 
 const MAX_SECONDS = 366 * 24 * 3600;
 /**
@@ -43,6 +45,8 @@ const TaskJob = z.object({
   durationMs: z.number().positive(),
   samplingMs: z.number().positive(),
   reReady: z.boolean(),
+  /** When the job was submitted (jobs started before this was kept have none). */
+  submittedAt: z.string().optional(),
 });
 type TaskJob = z.infer<typeof TaskJob>;
 
@@ -93,6 +97,7 @@ export default defineModule({
   },
   // Each run acquires anew: the sample and the instrument are not what they were last time.
   cache: "never",
+  validate: (params, services) => checkRequest(taskRequest(params), services),
   job: {
     intervalMs: 500,
     state: TaskJob,
@@ -105,7 +110,7 @@ export default defineModule({
         ...(sample !== undefined ? { sample } : {}),
         ...(pipeline !== undefined ? { pipeline } : {}),
       };
-      const answer = instruments.claim(ctx.jobId, request);
+      const answer = instruments.claim(ctx.jobId, taskRequest(ctx.params));
       if (answer.status === "impossible") {
         throw new ModuleError(
           "instrument_request_impossible",
@@ -119,16 +124,12 @@ export default defineModule({
         durationMs: ctx.params.duration * 1000,
         samplingMs: ctx.params.samplingInterval * 1000,
         reReady: ctx.params.reReady,
+        submittedAt: new Date().toISOString(),
       } satisfies TaskJob;
     },
     handle: taskHandle,
     async finish(job, env) {
-      const record = readInstrumentRecord(env.jobDir);
-      await writeResults(env.jobDir, {
-        jobId: env.jobId,
-        ...job,
-        ...(record ? { instrument: record } : {}),
-      });
+      await writeEndingResults({ ...env, job, outcome: "completed", reason: completedReason(env.jobDir) });
     },
     async setResults(_job, env) {
       const file = dataFileOf(env.jobDir);
@@ -154,11 +155,22 @@ function taskHandle(job: TaskJob, env: JobEnvironment): JobHandle {
     samplingMs: Math.max(1, Math.round(job.samplingMs)),
     dataFile: dataFileOf(jobDir),
   });
+  const ended = (outcome: Outcome, reason: string) =>
+    writeEndingResults({ jobId, jobDir, job, outcome, reason });
   return {
     async check(): Promise<JobCheck> {
       if (!instruments) return { status: "failed", message: NO_DEVICES_MESSAGE };
-      const target = claimTarget(instruments, jobId, job.request, jobDir);
-      if (typeof target === "object" && "status" in target) return target;
+      const asked = {
+        ...job.request,
+        params: job.taskParams,
+        durationMs: job.durationMs,
+        samplingMs: spec().samplingMs,
+      };
+      const target = claimTarget(instruments, jobId, asked, jobDir);
+      if (typeof target === "object" && "status" in target) {
+        if (target.status === "failed") await ended("failed", target.message ?? "failed");
+        return target;
+      }
       let record = readInstrumentRecord(jobDir);
       if (record && record.startedAtMs === undefined) {
         record = { ...record, startedAtMs: Date.now() };
@@ -189,6 +201,7 @@ function taskHandle(job: TaskJob, env: JobEnvironment): JobHandle {
           ? `the task was stopped on the instrument after ${state.readings} readings`
           : `the task failed after ${state.readings} readings: ${state.message ?? "no reason given"}`;
       appendJobLog(jobDir, why);
+      await ended("failed", why);
       return { status: "failed", message: why };
     },
     async cancel(reason = "cancelled") {
@@ -197,11 +210,14 @@ function taskHandle(job: TaskJob, env: JobEnvironment): JobHandle {
       // failed, and the pipeline is never made ready again.
       const what = reason === "failed" ? "stopped after the job failed" : "cancelled";
       const record = readInstrumentRecord(jobDir);
+      let why = `${what} while waiting for a pipeline`;
       if (record) {
         const state = await instruments.stopTask(jobId, { device: record.device, channel: record.channel });
-        appendJobLog(jobDir, `${what}: the task is ${state.state} after ${state.readings} readings`);
-      } else appendJobLog(jobDir, `${what} while waiting for a pipeline`);
+        why = `${what}: the task is ${state.state} after ${state.readings} readings`;
+      }
+      appendJobLog(jobDir, why);
       instruments.release(jobId, reason, false);
+      await ended(reason === "failed" ? "failed" : "cancelled", why);
     },
     async stdout(offset) {
       return readFrom(join(jobDir, JOB_LOG_NAME), offset);

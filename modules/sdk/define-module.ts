@@ -21,6 +21,12 @@ export type PortValues<Ports extends Record<string, PortSpec>> = {
   [K in keyof Ports]: Ports[K]["optional"] extends true ? ValueOf<Ports[K]> | undefined : ValueOf<Ports[K]>;
 };
 
+/** A param that can never work, found by a module's `validate`: the field (e.g. `taskParams.setpoint`) and why. */
+export interface ParamProblem {
+  field?: string;
+  message: string;
+}
+
 /** What a module sees of the engine: everything it needs, nothing of the engine's internals. */
 export interface ComputeContext<Inputs, Params> {
   runId: string;
@@ -102,6 +108,12 @@ export interface ModuleSpec<
    * for a module that reads it. Part of the signature.
    */
   fingerprint?(params: ParamsOf<Params>, workspace: Workspace): unknown;
+  /**
+   * Checks the params against what the server lends (the devices file's rules, ...) before a run is
+   * started (`POST /api/runs`, `labflow run`, `labflow validate`): each problem refuses the run,
+   * naming the field. Only called with params that passed the schema, and with what is configured.
+   */
+  validate?(params: ParamsOf<Params>, services: ModuleServices): ParamProblem[];
   compute?(ctx: ComputeContext<PortValues<In>, ParamsOf<Params>>): Promise<PortValues<Out>> | PortValues<Out>;
   job?: JobLifecycle<PortValues<In>, ParamsOf<Params>, PortValues<Out>, State>;
   /** Handle factories for the kinds this module's `compute` may suspend with (low level). */
@@ -123,6 +135,7 @@ export interface ModuleDefinition {
   cache?: "never";
   upgrade?: Record<number, ParamsUpgrade>;
   fingerprint?(params: Record<string, unknown>, workspace: Workspace): unknown;
+  validate?(params: Record<string, unknown>, services: ModuleServices): ParamProblem[];
   compute?(ctx: ComputeContext<Record<string, unknown>, Record<string, unknown>>): Promise<unknown> | unknown;
   job?: JobLifecycle<Record<string, unknown>, Record<string, unknown>, Record<string, unknown>, z.ZodType>;
   handles?: Record<string, HandleFactory>;

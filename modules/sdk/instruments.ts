@@ -16,6 +16,27 @@ export interface InstrumentRequest {
   sample?: string;
   /** One pipeline by name, when the workflow wants that one only. */
   pipeline?: string;
+  /**
+   * The task's params, duration and sampling interval, when given: a pipeline whose driver refuses
+   * them (a type, a range, an unknown name) never fits, so no job claims a pipeline to fail on them.
+   */
+  params?: Record<string, unknown>;
+  durationMs?: number;
+  samplingMs?: number;
+  /**
+   * More steps the same job runs on the pipeline (a multi-role payload): the pipeline fits only if
+   * it has each step's role and that role's driver can run the step as asked.
+   */
+  also?: StepRequest[];
+}
+
+/** One step of a multi-role job: a technique with params on a role of the same pipeline. */
+export interface StepRequest {
+  role: string;
+  technique: string;
+  params?: Record<string, unknown>;
+  durationMs?: number;
+  samplingMs?: number;
 }
 
 /** A device channel: where attributes are read and tasks run. */
@@ -55,6 +76,18 @@ export interface AttributeReading {
   t: string;
 }
 
+export interface SetOptions {
+  /** Set it even while a job uses the channel (recorded in the job's log and data). */
+  force?: boolean;
+  /** Who asks (a run's module, the CLI, the API), for the record. */
+  by?: string;
+}
+
+export interface SetResult {
+  /** The job that used the channel when a forced setting was made. */
+  forcedOver?: string;
+}
+
 export interface InstrumentAccess {
   /** Claims a ready pipeline that holds the sample, for this job; the same answer again for the same job. */
   claim(jobId: string, request: InstrumentRequest): ClaimResult;
@@ -68,10 +101,46 @@ export interface InstrumentAccess {
   taskStatus(jobId: string, target: InstrumentTarget): Promise<TaskState>;
   /** Stops the acquisition on the instrument itself. */
   stopTask(jobId: string, target: InstrumentTarget): Promise<TaskState>;
+  /**
+   * A step of a multi-role job: its own task (id `<jobId>.<key>`) on a channel of the pipeline the
+   * job holds. Starts it when `asked` is false, else reports it (a task its driver lost: its end
+   * from the data file's meta, started now if it never wrote anything, else failed).
+   */
+  runStep(
+    jobId: string,
+    key: string,
+    target: InstrumentTarget,
+    task: TaskSpec,
+    asked: boolean,
+  ): Promise<TaskState>;
+  /** Stops a step's task on the instrument (its readings are kept). */
+  stopStep(jobId: string, key: string, target: InstrumentTarget): Promise<TaskState>;
   /** Resolves a pipeline role to its device channel; throws naming the pipeline or role when unknown. */
   resolve(pipeline: string, role: string): InstrumentTarget;
   getAttribute(target: InstrumentTarget, name: string): Promise<AttributeReading>;
-  setAttribute(target: InstrumentTarget, name: string, value: number | string | boolean): Promise<void>;
+  /**
+   * Sets an attribute. Refused (`device_in_use`, naming the job) while a job holds a pipeline that
+   * uses the device channel, unless `force` is given: then the setting is recorded in that job's
+   * log and data.
+   */
+  setAttribute(
+    target: InstrumentTarget,
+    name: string,
+    value: number | string | boolean,
+    options?: SetOptions,
+  ): Promise<SetResult>;
+}
+
+/** The devices file's rules, known without any driver running: what could ever run. */
+export interface InstrumentRules {
+  /** Why no pipeline could ever run this request (role, technique, params), or undefined when one could. */
+  whyNever(request: InstrumentRequest): string | undefined;
+  /** Why this value can never be set on the target's attribute (read-only, type, range), or undefined. */
+  whyNotSettable(
+    target: InstrumentTarget | { pipeline: string; role: string },
+    attribute: string,
+    value: unknown,
+  ): string | undefined;
 }
 
 /** Services the server lends modules. Absent when the server runs without them (no devices file). */
@@ -79,6 +148,8 @@ export interface ModuleServices {
   instruments?: InstrumentAccess;
   /** Slurm clusters of the clusters file; absent without one. */
   clusters?: ClusterAccess;
+  /** The rules alone (also for `labflow validate`, which runs no server). */
+  instrumentRules?: InstrumentRules;
 }
 
 /** How a person makes instruments available, in the words every instrument module (and the API) fails with. */

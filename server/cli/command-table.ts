@@ -4,7 +4,7 @@
  */
 import type { CommandTableEntry } from "./command-spec.js";
 import { clusterFamily } from "./commands/cluster-commands.js";
-import { pipelineFamily, snapshotSpec } from "./commands/instrument-commands.js";
+import { deviceFamily, pipelineFamily, snapshotSpec } from "./commands/instrument-commands.js";
 import {
   cancelSpec,
   checkSpec,
@@ -32,6 +32,7 @@ export const COMMAND_TABLE: readonly CommandTableEntry[] = [
   logsSpec,
   pipelineFamily,
   snapshotSpec,
+  deviceFamily,
   simulateInstrumentSpec,
   clusterFamily,
 ];

@@ -1,9 +1,15 @@
 import { NO_DEVICES_MESSAGE } from "../../modules/sdk/instruments.js";
+import { setDeviceAttribute } from "../devices/device-settings.js";
 import { jobData } from "../devices/job-data.js";
 import type { PipelineService } from "../devices/pipelines.js";
 import { EngineError } from "../engine/engine-error.js";
 import { type LabflowRuntime, openRuntime } from "../labflow-runtime.js";
-import type { JobDataAnswer, PipelineStatusView, PipelinesAnswer } from "../schema/pipelines-api.js";
+import type {
+  JobDataAnswer,
+  PipelineStatusView,
+  PipelinesAnswer,
+  SetAttributeAnswer,
+} from "../schema/pipelines-api.js";
 import { servingServer } from "./connect.js";
 import { callServer } from "./remote-access.js";
 
@@ -15,6 +21,12 @@ export interface InstrumentCommandsAccess {
   ready(name: string, ready: boolean): Promise<PipelineStatusView>;
   /** About 8 MB of readings from `offset` on: ask again from `nextOffset` until it stops moving. */
   jobData(jobId: string, offset: number): Promise<JobDataAnswer>;
+  /** Refused while a job uses the channel, unless `force`. */
+  setAttribute(
+    device: string,
+    attribute: string,
+    body: { value: number | string | boolean; channel: string; force: boolean },
+  ): Promise<SetAttributeAnswer>;
   close(): Promise<void>;
 }
 
@@ -44,13 +56,22 @@ function local(runtime: LabflowRuntime): InstrumentCommandsAccess {
     async pipelines() {
       const lab = runtime.instruments;
       return lab
-        ? { configured: true, devicesFile: lab.devicesFile, pipelines: lab.pipelines.status() }
+        ? {
+            configured: true,
+            devicesFile: lab.devicesFile,
+            ...(lab.refused ? { devicesFileRefused: lab.refused } : {}),
+            pipelines: lab.pipelines.status(),
+          }
         : { configured: false, message: NO_DEVICES_MESSAGE, pipelines: [] };
     },
     load: async (name, sample) => pipelines().load(name, sample),
     eject: async (name) => pipelines().eject(name),
     ready: async (name, ready) => pipelines().ready(name, ready),
     jobData: async (jobId, offset) => jobData(runtime, jobId, offset),
+    async setAttribute(device, attribute, body) {
+      if (!runtime.instruments) throw new EngineError("no_devices", NO_DEVICES_MESSAGE);
+      return setDeviceAttribute(runtime.instruments, { device, attribute, ...body, by: "the CLI" });
+    },
     async close() {
       runtime.close();
     },
@@ -67,6 +88,12 @@ function remote(url: string, token?: string): InstrumentCommandsAccess {
     eject: (name) => call("POST", pipeline(name, "eject"), {}),
     ready: (name, ready) => call("POST", pipeline(name, "ready"), { ready }),
     jobData: (jobId, offset) => call("GET", `/api/jobs/${encodeURIComponent(jobId)}/data?offset=${offset}`),
+    setAttribute: (device, attribute, body) =>
+      call(
+        "POST",
+        `/api/devices/${encodeURIComponent(device)}/attributes/${encodeURIComponent(attribute)}`,
+        body,
+      ),
     async close() {},
   };
 }

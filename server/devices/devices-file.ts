@@ -41,13 +41,21 @@ const deviceSchema = z.strictObject({
   settings: z.record(z.string(), z.unknown()).default({}),
 });
 
+/** A pipeline name, or a template with one `*` that each channel of its `channel: each` roles replaces. */
+const pipelineName = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]*(\*[A-Za-z0-9_.-]*)?$/,
+    "use letters, digits, '_', '.', '-' (starting with a letter or digit), and at most one '*' for a template",
+  );
+
 const pipelineSchema = z.strictObject({
-  name,
+  name: pipelineName,
   roles: z.record(
     name,
     z.strictObject({
       device: z.string().min(1),
-      /** Default: the device's first channel. */
+      /** Default: the device's first channel; `each` in a template (`pip-*`): one pipeline per channel. */
       channel: channel.optional(),
     }),
   ),
@@ -134,35 +142,86 @@ export function parseDevicesText(
   });
 
   const pipelineNames = new Set<string>();
-  const pipelines: PipelineConfig[] = parsed.data.pipelines.map((pipeline, i) => {
-    const where = `pipelines[${i}] "${pipeline.name}"`;
-    if (pipelineNames.has(pipeline.name))
-      problems.push(`${where}: name "${pipeline.name}" is declared twice${lineOf(["pipelines", i, "name"])}`);
-    pipelineNames.add(pipeline.name);
-    const roles: PipelineConfig["roles"] = {};
-    for (const [role, ref] of Object.entries(pipeline.roles)) {
-      const device = byName.get(ref.device);
-      if (!device) {
-        problems.push(
-          `${where}: role "${role}" names device "${ref.device}" that is not declared${lineOf(["pipelines", i, "roles", role, "device"])}`,
-        );
-        continue;
+  const pipelines: PipelineConfig[] = parsed.data.pipelines
+    .flatMap((pipeline, i) => {
+      const expanded = expandTemplate(pipeline, byName);
+      if (typeof expanded === "string") {
+        problems.push(`pipelines[${i}] "${pipeline.name}": ${expanded}${lineOf(["pipelines", i, "name"])}`);
+        return [];
       }
-      const channelName = ref.channel ?? device.channels[0]!;
-      if (!device.channels.includes(channelName))
+      return expanded.map((one) => ({ one, i }));
+    })
+    .map(({ one: pipeline, i }) => {
+      const where = `pipelines[${i}] "${pipeline.name}"`;
+      if (!name.safeParse(pipeline.name).success)
         problems.push(
-          `${where}: role "${role}" names channel "${channelName}" that device "${device.name}" does not have (channels: ${device.channels.join(", ")})${lineOf(["pipelines", i, "roles", role, "channel"])}`,
+          `${where}: the name made from the template is not a valid name${lineOf(["pipelines", i, "name"])}`,
         );
-      roles[role] = { device: device.name, channel: channelName };
-    }
-    if (Object.keys(pipeline.roles).length === 0)
-      problems.push(
-        `${where}: roles is empty (a pipeline needs at least one device)${lineOf(["pipelines", i, "roles"])}`,
-      );
-    return { name: pipeline.name, roles };
-  });
+      if (pipelineNames.has(pipeline.name))
+        problems.push(
+          `${where}: name "${pipeline.name}" is declared twice${lineOf(["pipelines", i, "name"])}`,
+        );
+      pipelineNames.add(pipeline.name);
+      const roles: PipelineConfig["roles"] = {};
+      for (const [role, ref] of Object.entries(pipeline.roles)) {
+        const device = byName.get(ref.device);
+        if (!device) {
+          problems.push(
+            `${where}: role "${role}" names device "${ref.device}" that is not declared${lineOf(["pipelines", i, "roles", role, "device"])}`,
+          );
+          continue;
+        }
+        const channelName = ref.channel ?? device.channels[0]!;
+        if (!device.channels.includes(channelName))
+          problems.push(
+            `${where}: role "${role}" names channel "${channelName}" that device "${device.name}" does not have (channels: ${device.channels.join(", ")})${lineOf(["pipelines", i, "roles", role, "channel"])}`,
+          );
+        roles[role] = { device: device.name, channel: channelName };
+      }
+      if (Object.keys(pipeline.roles).length === 0)
+        problems.push(
+          `${where}: roles is empty (a pipeline needs at least one device)${lineOf(["pipelines", i, "roles"])}`,
+        );
+      return { name: pipeline.name, roles };
+    });
   if (problems.length > 0) throw new DevicesFileError(source, problems);
   return { source, devices, pipelines };
+}
+
+type PipelineEntry = z.infer<typeof pipelineSchema>;
+
+/**
+ * tomato's per-channel pipelines: a name with one `*` is a template; each of its roles with
+ * `channel: each` takes every channel of its device in turn, and `*` becomes that channel
+ * (`pip-counter-*` over channels 1..16: `pip-counter-1` .. `pip-counter-16`). A plain pipeline
+ * comes back as it is; a template that cannot expand says why.
+ */
+export function expandTemplate(
+  pipeline: PipelineEntry,
+  devices: ReadonlyMap<string, DeviceConfig>,
+): PipelineEntry[] | string {
+  const each = Object.entries(pipeline.roles).filter(([, ref]) => ref.channel === "each");
+  const template = pipeline.name.includes("*");
+  if (!template && each.length === 0) return [pipeline];
+  if (!template)
+    return `role "${each[0]?.[0]}" has channel "each", which only a template (a name with '*', e.g. pip-*) may use`;
+  if (each.length === 0)
+    return "a template (a name with '*') needs a role with channel \"each\" to expand over";
+  const lists = each.map(([role, ref]) => ({ role, channels: devices.get(ref.device)?.channels }));
+  const first = lists[0]?.channels;
+  if (!first) return `role "${each[0]?.[0]}" names device "${each[0]?.[1].device}" that is not declared`;
+  const other = lists.find((l) => l.channels && l.channels.join(",") !== first.join(","));
+  if (other)
+    return `roles with channel "each" must have the same channels (role "${other.role}" has ${other.channels?.join(", ")}, not ${first.join(", ")})`;
+  return first.map((ch) => ({
+    name: pipeline.name.replace("*", ch),
+    roles: Object.fromEntries(
+      Object.entries(pipeline.roles).map(([role, ref]) => [
+        role,
+        ref.channel === "each" ? { ...ref, channel: ch } : ref,
+      ]),
+    ),
+  }));
 }
 
 /** Techniques the driver of `device` offers ([] for an unknown device). */

@@ -7,6 +7,7 @@
  * Tasks are keyed by a task id (the job id). The host appends each reading to the task's data file
  * as it arrives, so readings taken while the server is down are never lost.
  */
+import type { z } from "zod";
 import type {
   AttributeReading,
   InstrumentTarget,
@@ -30,6 +31,13 @@ export interface DriverDescriptor {
   description: string;
   /** Techniques (tomato's capabilities) a task may run. */
   techniques: string[];
+  /**
+   * The params of each technique, as a zod schema (strict: an unknown param is refused). A task is
+   * checked against it before it is queued, when it is matched to a pipeline, and by the host.
+   */
+  taskParams: Record<string, z.ZodType<Record<string, unknown>>>;
+  /** The sampling interval the instrument accepts, in ms. */
+  samplingMs?: { min: number; max: number };
   attributes: AttributeInfo[];
 }
 

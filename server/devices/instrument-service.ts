@@ -6,6 +6,8 @@ import type {
   InstrumentAccess,
   InstrumentRequest,
   InstrumentTarget,
+  SetOptions,
+  SetResult,
   TaskSpec,
   TaskState,
 } from "../../modules/sdk/instruments.js";
@@ -15,6 +17,16 @@ import type { DriverHostApi } from "./driver-api.js";
 import { isDriverError } from "./driver-protocol.js";
 import type { PipelineService } from "./pipelines.js";
 import { readTaskMeta } from "./task-files.js";
+
+/** A setting made with `force` on a channel a job was using: kept in the job's log and data. */
+export interface ForcedSetting {
+  at: string;
+  device: string;
+  channel: string;
+  attribute: string;
+  value: number | string | boolean;
+  by: string;
+}
 
 /** Reaches the driver host process that serves a device (the supervisor spawns or reattaches it). */
 export interface DriverHosts {
@@ -93,6 +105,53 @@ export class InstrumentService implements InstrumentAccess {
     }
   }
 
+  async runStep(
+    jobId: string,
+    key: string,
+    target: InstrumentTarget,
+    task: TaskSpec,
+    asked: boolean,
+  ): Promise<TaskState> {
+    this.holdsChannel(jobId, target);
+    const taskId = `${jobId}.${key}`;
+    const host = await this.hosts.hostFor(target.device);
+    if (!asked) return host.taskStart(target, { ...task, taskId });
+    try {
+      return await host.taskStatus(target, taskId);
+    } catch (error) {
+      if (!isDriverError(error, "unknown_task")) throw error;
+      const ended = endedStateOf(task.dataFile);
+      if (ended) return ended;
+      if (!existsSync(task.dataFile)) return host.taskStart(target, { ...task, taskId });
+      const readings = countReadings(task.dataFile);
+      return {
+        state: "failed",
+        readings,
+        message: `the driver of device "${target.device}" no longer runs step ${key} (its process was restarted); the ${readings} readings taken before are kept`,
+      };
+    }
+  }
+
+  async stopStep(jobId: string, key: string, target: InstrumentTarget): Promise<TaskState> {
+    try {
+      return await (await this.hosts.hostFor(target.device)).taskStop(target, `${jobId}.${key}`);
+    } catch (error) {
+      if (!isDriverError(error, "unknown_task")) throw error;
+      return { state: "stopped", readings: 0, message: "the driver no longer ran the step" };
+    }
+  }
+
+  /** Throws unless the job holds a pipeline that uses the channel. */
+  private holdsChannel(jobId: string, target: InstrumentTarget): void {
+    const claim = this.pipelines.claimOf(jobId);
+    const roles = claim?.pipeline !== undefined ? this.channelsOf(claim.pipeline) : [];
+    if (!roles.some((r) => r.device === target.device && r.channel === target.channel))
+      throw new EngineError(
+        "no_claim",
+        `job ${jobId} holds no pipeline with device "${target.device}" channel "${target.channel}": claim one first`,
+      );
+  }
+
   async getAttribute(target: InstrumentTarget, name: string): Promise<AttributeReading> {
     return (await this.hosts.hostFor(target.device)).get(target, name);
   }
@@ -101,8 +160,51 @@ export class InstrumentService implements InstrumentAccess {
     target: InstrumentTarget,
     name: string,
     value: number | string | boolean,
-  ): Promise<void> {
+    options: SetOptions = {},
+  ): Promise<SetResult> {
+    const holder = this.jobUsing(target);
+    const where = `device "${target.device}" channel "${target.channel}"`;
+    if (holder && !options.force)
+      throw new EngineError(
+        "device_in_use",
+        `${where} is in use by job ${holder.jobId} (pipeline ${holder.pipeline}): setting "${name}" is ` +
+          "refused while it runs (wait for it, cancel it, or force the setting: it is then recorded in the job's log and data)",
+      );
     await (await this.hosts.hostFor(target.device)).set(target, name, value);
+    if (!holder) return {};
+    this.onForcedSet?.(holder.jobId, {
+      at: this.now(),
+      device: target.device,
+      channel: target.channel,
+      attribute: name,
+      value,
+      by: options.by ?? "unknown",
+    });
+    return { forcedOver: holder.jobId };
+  }
+
+  /** Told of a setting forced on a channel in use, to record it with the job (its log and data). */
+  onForcedSet: ((jobId: string, setting: ForcedSetting) => void) | undefined;
+
+  /** The open claim of a job holding a pipeline that uses the channel. */
+  jobUsing(target: InstrumentTarget): ClaimRecord | undefined {
+    return this.pipelines.openClaims().find((claim) => {
+      if (claim.state !== "claimed" || claim.pipeline === undefined) return false;
+      // The claim's own channel counts even if its pipeline is no longer declared.
+      if (claim.device === target.device && claim.channel === target.channel) return true;
+      return this.channelsOf(claim.pipeline).some(
+        (r) => r.device === target.device && r.channel === target.channel,
+      );
+    });
+  }
+
+  /** The device channels of a pipeline ([] for one the devices file no longer declares). */
+  private channelsOf(pipeline: string): InstrumentTarget[] {
+    try {
+      return Object.values(this.pipelines.get(pipeline).roles);
+    } catch {
+      return [];
+    }
   }
 
   private async sendStart(jobId: string, target: InstrumentTarget, task: TaskSpec): Promise<TaskState> {

@@ -1,6 +1,7 @@
-import type { ModuleServices } from "../../modules/sdk/instruments.js";
+import type { InstrumentRules, InstrumentTarget, ModuleServices } from "../../modules/sdk/instruments.js";
 import { EngineError } from "../engine/engine-error.js";
 import { PipelineStore } from "../store/pipeline-store.js";
+import { guardDevicesConfig } from "./devices-config-guard.js";
 import {
   type DevicesConfig,
   DevicesFileError,
@@ -8,10 +9,12 @@ import {
   findDevicesFile,
   loadDevicesFile,
 } from "./devices-file.js";
+import { driverDescriptors } from "./driver-descriptors.js";
 import { DriverSupervisor } from "./driver-supervisor.js";
 import { type DriverHosts, InstrumentService } from "./instrument-service.js";
-import type { InstrumentCatalog } from "./pipeline-matching.js";
+import { fittingPipelines, type InstrumentCatalog } from "./pipeline-matching.js";
 import { type JobStateLookup, PipelineService } from "./pipelines.js";
+import { whyAttributeRefused } from "./task-params.js";
 
 export interface InstrumentsOptions {
   dataDir: string;
@@ -26,6 +29,8 @@ export interface InstrumentsOptions {
 /** The lab as a runtime holds it: the devices file, the pipeline rules and the instrument service. */
 export interface InstrumentsRuntime {
   devicesFile: string;
+  /** Why the devices file was refused at start (a job holds what it changes): `config` is the last accepted one. */
+  refused?: string;
   config: DevicesConfig;
   pipelines: PipelineService;
   instruments: InstrumentService;
@@ -53,6 +58,9 @@ export function openInstruments(options: InstrumentsOptions): InstrumentsRuntime
     throw error;
   }
   const store = PipelineStore.open(options.dataDir);
+  const guarded = guardDevicesConfig(options.dataDir, config, store.openClaims(), options.jobState);
+  config = guarded.config;
+  if (guarded.refused) options.log?.(guarded.refused);
   const pipelines = new PipelineService(catalogOf(config), store, options.jobState);
   let supervisor: Promise<DriverSupervisor> | undefined;
   const startSupervisor = () => {
@@ -76,10 +84,11 @@ export function openInstruments(options: InstrumentsOptions): InstrumentsRuntime
   }
   return {
     devicesFile,
+    ...(guarded.refused ? { refused: guarded.refused } : {}),
     config,
     pipelines,
     instruments,
-    services: { instruments },
+    services: { instruments, instrumentRules: instrumentRulesOf(config) },
     async close() {
       store.close();
       const running = await supervisor?.catch(() => undefined);
@@ -93,5 +102,37 @@ export function catalogOf(config: DevicesConfig): InstrumentCatalog {
     pipelines: config.pipelines,
     techniquesOf: (device) =>
       config.devices.some((d) => d.name === device) ? deviceTechniques(config, device) : undefined,
+    driverOf: (device) => {
+      const driver = config.devices.find((d) => d.name === device)?.driver;
+      return driver === undefined ? undefined : driverDescriptors.get(driver);
+    },
+  };
+}
+
+/** The devices file's rules for modules (what could ever run, what could ever be set). */
+export function instrumentRulesOf(config: DevicesConfig): InstrumentRules {
+  const catalog = catalogOf(config);
+  return {
+    whyNever(request) {
+      const fitting = fittingPipelines(catalog, request);
+      return typeof fitting === "string" ? fitting : undefined;
+    },
+    whyNotSettable(where, attribute, value) {
+      let target: InstrumentTarget | undefined;
+      if ("pipeline" in where) {
+        const pipeline = config.pipelines.find((p) => p.name === where.pipeline);
+        if (!pipeline) return `no pipeline "${where.pipeline}" in the devices file`;
+        target = pipeline.roles[where.role];
+        if (!target) return `pipeline "${where.pipeline}" has no role "${where.role}"`;
+      } else target = where;
+      const driver = catalog.driverOf(target.device);
+      if (!driver) return `no device "${target.device}" in the devices file`;
+      const why = whyAttributeRefused(
+        driver.attributes.find((a) => a.name === attribute),
+        attribute,
+        value,
+      );
+      return why && `device "${target.device}" (${driver.type}): ${why}`;
+    },
   };
 }

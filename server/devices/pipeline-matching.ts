@@ -6,6 +6,8 @@
  */
 import type { InstrumentRequest, InstrumentTarget } from "../../modules/sdk/instruments.js";
 import type { PipelineState } from "../store/pipeline-store.js";
+import type { DriverDescriptor } from "./driver-api.js";
+import { whyTaskRefused } from "./task-params.js";
 
 /** A pipeline as the devices file declares it: roles played by device channels. */
 export interface PipelineDefinition {
@@ -18,10 +20,26 @@ export interface InstrumentCatalog {
   readonly pipelines: readonly PipelineDefinition[];
   /** The techniques (capabilities) of a device's driver; undefined for a device not declared. */
   techniquesOf(device: string): readonly string[] | undefined;
+  /** The descriptor of a device's driver; undefined for a device not declared. */
+  driverOf(device: string): DriverDescriptor | undefined;
 }
 
-/** The pipelines that could ever serve the request, or why none could. */
+/** The pipelines that could ever serve the request (with each of its further steps), or why none could. */
 export function fittingPipelines(
+  catalog: InstrumentCatalog,
+  request: InstrumentRequest,
+): PipelineDefinition[] | string {
+  let fitting = fittingForOne(catalog, request);
+  for (const step of request.also ?? []) {
+    if (typeof fitting === "string") return fitting;
+    const pipelines = fitting;
+    const pipeline = request.pipeline !== undefined ? { pipeline: request.pipeline } : {};
+    fitting = fittingForOne({ ...catalog, pipelines }, { ...step, ...pipeline });
+  }
+  return fitting;
+}
+
+function fittingForOne(
   catalog: InstrumentCatalog,
   request: InstrumentRequest,
 ): PipelineDefinition[] | string {
@@ -43,7 +61,7 @@ export function fittingPipelines(
         : "no pipeline has a role";
     return `${where} "${request.role}" (roles declared: ${roles})`;
   }
-  const able = withRole.filter((p) => fits(catalog, request, p));
+  const able = withRole.filter((p) => canDo(catalog, request, p));
   if (able.length === 0) {
     const offers = withRole.map((p) => {
       const device = p.roles[request.role]?.device as string;
@@ -52,11 +70,47 @@ export function fittingPipelines(
     });
     return `no pipeline's "${request.role}" can do "${request.technique}" (${offers.join("; ")})`;
   }
-  return able;
+  const accepting = able.filter((p) => whyParamsRefused(catalog, request, p) === undefined);
+  if (accepting.length === 0) {
+    const refusals = able.map((p) => `${p.name}: ${whyParamsRefused(catalog, request, p)}`);
+    return `the task's params are refused by every pipeline that could run it (${refusals.join("; ")})`;
+  }
+  return accepting;
 }
 
-/** Role, technique and name fit (the sample is a matter of time: a person can load it). */
+/** Why the driver of the pipeline's role refuses the request's params, or undefined (also when none are given). */
+export function whyParamsRefused(
+  catalog: InstrumentCatalog,
+  request: InstrumentRequest,
+  definition: PipelineDefinition,
+): string | undefined {
+  if (request.params === undefined) return undefined;
+  const target = definition.roles[request.role];
+  const driver = target && catalog.driverOf(target.device);
+  if (!target || !driver) return undefined;
+  const why = whyTaskRefused(driver, {
+    technique: request.technique,
+    params: request.params,
+    durationMs: request.durationMs ?? Number.POSITIVE_INFINITY,
+    samplingMs: request.samplingMs ?? driver.samplingMs?.min ?? 1,
+  });
+  return why && `device "${target.device}" (${driver.type}) refuses ${request.technique}: ${why}`;
+}
+
+/** Role, technique, params and name fit (the sample is a matter of time: a person can load it). */
 export function fits(
+  catalog: InstrumentCatalog,
+  request: InstrumentRequest,
+  definition: PipelineDefinition,
+): boolean {
+  const pipeline = request.pipeline !== undefined ? { pipeline: request.pipeline } : {};
+  return [request, ...(request.also ?? []).map((step) => ({ ...step, ...pipeline }))].every(
+    (one) => canDo(catalog, one, definition) && whyParamsRefused(catalog, one, definition) === undefined,
+  );
+}
+
+/** Name, role and technique fit, whatever the params. */
+function canDo(
   catalog: InstrumentCatalog,
   request: InstrumentRequest,
   definition: PipelineDefinition,

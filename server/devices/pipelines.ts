@@ -134,8 +134,19 @@ export class PipelineService {
           reasons.push(`${definition.name} ${unavailable}`);
           continue;
         }
-        const first = earlier.find(
-          (c) => fits(this.catalog, c.request, definition) && sampleFits(state, c.request),
+        const busy = this.channelBusy(definition, jobId);
+        if (busy) {
+          reasons.push(`${definition.name} ${busy}`);
+          continue;
+        }
+        // First come, first served, also across pipelines that share a device channel.
+        const first = earlier.find((c) =>
+          this.catalog.pipelines.some(
+            (other) =>
+              (other.name === definition.name || sharedChannel(other, definition) !== undefined) &&
+              fits(this.catalog, c.request, other) &&
+              sampleFits(this.stateOf(other.name), c.request),
+          ),
         );
         if (first) {
           reasons.push(`${definition.name} goes first to job ${first.jobId}, which asked earlier`);
@@ -181,6 +192,11 @@ export class PipelineService {
     return this.store.claim(jobId);
   }
 
+  /** The claims of jobs that wait for or hold a pipeline. */
+  openClaims(): ClaimRecord[] {
+    return this.store.openClaims();
+  }
+
   saveClaim(claim: ClaimRecord): void {
     this.store.saveClaim(claim);
   }
@@ -196,6 +212,21 @@ export class PipelineService {
       );
     }
     return target;
+  }
+
+  /**
+   * Why a device channel of the pipeline is in use by another job (through another pipeline that
+   * shares it, e.g. a common detector), or undefined when all its channels are free.
+   */
+  private channelBusy(definition: PipelineDefinition, jobId: string): string | undefined {
+    for (const claim of this.store.openClaims()) {
+      if (claim.jobId === jobId || claim.state !== "claimed" || claim.pipeline === undefined) continue;
+      const other = this.catalog.pipelines.find((p) => p.name === claim.pipeline);
+      const shared = other && sharedChannel(other, definition);
+      if (shared)
+        return `shares device "${shared.device}" channel "${shared.channel}" with pipeline ${claim.pipeline}, in use by job ${claim.jobId}`;
+    }
+    return undefined;
   }
 
   /** Runs `work` in one transaction, then tells `onChange` of the pipelines it changed. */
@@ -274,6 +305,14 @@ function claimedAnswer(claim: ClaimRecord): ClaimResult {
     channel: claim.channel as string,
     ...(claim.sample !== undefined ? { sample: claim.sample } : {}),
   };
+}
+
+/** A device channel both pipelines use, if any. */
+function sharedChannel(a: PipelineDefinition, b: PipelineDefinition): InstrumentTarget | undefined {
+  const theirs = Object.values(b.roles);
+  return Object.values(a.roles).find((t) =>
+    theirs.some((u) => u.device === t.device && u.channel === t.channel),
+  );
 }
 
 function askedBefore(a: ClaimRecord, b: ClaimRecord): boolean {

@@ -103,7 +103,11 @@ export class Engine {
 
   /** Validates and starts a run; nothing is stored for an invalid document. */
   startRun(document: unknown, options: Partial<RunOptions> = {}): { runId: string } {
-    const graph = this.validate(document);
+    // Params are also checked against the lent services (a setpoint the instrument refuses) here,
+    // before anything is queued; a restored run is not: it started under the rules of its day.
+    const graph = validateWorkflow(document, this.options.registry, {
+      services: this.options.services ?? {},
+    });
     const runId = newRunId();
     const rerun = options.rerun;
     if (rerun && rerun.modules !== "all") {

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { ModuleDefinition } from "../../modules/sdk/define-module.js";
+import type { ModuleServices } from "../../modules/sdk/instruments.js";
 import { upgradeParams } from "../../modules/sdk/params.js";
 import type { ModuleRegistry } from "../../modules/sdk/registry.js";
 import { checkGraph, unknownParamMessage } from "../schema/graph-check.js";
@@ -43,7 +44,11 @@ export interface ValidGraph {
  * checked here with each module's zod schema. Collects every problem (each naming the module id and
  * port or field) and throws them together as one EngineError.
  */
-export function validateWorkflow(raw: unknown, registry: ModuleRegistry): ValidGraph {
+export function validateWorkflow(
+  raw: unknown,
+  registry: ModuleRegistry,
+  options: { services?: ModuleServices } = {},
+): ValidGraph {
   const upgraded = upgradeDocument(raw);
   if (upgraded.problems.length) throw invalid(upgraded.problems);
   const parsed = WorkflowDocument.safeParse(upgraded.document);
@@ -59,6 +64,17 @@ export function validateWorkflow(raw: unknown, registry: ModuleRegistry): ValidG
       if (!raw) return problems;
       const result = definition.params.safeParse(raw);
       if (!result.success) return paramProblems(instance, definition, result.error);
+      // What the server lends may refuse params the schema takes (a setpoint out of an instrument's range).
+      if (options.services && definition.validate) {
+        const refused = definition.validate(result.data, options.services);
+        if (refused.length > 0)
+          return refused.map((problem) => ({
+            code: "param_refused",
+            moduleId: instance.id,
+            field: ["params", ...(problem.field ? [problem.field] : [])].join("."),
+            message: problem.message,
+          }));
+      }
       params.set(instance.id, result.data);
       // The graph's document is what the run records: the params as this version reads them, and
       // the version they are for, so a later labflow can upgrade them again.

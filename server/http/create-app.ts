@@ -7,6 +7,7 @@ import { refuseDeepJson } from "./json-depth.js";
 import { DEFAULT_LIMITS, type HttpLimits } from "./limits.js";
 import { type AllowedHosts, guardRequests } from "./request-guards.js";
 import { clustersRoutes } from "./routes/clusters-routes.js";
+import { devicesRoutes } from "./routes/devices-routes.js";
 import { jobsRoutes } from "./routes/jobs-routes.js";
 import { modulesRoutes } from "./routes/modules-routes.js";
 import { pipelinesRoutes } from "./routes/pipelines-routes.js";
@@ -52,6 +53,7 @@ export function createApp(context: LabflowApp, options: AppOptions): Express {
     .use("/jobs", jobsRoutes(context))
     .use("/pipelines", pipelinesRoutes(context))
     .use("/clusters", clustersRoutes(context))
+    .use("/devices", devicesRoutes(context))
     .use("/settings", settingsRoutes(context))
     .use(apiNotFound);
 

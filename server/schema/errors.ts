@@ -143,6 +143,11 @@ export const ERRORS = {
     status: 400,
     when: "a problem: a param does not fit, or the module has no such param (`field` is `params.<name>`)",
   },
+  param_refused: {
+    kind: "user",
+    status: 400,
+    when: "a problem: what the server lends refuses a param the schema takes (a setpoint out of an instrument's range)",
+  },
   param_upgrade_failed: {
     kind: "bug",
     status: 400,
@@ -185,6 +190,18 @@ export const ERRORS = {
     kind: "user",
     status: 400,
     when: "the devices file does not validate: the message names each entry, field and line",
+  },
+  device_not_found: { kind: "user", status: 404, when: "no such device in the devices file" },
+  channel_not_found: { kind: "user", status: 404, when: "the device has no such channel" },
+  attribute_refused: {
+    kind: "user",
+    status: 400,
+    when: "the driver refuses the attribute or its value (unknown, of the wrong type, out of range)",
+  },
+  device_in_use: {
+    kind: "user",
+    status: 409,
+    when: "setting an attribute of a channel a running job uses, without force (the message names the job)",
   },
   no_claim: { kind: "bug", status: 409, when: "an instrument task of a job that holds no pipeline" },
 

@@ -24,6 +24,24 @@ export const JobDataQuery = z.object({
   maxPoints: z.coerce.number().int().min(2).max(1_000_000).optional(),
 });
 
+/** `POST /api/devices/:device/attributes/:name` */
+export const SetAttributeRequest = z.strictObject({
+  value: z.union([z.number(), z.string(), z.boolean()]),
+  channel: z.string().min(1).default("1"),
+  /** Set it even while a job uses the channel (recorded in the job's log and data). */
+  force: z.boolean().default(false),
+});
+
+/** The answer of a setting: the value set, and the job it was forced over, if any. */
+export const SetAttributeAnswer = z.object({
+  device: z.string(),
+  channel: z.string(),
+  attribute: z.string(),
+  value: z.union([z.number(), z.string(), z.boolean()]),
+  forcedOver: z.string().optional(),
+});
+export type SetAttributeAnswer = z.infer<typeof SetAttributeAnswer>;
+
 export const PipelineRoleView = z.object({
   device: z.string(),
   channel: z.string(),
@@ -48,6 +66,8 @@ export const PipelinesAnswer = z.object({
   /** false: the server runs without a devices file (`message` says how to give one). */
   configured: z.boolean(),
   devicesFile: z.string().optional(),
+  /** Why the devices file was refused at start (a job holds a pipeline it drops or changes). */
+  devicesFileRefused: z.string().optional(),
   message: z.string().optional(),
   pipelines: z.array(PipelineStatusView),
 });

@@ -85,6 +85,48 @@ export const pipelineFamily: CommandFamily = {
   defaultCommand: "status",
 };
 
+/** `labflow device set DEVICE ATTRIBUTE VALUE`: refused while a job uses the channel, unless forced. */
+const deviceSetSpec = defineCommand({
+  name: "set",
+  summary: "set a device attribute (refused while a job uses the channel; --force records it with that job)",
+  args: [{ name: "DEVICE" }, { name: "ATTRIBUTE" }, { name: "VALUE" }],
+  options: {
+    channel: { type: "string", value: "CH", description: "the device's channel (default 1)" },
+    force: {
+      type: "boolean",
+      description: "set it even while a job uses the channel (recorded in that job's log and data)",
+    },
+    ...DEVICES_OPTION,
+    ...DATA_OPTION,
+  },
+  needsExistingDataFolder: true,
+  run: ({ values, args: [device, attribute, text] }) =>
+    withInstruments(values, async (access) => {
+      const set = await access.setAttribute(device as string, attribute as string, {
+        value: parseValue(text as string),
+        channel: values.channel ?? "1",
+        force: values.force,
+      });
+      const forced = set.forcedOver
+        ? ` (forced while job ${set.forcedOver} used it; recorded with the job)`
+        : "";
+      console.log(`${set.device}/${set.channel} ${set.attribute} = ${set.value}${forced}`);
+    }),
+});
+
+export const deviceFamily: CommandFamily = {
+  name: "device",
+  summary: "device attributes (see docs/instruments.md)",
+  commands: [deviceSetSpec],
+};
+
+/** `35` is a number, `true`/`false` a boolean, anything else a string. */
+function parseValue(text: string): number | string | boolean {
+  if (text === "true" || text === "false") return text === "true";
+  const number = Number(text);
+  return text.trim() !== "" && Number.isFinite(number) ? number : text;
+}
+
 /** `labflow snapshot JOB`: through the server when one runs. */
 export const snapshotSpec = defineCommand({
   name: "snapshot",
@@ -141,6 +183,13 @@ async function snapshot(
   write: (text: string) => Promise<void>,
 ): Promise<{ readings: number; state: string }> {
   let data = await access.jobData(jobId, offset);
+  if (NOT_STARTED.has(data.state) && data.readings.length === 0) {
+    // Nothing on stdout: an empty CSV would read as an acquisition without readings.
+    console.error(
+      `labflow: job ${jobId} is ${data.state}: it has not started acquiring, so it has no data yet`,
+    );
+    return { readings: 0, state: data.state };
+  }
   let quantities: string[] | undefined;
   let count = 0;
   if (json) {
@@ -167,6 +216,9 @@ async function snapshot(
   if (!quantities && !json) await write(csvHeader(data.quantities, data.units));
   return { readings: count, state: data.state };
 }
+
+/** Job states before any acquisition (tomato's q and qw): a snapshot says so instead of printing data. */
+const NOT_STARTED = new Set(["starting", "queued", "waiting"]);
 
 function writeOut(fd: number, text: string): Promise<void> {
   writeSync(fd, text);

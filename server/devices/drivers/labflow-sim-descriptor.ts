@@ -2,6 +2,7 @@
  * What the `labflow-sim` driver (the simulated temperature controller) offers, known statically:
  * its techniques and attributes. The implementation is labflow-sim-driver.ts.
  */
+import { z } from "zod";
 import type { DriverDescriptor } from "../driver-api.js";
 
 /**
@@ -19,6 +20,23 @@ export const labflowSimDescriptor: DriverDescriptor = {
   description:
     "The simulated temperature controller of `labflow simulate-instrument` (SCPI-like protocol over a serial port).",
   techniques: ["acquire", "ramp"],
+  taskParams: {
+    acquire: z.strictObject({}),
+    ramp: z.strictObject({
+      setpoint: z
+        .number()
+        .min(SIM_LIMITS.setpoint.min)
+        .max(SIM_LIMITS.setpoint.max)
+        .describe("the temperature to ramp to, °C"),
+      rampRate: z
+        .number()
+        .min(SIM_LIMITS.rampRate.min)
+        .max(SIM_LIMITS.rampRate.max)
+        .optional()
+        .describe("K/min (default: the instrument's current rate)"),
+    }),
+  },
+  samplingMs: SIM_LIMITS.intervalMs,
   attributes: [
     { name: "temperature", type: "number", unit: "°C", rw: false },
     { name: "setpoint", type: "number", unit: "°C", rw: true, ...SIM_LIMITS.setpoint },

@@ -14,7 +14,8 @@ import {
   TaskRefusal,
 } from "../driver-implementation.js";
 import { SerialLine } from "../serial-line.js";
-import { labflowSimColumns, labflowSimDescriptor, SIM_LIMITS } from "./labflow-sim-descriptor.js";
+import { whyTaskRefused } from "../task-params.js";
+import { labflowSimColumns, labflowSimDescriptor } from "./labflow-sim-descriptor.js";
 
 const QUERIES: Record<string, string> = {
   temperature: "TEMP?",
@@ -96,26 +97,8 @@ class SimComponent implements DriverComponent {
   }
 
   checkTask(task: DriverTask): void {
-    const where = `task ${task.taskId} (${task.technique})`;
-    const { min, max } = SIM_LIMITS.intervalMs;
-    if (task.samplingMs < min || task.samplingMs > max)
-      throw new TaskRefusal(`${where}: samplingMs ${task.samplingMs} is outside [${min}, ${max}]`);
-    if (task.durationMs < task.samplingMs)
-      throw new TaskRefusal(
-        `${where}: durationMs ${task.durationMs} is shorter than samplingMs ${task.samplingMs}`,
-      );
-    if (task.technique === "acquire") return;
-    if (task.technique === "ramp") {
-      for (const key of Object.keys(task.params))
-        if (key !== "setpoint" && key !== "rampRate")
-          throw new TaskRefusal(`${where}: unknown param "${key}" (ramp takes setpoint, rampRate)`);
-      checkNumber(where, "setpoint", task.params.setpoint, SIM_LIMITS.setpoint, true);
-      checkNumber(where, "rampRate", task.params.rampRate, SIM_LIMITS.rampRate, false);
-      return;
-    }
-    throw new TaskRefusal(
-      `${where}: technique "${task.technique}" is not offered by driver labflow-sim (offers: ${labflowSimDescriptor.techniques.join(", ")})`,
-    );
+    const why = whyTaskRefused(labflowSimDescriptor, task);
+    if (why) throw new TaskRefusal(`task ${task.taskId} (${task.technique}): ${why}`);
   }
 
   async start(task: DriverTask, events: AcquisitionEvents): Promise<void> {
@@ -184,18 +167,4 @@ export function parseDataLine(line: string): Reading | undefined {
     return undefined;
   const reading = { t, temperature: Number(temperature), setpoint: Number(setpoint) };
   return Number.isFinite(reading.temperature) && Number.isFinite(reading.setpoint) ? reading : undefined;
-}
-
-function checkNumber(
-  where: string,
-  name: string,
-  value: unknown,
-  limits: { min: number; max: number },
-  required: boolean,
-): void {
-  if (value === undefined && !required) return;
-  if (typeof value !== "number" || !Number.isFinite(value))
-    throw new TaskRefusal(`${where}: param "${name}" must be a number${required ? " (required)" : ""}`);
-  if (value < limits.min || value > limits.max)
-    throw new TaskRefusal(`${where}: param "${name}" ${value} is outside [${limits.min}, ${limits.max}]`);
 }

@@ -16,7 +16,12 @@ export function pipelinesRoutes({ runtime }: LabflowApp): Router {
     .get("/", (_req, res) => {
       const lab = runtime.instruments;
       const answer: PipelinesAnswer = lab
-        ? { configured: true, devicesFile: lab.devicesFile, pipelines: lab.pipelines.status() }
+        ? {
+            configured: true,
+            devicesFile: lab.devicesFile,
+            ...(lab.refused ? { devicesFileRefused: lab.refused } : {}),
+            pipelines: lab.pipelines.status(),
+          }
         : { configured: false, message: NO_DEVICES_MESSAGE, pipelines: [] };
       res.json(answer);
     })

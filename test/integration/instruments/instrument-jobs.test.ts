@@ -236,6 +236,9 @@ describe("instrument jobs through a real server", () => {
       return j?.state === "running" ? j : undefined;
     }, "the job to run");
     await sim.waitForOutput(/started/i);
+    // A reading on disk first: a cancel within the first sampling interval would keep none.
+    const dataFile = join(dataDir, "runs", runId, "jobs", job.id, "data.ndjson");
+    await waitUntil(() => readingsIn(dataFile).length > 0, "a first reading", 30_000, 50);
     const from = sim.output().length;
 
     await api(server, "POST", `/api/jobs/${job.id}/cancel`);

@@ -14,6 +14,7 @@ import { tempDir } from "../../helpers/temp-dir.js";
 const catalog: InstrumentCatalog = {
   pipelines: [{ name: "p1", roles: { sensor: { device: "d1", channel: "1" } } }],
   techniquesOf: () => ["acquire"],
+  driverOf: () => undefined,
 };
 const target = { device: "d1", channel: "1" };
 

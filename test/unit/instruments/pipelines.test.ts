@@ -14,6 +14,7 @@ const catalog: InstrumentCatalog = {
     { name: "p2", roles: { sensor: { device: "d2", channel: "1" }, heater: { device: "d2", channel: "2" } } },
   ],
   techniquesOf: (device) => ({ d1: ["acquire"], d2: ["acquire", "ramp"] })[device],
+  driverOf: () => undefined,
 };
 
 const acquire = (extra: Partial<InstrumentRequest> = {}): InstrumentRequest => ({

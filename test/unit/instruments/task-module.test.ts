@@ -27,14 +27,12 @@ const task = (params: Record<string, unknown>) =>
     .build();
 
 describe("instruments.Task", () => {
-  it("fails at once, naming why, when no pipeline could ever serve the request", async () => {
+  it("is refused before anything is queued, naming why, when no pipeline could ever serve the request", async () => {
     const runtime = await testRuntime({ devicesFile: devicesFile() });
-    const { runId } = runtime.engine.startRun(task({ role: "stirrer" }));
-    expect(await runtime.engine.waitForRun(runId)).toBe("failed");
-    const [job] = runtime.monitor.list({ runId });
-    expect(job?.state).toBe("failed");
-    expect(job?.message).toContain('no pipeline has a role "stirrer" (roles declared: sensor)');
-    expect(runtime.engine.getRun(runId).modules.t?.error?.code).toBe("instrument_request_impossible");
+    expect(() => runtime.engine.startRun(task({ role: "stirrer" }))).toThrow(
+      'no pipeline has a role "stirrer" (roles declared: sensor)',
+    );
+    expect(runtime.monitor.list({})).toEqual([]);
   });
 
   it("waits in qw, saying for what, while no pipeline is ready with the sample", async () => {
