@@ -4,6 +4,7 @@
  * job log, and a copy of the run's workflow document. Everything is streamed from the data file a
  * chunk at a time: a week of readings (millions) is never held in memory, nor as one string.
  */
+import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -46,7 +47,10 @@ export async function writeResults(
   dataSets: ExtraDataSet[] = [],
 ): Promise<string> {
   const archive = join(jobDir, ARCHIVE_NAME);
-  const out = openSync(`${archive}.tmp`, "w");
+  // A temporary name of this writer's own: two endings told at once (a cancel and the check that
+  // saw the task stop) must not write into one file; the last rename wins, each archive whole.
+  const tmp = `.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  const out = openSync(`${archive}${tmp}`, "w");
   const written: string[] = [];
   try {
     const zip = new Zip((error, chunk) => {
@@ -61,7 +65,7 @@ export async function writeResults(
     };
     for (const set of [{ name: "", folders: [jobDir] }, ...dataSets]) {
       const csv = join(jobDir, set.name, CSV_NAME);
-      await archiveDataSet(entry, set, set.name === "" ? info : { dataSet: set.name, ...info }, csv);
+      await archiveDataSet(entry, set, set.name === "" ? info : { dataSet: set.name, ...info }, csv, tmp);
       written.push(csv);
     }
     for (const [name, path] of [
@@ -74,8 +78,8 @@ export async function writeResults(
   } finally {
     closeSync(out);
   }
-  for (const csv of written) renameSync(`${csv}.tmp`, csv);
-  renameSync(`${archive}.tmp`, archive);
+  for (const csv of written) renameSync(`${csv}${tmp}`, csv);
+  renameSync(`${archive}${tmp}`, archive);
   return archive;
 }
 
@@ -83,13 +87,15 @@ type Entry = (name: string) => ZipDeflate;
 
 /**
  * One data set: `data.json` (an object whose `readings` array is written piecewise, one reading per
- * line) and `data.csv`, on disk (`csv`.tmp) and in the archive, streamed a chunk at a time.
+ * line) and `data.csv`, on disk (`csv` + `tmp`, renamed by the caller) and in the archive,
+ * streamed a chunk at a time.
  */
 async function archiveDataSet(
   entry: Entry,
   set: ExtraDataSet,
   info: Record<string, unknown>,
   csv: string,
+  tmp: string,
 ): Promise<void> {
   const prefix = set.name === "" ? "" : `${set.name}/`;
   const files = await Promise.all(
@@ -106,7 +112,7 @@ async function archiveDataSet(
   }
   const quantities = [...seen];
   mkdirSync(dirname(csv), { recursive: true });
-  const csvOut = openSync(`${csv}.tmp`, "w");
+  const csvOut = openSync(`${csv}${tmp}`, "w");
   let csvOpen = true;
   try {
     const json = entry(`${prefix}data.json`);
@@ -129,7 +135,7 @@ async function archiveDataSet(
     closeSync(csvOut);
     // data.csv into the archive, copied from the file just written.
     const csvEntry = entry(`${prefix}${CSV_NAME}`);
-    await copyInto(`${csv}.tmp`, (bytes, last) => csvEntry.push(bytes, last));
+    await copyInto(`${csv}${tmp}`, (bytes, last) => csvEntry.push(bytes, last));
   } finally {
     if (csvOpen) closeSync(csvOut);
   }
