@@ -1,7 +1,7 @@
 import { NO_DEVICES_MESSAGE } from "../../modules/sdk/instruments.js";
-import { setDeviceAttribute } from "../devices/device-settings.js";
-import { jobData } from "../devices/job-data.js";
-import type { PipelineService } from "../devices/pipelines.js";
+import { setDeviceAttribute } from "../devices/lab/device-settings.js";
+import { jobData } from "../devices/lab/job-data.js";
+import type { PipelineService } from "../devices/lab/pipelines.js";
 import { EngineError } from "../engine/engine-error.js";
 import { type LabflowRuntime, openRuntime } from "../labflow-runtime.js";
 import type {

@@ -2,7 +2,7 @@
  * How a failed command ends: an expected error (a user's mistake, a server that does not answer,
  * a folder in use) as one line, or lines of problems, without a stack; a bug with its stack.
  */
-import { DevicesFileError } from "../devices/devices-file.js";
+import { DevicesFileError } from "../devices/lab/devices-file.js";
 import { EngineError } from "../engine/engine-error.js";
 import { formatProblem, type Problem } from "../schema/problem.js";
 import { StoreError, type StoreErrorCode } from "../store/store-error.js";

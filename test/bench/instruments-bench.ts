@@ -8,8 +8,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseDevicesText } from "../../server/devices/devices-file.js";
-import { DriverSupervisor } from "../../server/devices/driver-supervisor.js";
+import { parseDevicesText } from "../../server/devices/lab/devices-file.js";
+import { DriverSupervisor } from "../../server/devices/lab/driver-supervisor.js";
 import { cpuSeconds, waitFor } from "./bench-helpers.js";
 
 const repoRoot = join(fileURLToPath(import.meta.url), "..", "..", "..");
@@ -32,7 +32,7 @@ export async function instrumentsBench(
   seconds = 10,
   samplingMs = 1,
 ): Promise<InstrumentsBenchResult> {
-  if (!existsSync(join(repoRoot, "dist", "server", "devices", "driver-host.js")))
+  if (!existsSync(join(repoRoot, "dist", "server", "devices", "host", "driver-host.js")))
     throw new Error("bench instruments: build the server first (npm run build:server)");
   const dir = join(root, "instruments");
   const sim = join(dir, "sim");

@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { WebSocket } from "ws";
-import { parseDevicesText } from "../../server/devices/devices-file.js";
-import { DriverSupervisor } from "../../server/devices/driver-supervisor.js";
+import { parseDevicesText } from "../../server/devices/lab/devices-file.js";
+import { DriverSupervisor } from "../../server/devices/lab/driver-supervisor.js";
 import { cpuSeconds, waitFor } from "./bench-helpers.js";
 
 const repoRoot = join(fileURLToPath(import.meta.url), "..", "..", "..");

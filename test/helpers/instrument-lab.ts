@@ -5,8 +5,8 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DriverClient } from "../../server/devices/driver-client.js";
-import { driverHostPaths } from "../../server/devices/driver-host-paths.js";
+import { DriverClient } from "../../server/devices/lab/driver-client.js";
+import { driverHostPaths } from "../../server/devices/protocol/driver-host-paths.js";
 import type { JobView, RunDetail } from "../../server/schema/views.js";
 import { labflow } from "./labflow-cli.js";
 import { type PtyPair, startPtyPair } from "./pty-pair.js";

@@ -1,6 +1,6 @@
 import { discoverBuiltinModules } from "../../../modules/sdk/registry.js";
-import { DevicesFileError, findDevicesFile, loadDevicesFile } from "../../devices/devices-file.js";
-import { instrumentRulesOf } from "../../devices/instruments-runtime.js";
+import { DevicesFileError, findDevicesFile, loadDevicesFile } from "../../devices/lab/devices-file.js";
+import { instrumentRulesOf } from "../../devices/lab/instruments-runtime.js";
 import { validateWorkflow } from "../../engine/validate-workflow.js";
 import { CliError } from "../cli-error.js";
 import { defineCommand } from "../command-spec.js";

@@ -3,7 +3,7 @@
  * its techniques and attributes. The implementation is labflow-sim-driver.ts.
  */
 import { z } from "zod";
-import type { DriverDescriptor } from "../driver-api.js";
+import type { DriverDescriptor } from "../protocol/driver-api.js";
 
 /**
  * The instrument's limits, known to both sides: the driver refuses a value outside them before

@@ -4,7 +4,6 @@
  * `ramp` sets the setpoint (and optionally the ramp rate) first, then acquires.
  */
 import type { AttributeReading } from "../../../modules/sdk/instruments.js";
-import type { ComponentSpec, DriverTask } from "../driver-api.js";
 import {
   type AcquisitionEvents,
   type DriverComponent,
@@ -12,9 +11,10 @@ import {
   type DriverLog,
   type Reading,
   TaskRefusal,
-} from "../driver-implementation.js";
-import { SerialLine } from "../serial-line.js";
-import { whyTaskRefused } from "../task-params.js";
+} from "../host/driver-implementation.js";
+import { SerialLine } from "../host/serial-line.js";
+import type { ComponentSpec, DriverTask } from "../protocol/driver-api.js";
+import { whyTaskRefused } from "../protocol/task-params.js";
 import { labflowSimColumns, labflowSimDescriptor } from "./labflow-sim-descriptor.js";
 
 const QUERIES: Record<string, string> = {

@@ -4,7 +4,7 @@
  * When the port goes away (socat killed) the acquisition stops, and the port is opened again when
  * it comes back.
  */
-import { LinePort } from "../line-port.js";
+import { LinePort } from "../host/line-port.js";
 import { SimInstrument } from "./sim-instrument.js";
 import { formatReading, handleCommand } from "./sim-protocol.js";
 

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { NO_DEVICES_MESSAGE } from "../../../modules/sdk/instruments.js";
 import type { LabflowApp } from "../../app/labflow-app.js";
-import { setDeviceAttribute } from "../../devices/device-settings.js";
+import { setDeviceAttribute } from "../../devices/lab/device-settings.js";
 import { EngineError } from "../../engine/engine-error.js";
 import { SetAttributeRequest } from "../../schema/pipelines-api.js";
 import { parseBody } from "../validate-input.js";

@@ -1,6 +1,6 @@
 import { type Response, Router } from "express";
 import type { LabflowApp } from "../../app/labflow-app.js";
-import { jobData, jobDataCsv, streamJobDataCsv } from "../../devices/job-data.js";
+import { jobData, jobDataCsv, streamJobDataCsv } from "../../devices/lab/job-data.js";
 import { JobIntervalRequest, JobsQuery, LogQuery } from "../../schema/api.js";
 import { JobDataQuery } from "../../schema/pipelines-api.js";
 import { parseBody, parseQuery } from "../validate-input.js";

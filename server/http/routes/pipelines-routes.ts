@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { NO_DEVICES_MESSAGE } from "../../../modules/sdk/instruments.js";
 import type { LabflowApp } from "../../app/labflow-app.js";
-import type { PipelineService } from "../../devices/pipelines.js";
+import type { PipelineService } from "../../devices/lab/pipelines.js";
 import { EngineError } from "../../engine/engine-error.js";
 import { LoadSampleRequest, type PipelinesAnswer, ReadyRequest } from "../../schema/pipelines-api.js";
 import { parseBody } from "../validate-input.js";

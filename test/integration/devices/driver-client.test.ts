@@ -5,7 +5,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { DriverClient } from "../../../server/devices/driver-client.js";
+import { DriverClient } from "../../../server/devices/lab/driver-client.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 import { waitUntil } from "../../helpers/wait-until.js";
 

@@ -1,7 +1,7 @@
 /** The serial transport on a real pty pair; the test plays the instrument on the other end. */
 import { afterEach, describe, expect, it } from "vitest";
-import { LinePort, MAX_LINE_LENGTH } from "../../../server/devices/line-port.js";
-import { SerialLine } from "../../../server/devices/serial-line.js";
+import { LinePort, MAX_LINE_LENGTH } from "../../../server/devices/host/line-port.js";
+import { SerialLine } from "../../../server/devices/host/serial-line.js";
 import { startPtyPair } from "../../helpers/pty-pair.js";
 import { waitUntil } from "../../helpers/wait-until.js";
 

@@ -1,6 +1,6 @@
 /** `labflow simulate-instrument` as a real process on a real pty: every line gets an answer. */
 import { describe, expect, it } from "vitest";
-import { LinePort } from "../../../server/devices/line-port.js";
+import { LinePort } from "../../../server/devices/host/line-port.js";
 import { labflow } from "../../helpers/labflow-cli.js";
 import { startPtyPair } from "../../helpers/pty-pair.js";
 import { startSimulator } from "../../helpers/simulator-process.js";

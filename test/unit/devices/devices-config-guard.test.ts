@@ -1,8 +1,11 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ACCEPTED_CONFIG_NAME, guardDevicesConfig } from "../../../server/devices/devices-config-guard.js";
-import { parseDevicesText } from "../../../server/devices/devices-file.js";
+import {
+  ACCEPTED_CONFIG_NAME,
+  guardDevicesConfig,
+} from "../../../server/devices/lab/devices-config-guard.js";
+import { parseDevicesText } from "../../../server/devices/lab/devices-file.js";
 import type { JobState } from "../../../server/engine/records.js";
 import type { ClaimRecord } from "../../../server/store/pipeline-store.js";
 import { tempDir } from "../../helpers/temp-dir.js";

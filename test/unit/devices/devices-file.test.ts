@@ -7,7 +7,7 @@ import {
   loadDevicesFile,
   parseDevicesText,
   pipelineCapabilities,
-} from "../../../server/devices/devices-file.js";
+} from "../../../server/devices/lab/devices-file.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 
 const yaml = `devices:

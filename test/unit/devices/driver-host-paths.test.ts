@@ -6,7 +6,7 @@ import {
   driverHostPaths,
   ensurePrivateDir,
   prepareSocketDir,
-} from "../../../server/devices/driver-host-paths.js";
+} from "../../../server/devices/protocol/driver-host-paths.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 
 const deep = `/data/${"very-long-folder-name/".repeat(6)}lab`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lineReader } from "../../../server/devices/driver-protocol.js";
+import { lineReader } from "../../../server/devices/protocol/driver-protocol.js";
 
 function reader(maxLength?: number) {
   const lines: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DevicesFileError, parseDevicesText } from "../../../server/devices/devices-file.js";
+import { DevicesFileError, parseDevicesText } from "../../../server/devices/lab/devices-file.js";
 
 const lab = (pipelines: string) => `devices:
   - { name: counter, driver: labflow-sim, address: /dev/ttyUSB0, channels: [1, 2, 3] }

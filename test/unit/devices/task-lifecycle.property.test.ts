@@ -14,7 +14,7 @@ import {
   type TaskEvent,
   type TaskLifecycle,
   type TaskOutcome,
-} from "../../../server/devices/task-lifecycle.js";
+} from "../../../server/devices/host/task-lifecycle.js";
 
 const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`task lifecycle properties: seed ${seed} (rerun with FC_SEED=${seed})`);

@@ -9,7 +9,7 @@ import {
   type TaskEffect,
   type TaskEvent,
   type TaskLifecycle,
-} from "../../../server/devices/task-lifecycle.js";
+} from "../../../server/devices/host/task-lifecycle.js";
 
 /** Applies the events in order from `starting`; the last state and every effect asked for. */
 function replay(events: TaskEvent[], from: TaskLifecycle = { state: "starting" }) {

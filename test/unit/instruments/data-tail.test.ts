@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type AppEvent, AppEvents } from "../../../server/app-events.js";
-import { JobDataTail } from "../../../server/devices/data-tail.js";
+import { JobDataTail } from "../../../server/devices/lab/data-tail.js";
 import type { JobRecord } from "../../../server/engine/records.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 

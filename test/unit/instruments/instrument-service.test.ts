@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { DriverHostApi } from "../../../server/devices/driver-api.js";
-import { DriverError } from "../../../server/devices/driver-protocol.js";
-import { InstrumentService } from "../../../server/devices/instrument-service.js";
-import type { InstrumentCatalog } from "../../../server/devices/pipeline-matching.js";
-import { PipelineService } from "../../../server/devices/pipelines.js";
-import { taskMetaPath, writeTaskMeta } from "../../../server/devices/task-files.js";
+import { InstrumentService } from "../../../server/devices/lab/instrument-service.js";
+import type { InstrumentCatalog } from "../../../server/devices/lab/pipeline-matching.js";
+import { PipelineService } from "../../../server/devices/lab/pipelines.js";
+import type { DriverHostApi } from "../../../server/devices/protocol/driver-api.js";
+import { DriverError } from "../../../server/devices/protocol/driver-protocol.js";
+import { taskMetaPath, writeTaskMeta } from "../../../server/devices/protocol/task-files.js";
 import { PipelineStore } from "../../../server/store/pipeline-store.js";
 import { openSqliteStore } from "../../../server/store/sqlite-store.js";
 import { tempDir } from "../../helpers/temp-dir.js";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { discoverBuiltinModules } from "../../../modules/sdk/registry.js";
-import { parseDevicesText } from "../../../server/devices/devices-file.js";
-import { catalogOf, instrumentRulesOf } from "../../../server/devices/instruments-runtime.js";
-import { fittingPipelines } from "../../../server/devices/pipeline-matching.js";
+import { parseDevicesText } from "../../../server/devices/lab/devices-file.js";
+import { catalogOf, instrumentRulesOf } from "../../../server/devices/lab/instruments-runtime.js";
+import { fittingPipelines } from "../../../server/devices/lab/pipeline-matching.js";
 import { EngineError } from "../../../server/engine/engine-error.js";
 import { validateWorkflow } from "../../../server/engine/validate-workflow.js";
 import { workflow } from "../../helpers/workflow-builder.js";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { InstrumentRequest } from "../../../modules/sdk/instruments.js";
-import type { InstrumentCatalog } from "../../../server/devices/pipeline-matching.js";
-import { PipelineService } from "../../../server/devices/pipelines.js";
+import type { InstrumentCatalog } from "../../../server/devices/lab/pipeline-matching.js";
+import { PipelineService } from "../../../server/devices/lab/pipelines.js";
 import type { JobState } from "../../../server/engine/records.js";
 import { PipelineStore } from "../../../server/store/pipeline-store.js";
 import { openSqliteStore } from "../../../server/store/sqlite-store.js";

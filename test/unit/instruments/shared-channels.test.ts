@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { InstrumentCatalog } from "../../../server/devices/pipeline-matching.js";
-import { PipelineService } from "../../../server/devices/pipelines.js";
+import type { InstrumentCatalog } from "../../../server/devices/lab/pipeline-matching.js";
+import { PipelineService } from "../../../server/devices/lab/pipelines.js";
 import { PipelineStore } from "../../../server/store/pipeline-store.js";
 import { openSqliteStore } from "../../../server/store/sqlite-store.js";
 import { tempDir } from "../../helpers/temp-dir.js";

@@ -7,15 +7,15 @@
 import { EventEmitter } from "node:events";
 import { connect, type Socket } from "node:net";
 import { resolve as resolvePath } from "node:path";
-import type { AttributeReading, InstrumentTarget, TaskState } from "../../modules/sdk/instruments.js";
-import type { AttributeInfo, ComponentSpec, DriverHostApi, DriverTask } from "./driver-api.js";
+import type { AttributeReading, InstrumentTarget, TaskState } from "../../../modules/sdk/instruments.js";
+import type { AttributeInfo, ComponentSpec, DriverHostApi, DriverTask } from "../protocol/driver-api.js";
 import {
   DriverError,
   type DriverErrorCode,
   type DriverMethod,
   lineReader,
   methodArgNames,
-} from "./driver-protocol.js";
+} from "../protocol/driver-protocol.js";
 
 /** Calls that move hardware get longer than the default. */
 const SLOW: Partial<Record<DriverMethod, number>> = {

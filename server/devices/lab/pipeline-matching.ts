@@ -4,10 +4,10 @@
  * now (a ready sample, no job). Pure rules over the devices file and a pipeline's stored state; the
  * answers are sentences a person reads, so every refusal names what is missing.
  */
-import type { InstrumentRequest, InstrumentTarget } from "../../modules/sdk/instruments.js";
-import type { PipelineState } from "../store/pipeline-store.js";
-import type { DriverDescriptor } from "./driver-api.js";
-import { whyTaskRefused } from "./task-params.js";
+import type { InstrumentRequest, InstrumentTarget } from "../../../modules/sdk/instruments.js";
+import type { PipelineState } from "../../store/pipeline-store.js";
+import type { DriverDescriptor } from "../protocol/driver-api.js";
+import { whyTaskRefused } from "../protocol/task-params.js";
 
 /** A pipeline as the devices file declares it: roles played by device channels. */
 export interface PipelineDefinition {

@@ -5,7 +5,7 @@
  */
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { Reading } from "./driver-implementation.js";
+import type { Reading } from "../host/driver-implementation.js";
 
 export interface TaskMeta {
   taskId: string;

@@ -4,10 +4,10 @@
  * host running for months does not keep every task it ever ran: it is kept for a day, and only the
  * newest few of each channel. After that the meta file beside the data file still holds it.
  */
-import type { InstrumentTarget } from "../../modules/sdk/instruments.js";
-import type { DriverTask } from "./driver-api.js";
-import { DriverError } from "./driver-protocol.js";
-import type { DataFileAppender, TaskMeta } from "./task-files.js";
+import type { InstrumentTarget } from "../../../modules/sdk/instruments.js";
+import type { DriverTask } from "../protocol/driver-api.js";
+import { DriverError } from "../protocol/driver-protocol.js";
+import type { DataFileAppender, TaskMeta } from "../protocol/task-files.js";
 import { isFinal, type TaskLifecycle } from "./task-lifecycle.js";
 
 /** How long a finished task's final state is kept in memory. */

@@ -9,12 +9,12 @@ import { EventEmitter } from "node:events";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { AttributeReading, InstrumentTarget, TaskState } from "../../modules/sdk/instruments.js";
-import { isProcessAlive } from "../../modules/sdk/process-alive.js";
+import type { AttributeReading, InstrumentTarget, TaskState } from "../../../modules/sdk/instruments.js";
+import { isProcessAlive } from "../../../modules/sdk/process-alive.js";
+import type { AttributeInfo, ComponentSpec, DriverHostApi, DriverTask } from "../protocol/driver-api.js";
+import { driverHostPaths, prepareSocketDir } from "../protocol/driver-host-paths.js";
 import { componentsOf, type DevicesConfig } from "./devices-file.js";
-import type { AttributeInfo, ComponentSpec, DriverHostApi, DriverTask } from "./driver-api.js";
 import { DriverClient } from "./driver-client.js";
-import { driverHostPaths, prepareSocketDir } from "./driver-host-paths.js";
 import { endProcess } from "./stop-driver-hosts.js";
 
 export interface DriverSupervisorOptions {
@@ -309,14 +309,17 @@ export class DriverSupervisor extends EventEmitter<DriverSupervisorEvents> {
   }
 }
 
-/** node + the host entry: the built .js beside this file, else the build in dist/, else the .ts through tsx. */
+/** node + the host entry: the built .js beside this build, else the build in dist/, else the .ts through tsx. */
 function hostCommand(): { command: string; args: string[] } {
   const here = fileURLToPath(import.meta.url);
-  const sibling = join(dirname(here), "driver-host.js");
+  const sibling = join(dirname(here), "..", "host", "driver-host.js");
   if (here.endsWith(".js") && existsSync(sibling)) return { command: process.execPath, args: [sibling] };
-  const built = join(dirname(here), "..", "..", "dist", "server", "devices", "driver-host.js");
+  const built = join(dirname(here), "..", "..", "..", "dist", "server", "devices", "host", "driver-host.js");
   if (existsSync(built)) return { command: process.execPath, args: [built] };
-  return { command: process.execPath, args: ["--import", "tsx", join(dirname(here), "driver-host.ts")] };
+  return {
+    command: process.execPath,
+    args: ["--import", "tsx", join(dirname(here), "..", "host", "driver-host.ts")],
+  };
 }
 
 /** Adds why a component's registration failed to a host's "not registered" refusal of it. */

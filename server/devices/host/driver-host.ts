@@ -1,6 +1,6 @@
 /**
  * The driver host process, one per driver type:
- * `node dist/server/devices/driver-host.js --driver labflow-sim --socket PATH`.
+ * `node dist/server/devices/host/driver-host.js --driver labflow-sim --socket PATH`.
  * The supervisor spawns it detached (its own process group, output to a log file), so it keeps
  * acquiring when the server stops; the next server reattaches over the socket.
  */

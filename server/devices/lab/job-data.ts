@@ -11,10 +11,10 @@ import {
   scanQuantities,
   scanReadings,
   toCsv,
-} from "../../modules/sdk/instrument-data.js";
-import { EngineError } from "../engine/engine-error.js";
-import type { LabflowRuntime } from "../labflow-runtime.js";
-import type { JobDataAnswer } from "../schema/pipelines-api.js";
+} from "../../../modules/sdk/instrument-data.js";
+import { EngineError } from "../../engine/engine-error.js";
+import type { LabflowRuntime } from "../../labflow-runtime.js";
+import type { JobDataAnswer } from "../../schema/pipelines-api.js";
 
 /** A long acquisition is read in parts of about this size: ask again from `nextOffset`. */
 const MAX_BYTES_PER_ANSWER = 8 * 1024 * 1024;

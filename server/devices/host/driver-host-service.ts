@@ -3,9 +3,9 @@
  * channels and their serial links, component-registry.ts) and the task runner (acquisitions and
  * their data files, task-runner.ts). It lives in the driver host process, which outlives the server.
  */
-import type { AttributeReading, InstrumentTarget, TaskState } from "../../modules/sdk/instruments.js";
+import type { AttributeReading, InstrumentTarget, TaskState } from "../../../modules/sdk/instruments.js";
+import type { AttributeInfo, ComponentSpec, DriverHostApi, DriverTask } from "../protocol/driver-api.js";
 import { ComponentRegistry, describeTarget, keyOf } from "./component-registry.js";
-import type { AttributeInfo, ComponentSpec, DriverHostApi, DriverTask } from "./driver-api.js";
 import type { TaskTableOptions } from "./driver-host-tasks.js";
 import type { DriverImplementation } from "./driver-implementation.js";
 import { TaskRunner } from "./task-runner.js";

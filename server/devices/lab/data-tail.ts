@@ -1,8 +1,8 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
-import { dataFileOf, readReadings, readUnits } from "../../modules/sdk/instrument-data.js";
-import type { AppEvents } from "../app-events.js";
-import type { JobRecord } from "../engine/records.js";
-import { isFinishedJob } from "../schema/states.js";
+import { dataFileOf, readReadings, readUnits } from "../../../modules/sdk/instrument-data.js";
+import type { AppEvents } from "../../app-events.js";
+import type { JobRecord } from "../../engine/records.js";
+import { isFinishedJob } from "../../schema/states.js";
 
 /** The job modules whose data files are tailed. */
 export const DATA_JOB_TYPES: ReadonlySet<string> = new Set(["instruments.Task"]);

@@ -1,6 +1,8 @@
-import type { InstrumentRules, InstrumentTarget, ModuleServices } from "../../modules/sdk/instruments.js";
-import { EngineError } from "../engine/engine-error.js";
-import { PipelineStore } from "../store/pipeline-store.js";
+import type { InstrumentRules, InstrumentTarget, ModuleServices } from "../../../modules/sdk/instruments.js";
+import { EngineError } from "../../engine/engine-error.js";
+import { PipelineStore } from "../../store/pipeline-store.js";
+import { driverDescriptors } from "../protocol/driver-descriptors.js";
+import { whyAttributeRefused } from "../protocol/task-params.js";
 import { guardDevicesConfig } from "./devices-config-guard.js";
 import {
   type DevicesConfig,
@@ -9,12 +11,10 @@ import {
   findDevicesFile,
   loadDevicesFile,
 } from "./devices-file.js";
-import { driverDescriptors } from "./driver-descriptors.js";
 import { DriverSupervisor } from "./driver-supervisor.js";
 import { type DriverHosts, InstrumentService } from "./instrument-service.js";
 import { fittingPipelines, type InstrumentCatalog } from "./pipeline-matching.js";
 import { type JobStateLookup, PipelineService } from "./pipelines.js";
-import { whyAttributeRefused } from "./task-params.js";
 
 export interface InstrumentsOptions {
   dataDir: string;

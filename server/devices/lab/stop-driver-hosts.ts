@@ -4,10 +4,10 @@
  */
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
-import { isProcessAlive } from "../../modules/sdk/process-alive.js";
+import { isProcessAlive } from "../../../modules/sdk/process-alive.js";
+import { driverDescriptors } from "../protocol/driver-descriptors.js";
+import { driverHostPaths, prepareSocketDir } from "../protocol/driver-host-paths.js";
 import { DriverClient } from "./driver-client.js";
-import { driverDescriptors } from "./driver-descriptors.js";
-import { driverHostPaths, prepareSocketDir } from "./driver-host-paths.js";
 
 /** Resolves with the pids it ended. */
 export async function stopDriverHosts(dataDir: string): Promise<number[]> {

@@ -5,13 +5,13 @@
  * (files, watchdog, the stop command) and feeds back what the instrument answered.
  */
 import { existsSync, statSync } from "node:fs";
-import type { InstrumentTarget, TaskState } from "../../modules/sdk/instruments.js";
+import type { InstrumentTarget, TaskState } from "../../../modules/sdk/instruments.js";
+import type { DriverTask } from "../protocol/driver-api.js";
+import { DataFileAppender, type TaskMeta, writeTaskMeta } from "../protocol/task-files.js";
 import { type ComponentRegistry, describeTarget, keyOf } from "./component-registry.js";
-import type { DriverTask } from "./driver-api.js";
 import { readingsOf, type TaskRecord, TaskTable, type TaskTableOptions } from "./driver-host-tasks.js";
 import { type DriverImplementation, type Reading, TaskRefusal } from "./driver-implementation.js";
 import type { SerialLine } from "./serial-line.js";
-import { DataFileAppender, type TaskMeta, writeTaskMeta } from "./task-files.js";
 import {
   applyTaskEvent,
   isFinal,

@@ -13,7 +13,7 @@ import type {
   InstrumentTarget,
   TaskSpec,
   TaskState,
-} from "../../modules/sdk/instruments.js";
+} from "../../../modules/sdk/instruments.js";
 
 export interface AttributeInfo {
   name: string;

@@ -2,8 +2,8 @@
  * A pipeline as people see it (CLI, API, the Pipelines panel, `pipeline` events): its roles from
  * the devices file with their drivers' techniques, and the sample, ready flag and job from the store.
  */
-import type { InstrumentTarget } from "../../modules/sdk/instruments.js";
-import type { PipelineState } from "../store/pipeline-store.js";
+import type { InstrumentTarget } from "../../../modules/sdk/instruments.js";
+import type { PipelineState } from "../../store/pipeline-store.js";
 import type { InstrumentCatalog, PipelineDefinition } from "./pipeline-matching.js";
 
 /** A pipeline as people see it: its roles, and the sample, ready flag and job it holds. */

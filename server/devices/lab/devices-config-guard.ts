@@ -7,8 +7,8 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { isFinishedJob } from "../schema/states.js";
-import type { ClaimRecord } from "../store/pipeline-store.js";
+import { isFinishedJob } from "../../schema/states.js";
+import type { ClaimRecord } from "../../store/pipeline-store.js";
 import type { DevicesConfig } from "./devices-file.js";
 import type { JobStateLookup } from "./pipelines.js";
 

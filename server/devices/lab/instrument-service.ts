@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { countReadings } from "../../modules/sdk/instrument-data.js";
+import { countReadings } from "../../../modules/sdk/instrument-data.js";
 import type {
   AttributeReading,
   ClaimResult,
@@ -10,13 +10,13 @@ import type {
   SetResult,
   TaskSpec,
   TaskState,
-} from "../../modules/sdk/instruments.js";
-import { EngineError } from "../engine/engine-error.js";
-import type { ClaimRecord } from "../store/pipeline-store.js";
-import type { DriverHostApi } from "./driver-api.js";
-import { isDriverError } from "./driver-protocol.js";
+} from "../../../modules/sdk/instruments.js";
+import { EngineError } from "../../engine/engine-error.js";
+import type { ClaimRecord } from "../../store/pipeline-store.js";
+import type { DriverHostApi } from "../protocol/driver-api.js";
+import { isDriverError } from "../protocol/driver-protocol.js";
+import { readTaskMeta } from "../protocol/task-files.js";
 import type { PipelineService } from "./pipelines.js";
-import { readTaskMeta } from "./task-files.js";
 
 /** A setting made with `force` on a channel a job was using: kept in the job's log and data. */
 export interface ForcedSetting {

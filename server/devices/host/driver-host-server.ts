@@ -5,8 +5,8 @@
  */
 import { chmodSync, existsSync, unlinkSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
-import type { DriverHostApi } from "./driver-api.js";
-import { prepareSocketDir } from "./driver-host-paths.js";
+import type { DriverHostApi } from "../protocol/driver-api.js";
+import { prepareSocketDir } from "../protocol/driver-host-paths.js";
 import {
   DriverError,
   type DriverMethod,
@@ -15,7 +15,7 @@ import {
   lineReader,
   methodArgNames,
   methodParams,
-} from "./driver-protocol.js";
+} from "../protocol/driver-protocol.js";
 
 /** Another living host already answers on the socket (a concurrent spawn lost the race). */
 export class HostAlreadyRunning extends Error {}

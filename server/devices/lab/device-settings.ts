@@ -1,5 +1,5 @@
-import { EngineError } from "../engine/engine-error.js";
-import type { SetAttributeAnswer } from "../schema/pipelines-api.js";
+import { EngineError } from "../../engine/engine-error.js";
+import type { SetAttributeAnswer } from "../../schema/pipelines-api.js";
 import type { InstrumentsRuntime } from "./instruments-runtime.js";
 
 /**

@@ -5,8 +5,8 @@
  * descriptor here. Tasks live in the task runner (task-runner.ts), which this file only asks
  * whether a channel is busy and tells when a link is lost.
  */
-import type { AttributeReading, InstrumentTarget } from "../../modules/sdk/instruments.js";
-import type { AttributeInfo, ComponentSpec } from "./driver-api.js";
+import type { AttributeReading, InstrumentTarget } from "../../../modules/sdk/instruments.js";
+import type { AttributeInfo, ComponentSpec } from "../protocol/driver-api.js";
 import type { DriverComponent, DriverImplementation } from "./driver-implementation.js";
 import type { SerialLine } from "./serial-line.js";
 

@@ -1,7 +1,7 @@
-import type { ClaimResult, InstrumentRequest, InstrumentTarget } from "../../modules/sdk/instruments.js";
-import { EngineError } from "../engine/engine-error.js";
-import { isFinishedJob, type JobState } from "../schema/states.js";
-import type { ClaimRecord, PipelineState, PipelineStore } from "../store/pipeline-store.js";
+import type { ClaimResult, InstrumentRequest, InstrumentTarget } from "../../../modules/sdk/instruments.js";
+import { EngineError } from "../../engine/engine-error.js";
+import { isFinishedJob, type JobState } from "../../schema/states.js";
+import type { ClaimRecord, PipelineState, PipelineStore } from "../../store/pipeline-store.js";
 import {
   describeRequest,
   fits,

@@ -18,9 +18,9 @@ import {
   findConfigFile,
   parseConfigDocument,
   readConfigText,
-} from "../config/config-file.js";
-import type { ComponentSpec } from "./driver-api.js";
-import { driverDescriptors } from "./driver-descriptors.js";
+} from "../../config/config-file.js";
+import type { ComponentSpec } from "../protocol/driver-api.js";
+import { driverDescriptors } from "../protocol/driver-descriptors.js";
 
 const name = z
   .string()

@@ -2,8 +2,8 @@
  * What a driver type implements inside its host process. The host (component-registry.ts, task-runner.ts) owns the
  * ports, the tasks and the data files; a driver only knows how to talk to its instrument.
  */
-import type { AttributeReading } from "../../modules/sdk/instruments.js";
-import type { ComponentSpec, DriverDescriptor, DriverTask } from "./driver-api.js";
+import type { AttributeReading } from "../../../modules/sdk/instruments.js";
+import type { ComponentSpec, DriverDescriptor, DriverTask } from "../protocol/driver-api.js";
 import type { SerialLine } from "./serial-line.js";
 
 /** One reading as it goes into the data file: `t` (ISO UTC) and one number per quantity. */
