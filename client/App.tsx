@@ -17,6 +17,7 @@ import { useCatalog } from "./editor/hooks/useCatalog.js";
 import { useDocumentActions } from "./editor/hooks/useDocumentActions.js";
 import { useEditor, useStore } from "./editor/hooks/useEditor.js";
 import { useRun } from "./editor/hooks/useRun.js";
+import { useServerCheck } from "./editor/hooks/useServerCheck.js";
 import { useShortcuts } from "./editor/hooks/useShortcuts.js";
 import { runBelongsTo } from "./editor/run/run-state.js";
 import { PipelinesPanel } from "./instruments/PipelinesPanel.js";
@@ -74,9 +75,10 @@ export function App({ catalogError }: { catalogError: string | undefined }) {
   // A run's states show on the document that ran (by name), not on another one opened since.
   const shownRun = runBelongsTo(run.view, doc.name) ? run.view : undefined;
   const localProblems = useMemo(() => documentProblems(doc, catalog), [doc, catalog]);
+  const checkedProblems = useServerCheck(doc, catalog);
   const problems = useMemo(
-    () => withServerProblems(localProblems, run.serverProblems),
-    [localProblems, run.serverProblems],
+    () => withServerProblems(withServerProblems(localProblems, checkedProblems), run.serverProblems),
+    [localProblems, checkedProblems, run.serverProblems],
   );
 
   useEffect(() => {

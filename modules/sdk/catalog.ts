@@ -13,6 +13,8 @@ export interface CatalogEntry {
   outputs: Record<string, PortSpec>;
   params: unknown;
   isJob: boolean;
+  /** The module checks its params against what the server lends (`validate`): the editor asks the server. */
+  serverChecks?: boolean;
 }
 
 export function catalogEntry(definition: ModuleDefinition): CatalogEntry {
@@ -26,6 +28,7 @@ export function catalogEntry(definition: ModuleDefinition): CatalogEntry {
     outputs: definition.outputs,
     params: z.toJSONSchema(definition.params, { io: "input", unrepresentable: "any" }),
     isJob: definition.job !== undefined || definition.handles !== undefined,
+    ...(definition.validate ? { serverChecks: true } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { ModuleServices } from "../../modules/sdk/instruments.js";
 import type { ModuleRegistry } from "../../modules/sdk/registry.js";
 import { Workspace } from "../../modules/sdk/workspace.js";
+import type { Problem } from "../schema/problem.js";
 import type { WorkflowDocument } from "../schema/workflow-document.js";
 import { EngineError } from "./engine-error.js";
 import { EngineEvents } from "./engine-events.js";
@@ -99,6 +100,20 @@ export class Engine {
   /** Checks a document; throws an EngineError listing every problem. */
   validate(document: unknown): ValidGraph {
     return validateWorkflow(document, this.options.registry);
+  }
+
+  /**
+   * Every problem a run of this document would be refused for, the lent services' rules included
+   * (a setpoint an instrument refuses): what the editor shows while a person types. Nothing runs.
+   */
+  check(document: unknown): Problem[] {
+    try {
+      validateWorkflow(document, this.options.registry, { services: this.options.services ?? {} });
+      return [];
+    } catch (error) {
+      if (error instanceof EngineError && error.code === "invalid_workflow") return error.problems;
+      throw error;
+    }
   }
 
   /** Validates and starts a run; nothing is stored for an invalid document. */

@@ -60,6 +60,9 @@ export const StartRunRequest = z
   });
 export type StartRunRequest = z.infer<typeof StartRunRequest>;
 
+/** `POST /api/workflows/check`: a document to check as a run would be, without running it. */
+export const CheckWorkflowRequest = z.strictObject({ workflow: z.record(z.string(), z.unknown()) });
+
 /** `PUT /api/jobs/:id/interval`: a job's own check interval; null goes back to the default. */
 export const JobIntervalRequest = z.strictObject({ intervalMs: IntervalMs.nullable() });
 export type JobIntervalRequest = z.infer<typeof JobIntervalRequest>;

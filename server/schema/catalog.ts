@@ -64,6 +64,8 @@ export const CatalogEntry = z.object({
   /** JSON Schema of the params object. */
   params: JsonSchemaObject,
   isJob: z.boolean(),
+  /** The server also checks its params against what it lends (an instrument's ranges): ask it. */
+  serverChecks: z.boolean().optional(),
 });
 export type CatalogEntry = z.infer<typeof CatalogEntry>;
 

@@ -5,6 +5,7 @@
  * instead of trusting it; the types are inferred from them. Pure zod, no Node imports.
  */
 import { z } from "zod";
+import { Problem } from "./problem.js";
 import { JobState, ModuleStatus, RunStatus } from "./states.js";
 import { WorkflowDocument } from "./workflow-document.js";
 
@@ -85,6 +86,8 @@ export type SnapshotRun = z.infer<typeof SnapshotRun>;
 
 /** `POST /api/runs` */
 export const StartRunAnswer = z.object({ runId: z.string() });
+/** `POST /api/workflows/check`: what a run of the document would be refused for (none: `[]`). */
+export const CheckAnswer = z.object({ problems: z.array(Problem) });
 
 /** `POST /api/runs/:id/cancel`, `POST /api/jobs/:id/cancel` (with `job`). */
 export const CancelAnswer = z.object({ message: z.string().optional() });

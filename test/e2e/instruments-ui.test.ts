@@ -124,6 +124,36 @@ describe("instruments in the browser", () => {
     await expect.poll(() => card.getByTestId("pipeline-ready").textContent(), { timeout: 10_000 }).toBe("no");
   });
 
+  it("flags a setpoint the instrument refuses on its module while the person edits, before any Run", async () => {
+    const server = await startServerProcess({ dataDir: await lab() });
+    const doc = workflow("hot-ramp")
+      .module("ramp", "instruments.Task", {
+        role: "sensor",
+        technique: "ramp",
+        pipeline: "p1",
+        duration: 1,
+        taskParams: { setpoint: 9000, rampRate: 600 },
+      })
+      .build();
+    await fetch(`${server.url}/api/workflows/hot-ramp`, {
+      method: "PUT",
+      headers: { ...server.authHeaders, "Content-Type": "application/json" },
+      body: JSON.stringify(doc),
+    });
+    session = await openEditor({ server, path: "/?workflow=hot-ramp" });
+    const close = session.close.bind(session);
+    session.close = async (task) => {
+      await close(task);
+      await server.stop();
+    };
+    const problems = moduleNode(session.page, "ramp").locator(".lf-node-problems");
+    await expect
+      .poll(() => problems.getAttribute("title"))
+      .toContain('param "setpoint" 9000 is outside [-50, 400]');
+    const runs = await fetch(`${server.url}/api/runs`, { headers: server.authHeaders });
+    expect((await runs.json()).runs).toEqual([]);
+  });
+
   it("runs an instrument task on the pipeline and plots its readings live in the inspector and the Job Monitor", async () => {
     const dataDir = await lab();
     const server = await startServerProcess({ dataDir });

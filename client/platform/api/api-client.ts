@@ -10,6 +10,7 @@ import { CatalogAnswer, type CatalogEntry } from "../../../server/schema/catalog
 import type { Problem } from "../../../server/schema/problem.js";
 import {
   CancelAnswer,
+  CheckAnswer,
   RunDetail,
   StartRunAnswer,
   type WorkflowListEntry,
@@ -140,6 +141,10 @@ export const api = {
   },
   async deleteWorkflow(name: string): Promise<void> {
     await send("DELETE", `/workflows/${enc(name)}`);
+  },
+  /** What a run of the document would be refused for, by the server's rules (none: `[]`). */
+  async check(document: WorkflowDocument): Promise<Problem[]> {
+    return (await request(CheckAnswer, "POST", "/workflows/check", { workflow: document })).problems;
   },
   async startRun(document: WorkflowDocument): Promise<string> {
     // One key per click: a retried request (a lost answer) never starts a second run.

@@ -23,6 +23,21 @@ describe("saved and example workflows", () => {
     expect(body.workflows.map((w: { name: string }) => w.name)).not.toContain("schema");
   });
 
+  it("checks a document as a run would, without running it: its problems, or none", async () => {
+    const good = workflow("ok").module("a", "basic.Constant", { value: 7 }).build();
+    expect(await api.post("/api/workflows/check", { workflow: good })).toMatchObject({
+      status: 200,
+      body: { problems: [] },
+    });
+    const typo = workflow("typo").module("t", "jobs.Timer", { secnds: 60 }).build();
+    const { status, body } = await api.post("/api/workflows/check", { workflow: typo });
+    expect(status).toBe(200);
+    expect(body.problems).toEqual([
+      expect.objectContaining({ code: "invalid_param", moduleId: "t", field: "params.secnds" }),
+    ]);
+    expect((await api.get("/api/runs")).body.runs).toEqual([]);
+  });
+
   it("saves, reads, replaces and deletes a workflow", async () => {
     const doc = workflow("mine").module("a", "basic.Constant", { value: 7 }).build();
     const created = await api.put("/api/workflows/my-flow.v1", doc);
