@@ -269,7 +269,9 @@ function payloadHandle(job: PayloadJob, env: JobEnvironment): JobHandle {
         instruments.release(jobId, "failed", false);
         const message = stopped.length > 0 ? `${why}; stopped the other roles (${stopped.join(", ")})` : why;
         appendJobLog(jobDir, message);
-        await endWith(env, job, "failed", message);
+        // A step is stopped only when asked (a cancel, or the monitor giving up): whoever asked
+        // writes the archive with the real reason; this check, racing it, must not overwrite it.
+        if (failed.state.state !== "stopped") await endWith(env, job, "failed", message);
         return { status: "failed", message };
       }
       if (states.every((s) => s.status === "done")) {

@@ -201,7 +201,9 @@ function taskHandle(job: TaskJob, env: JobEnvironment): JobHandle {
           ? `the task was stopped on the instrument after ${state.readings} readings`
           : `the task failed after ${state.readings} readings: ${state.message ?? "no reason given"}`;
       appendJobLog(jobDir, why);
-      await ended("failed", why);
+      // A task is stopped only when asked (a cancel, or the monitor giving up on the job): whoever
+      // asked writes the archive with the real reason; this check, racing it, must not overwrite it.
+      if (state.state !== "stopped") await ended("failed", why);
       return { status: "failed", message: why };
     },
     async cancel(reason = "cancelled") {
