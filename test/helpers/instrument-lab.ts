@@ -66,13 +66,17 @@ export async function startLab(names: string[]): Promise<Lab> {
   };
 }
 
-/** Ends the detached driver host by its pid (never spawning one). */
-export async function endDriverHost(dataDir: string): Promise<void> {
+/**
+ * Ends the detached driver host by its pid (never spawning one). The host outlives the server on
+ * purpose, so tests end it; the server may still be starting it when a test ends, so this waits
+ * (up to `answerWithinMs`) until it answers.
+ */
+export async function endDriverHost(dataDir: string, answerWithinMs = 30_000): Promise<void> {
   const socket = driverHostPaths(dataDir, "labflow-sim").socket;
   const client = await waitUntil(
     () => DriverClient.connect(socket, { timeoutMs: 1000 }).catch(() => undefined),
     "the driver host to answer",
-    10_000,
+    answerWithinMs,
     100,
   ).catch(() => undefined);
   if (!client) return;
@@ -84,6 +88,7 @@ export async function endDriverHost(dataDir: string): Promise<void> {
   );
 }
 
+/** Alive and not a zombie (an orphan's exit may wait for a reaper that this container lacks). */
 function running(pid: number): boolean {
   try {
     return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));

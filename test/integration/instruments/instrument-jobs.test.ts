@@ -2,6 +2,7 @@
  * Instrument jobs on real parts: a real `labflow serve` process (SIGKILLed and restarted), a socat
  * pty pair, the simulated instrument as a real process, and the real detached driver host.
  */
+
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { strFromU8, unzipSync } from "fflate";
@@ -12,6 +13,7 @@ import { driverHostPaths } from "../../../server/devices/protocol/driver-host-pa
 import type { JobDataAnswer, PipelineStatusView } from "../../../server/schema/pipelines-api.js";
 import { isFinishedJob, isFinishedRun } from "../../../server/schema/states.js";
 import type { JobView, RunDetail } from "../../../server/schema/views.js";
+import { endDriverHost } from "../../helpers/instrument-lab.js";
 import { labflow } from "../../helpers/labflow-cli.js";
 import { startPtyPair } from "../../helpers/pty-pair.js";
 import { type ServerProcess, startServerProcess } from "../../helpers/server-process.js";
@@ -41,36 +43,6 @@ async function lab(role = "sensor") {
   writeFileSync(join(dataDir, "devices.json"), devicesText);
   cleanups.push(() => endDriverHost(dataDir));
   return { pty, sim, dataDir };
-}
-
-/**
- * The driver host outlives the server on purpose, so the test ends it. The server may still be
- * starting it when the test ends: wait until it answers, then end it by its pid (never spawning one).
- */
-async function endDriverHost(dataDir: string): Promise<void> {
-  const socket = driverHostPaths(dataDir, "labflow-sim").socket;
-  const client = await waitUntil(
-    () => DriverClient.connect(socket, { timeoutMs: 1000 }).catch(() => undefined),
-    "the driver host to answer",
-    30_000,
-    100,
-  ).catch(() => undefined);
-  if (!client) return;
-  const { pid } = await client.hello();
-  client.close();
-  process.kill(pid, "SIGTERM");
-  await waitUntil(() => !running(pid), `driver host ${pid} to end`, 10_000, 50).catch(() =>
-    process.kill(pid, "SIGKILL"),
-  );
-}
-
-/** Alive and not a zombie (an orphan's exit may wait for a reaper that this container lacks). */
-function running(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
 }
 
 async function serve(dataDir: string): Promise<ServerProcess> {
