@@ -109,6 +109,10 @@ function makeNode(
     selected: c.selected,
     initialWidth: geometry.width,
     initialHeight: geometry.height,
+    // The size is known, not measured: a node object made anew (on select, on edit) without it
+    // would count as unmeasured, and React Flow would hold every fitView until a re-measure that
+    // never comes (the DOM size did not change), so F and the fit button stopped working.
+    measured: { width: geometry.width, height: geometry.height },
     handles: geometry.handles,
     ariaLabel: c.module.id,
     domAttributes: { "data-status": c.run?.status ?? "idle" } as ModuleFlowNode["domAttributes"],

@@ -16,7 +16,7 @@ import {
 } from "@xyflow/react";
 import { type DragEvent, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { FlowEdgeCache, FlowNodeCache, type ModuleFlowNode } from "../canvas/flow-elements.js";
-import { VIRTUALISE_ABOVE, viewportFor } from "../canvas/view-options.js";
+import { fitViewOptions, VIRTUALISE_ABOVE, viewportFor } from "../canvas/view-options.js";
 import type { Position } from "../core/modules.js";
 import type { ProblemMap } from "../core/problems.js";
 import { useConnectHandlers } from "../hooks/useConnectHandlers.js";
@@ -156,7 +156,7 @@ export function Canvas({ problems, run }: CanvasProps) {
           <Panel position="bottom-right">
             <Overview nodes={nodes} />
           </Panel>
-          <Controls showInteractive={false} />
+          <Controls showInteractive={false} fitViewOptions={fitViewOptions(doc.modules.length)} />
         </ReactFlow>
       )}
       {doc.modules.length === 0 && (

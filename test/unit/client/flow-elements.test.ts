@@ -34,3 +34,15 @@ describe("canvas nodes from the document", () => {
     ]);
   });
 });
+
+describe("canvas nodes and wires for React Flow", () => {
+  it("gives a node made anew (on select) its size as measured, so fit view never waits for a measure", () => {
+    const cache = new FlowNodeCache();
+    const d = doc((w) => w.module("s", "basic.Add"));
+    cache.build({ doc: d, catalog, selection: none, problems: new Map(), run: undefined });
+    const selected = { modules: new Set(["s"]), connections: new Set<string>() };
+    const [node] = cache.build({ doc: d, catalog, selection: selected, problems: new Map(), run: undefined });
+    expect(node?.selected).toBe(true);
+    expect(node?.measured).toEqual({ width: node?.initialWidth, height: node?.initialHeight });
+  });
+});

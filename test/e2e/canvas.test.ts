@@ -1,0 +1,90 @@
+/**
+ * The canvas in real Chromium: framing the view, where new modules land, finding a module. One
+ * Chromium and one server for the file; every test has a fresh browser context (no draft).
+ */
+import type { Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
+import { canvas, clickModule, moduleNode } from "./editor-actions.js";
+import { closeSharedBrowser, type EditorSession, openEditor, sharedBrowser } from "./editor-fixture.js";
+
+const TEST_TIMEOUT_MS = 120_000;
+const WAIT = { timeout: 30_000 };
+
+let server: ServerProcess;
+let editor: EditorSession;
+
+beforeAll(async () => {
+  [server] = await Promise.all([startServerProcess(), sharedBrowser()]);
+});
+afterAll(async () => {
+  await closeSharedBrowser();
+  await server?.stop();
+});
+beforeEach(async () => {
+  editor = await openEditor({ server, path: "/?workflow=timed-demo" });
+});
+afterEach(async (context) => {
+  await editor?.close(context.task);
+});
+
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+const inside = (inner: Box, outer: Box): boolean =>
+  inner.x >= outer.x - 1 &&
+  inner.y >= outer.y - 1 &&
+  inner.x + inner.width <= outer.x + outer.width + 1 &&
+  inner.y + inner.height <= outer.y + outer.height + 1;
+
+/** How many of the modules on the canvas lie wholly inside the visible pane. */
+async function modulesInView(page: Page): Promise<{ inView: number; total: number }> {
+  const pane = await canvas(page).locator(".react-flow").boundingBox();
+  if (!pane) throw new Error("no canvas");
+  const boxes = await Promise.all(
+    (await page.locator(".react-flow__node").all()).map((node) => node.boundingBox()),
+  );
+  const inView = boxes.filter((b) => b !== null && inside(b, pane)).length;
+  return { inView, total: boxes.length };
+}
+
+/** Drags the empty pane far to the right, so that the modules leave the view. */
+async function panAway(page: Page): Promise<void> {
+  const pane = await canvas(page).locator(".react-flow").boundingBox();
+  if (!pane) throw new Error("no canvas");
+  const start = { x: pane.x + 30, y: pane.y + pane.height - 30 };
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  await page.mouse.move(start.x + pane.width * 0.8, start.y - 10, { steps: 10 });
+  await page.mouse.up();
+  await expect.poll(async () => (await modulesInView(page)).inView, WAIT).toBeLessThan(6);
+}
+
+const allInView = async (page: Page) => {
+  const { inView, total } = await modulesInView(page);
+  return total > 0 && inView === total;
+};
+
+describe("the canvas in Chromium", { timeout: TEST_TIMEOUT_MS }, () => {
+  it("fits the view with F and with the fit button after a module was selected and deselected", async () => {
+    const { page } = editor;
+    await expect.poll(() => allInView(page), WAIT).toBe(true);
+    await clickModule(page, "sum");
+    await expect(moduleNode(page, "sum").getAttribute("class")).resolves.toContain("selected");
+    await page.keyboard.press("Escape");
+
+    await panAway(page);
+    await page.keyboard.press("f");
+    await expect.poll(() => allInView(page), WAIT).toBe(true);
+
+    await clickModule(page, "count");
+    await page.keyboard.press("Escape");
+    await panAway(page);
+    await page.getByRole("button", { name: "Fit View" }).click();
+    await expect.poll(() => allInView(page), WAIT).toBe(true);
+  });
+});
