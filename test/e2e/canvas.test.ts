@@ -5,7 +5,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
-import { canvas, clickModule, moduleNode } from "./editor-actions.js";
+import { canvas, clickModule, connectionEdge, moduleNode } from "./editor-actions.js";
 import { closeSharedBrowser, type EditorSession, openEditor, sharedBrowser } from "./editor-fixture.js";
 
 const TEST_TIMEOUT_MS = 120_000;
@@ -86,5 +86,21 @@ describe("the canvas in Chromium", { timeout: TEST_TIMEOUT_MS }, () => {
     await panAway(page);
     await page.getByRole("button", { name: "Fit View" }).click();
     await expect.poll(() => allInView(page), WAIT).toBe(true);
+  });
+
+  it("draws the wire wait -> done over the Command module it crosses, not under it", async () => {
+    const { page } = editor;
+    const wire = connectionEdge(page, "wait.finished", "done.value");
+    await wire.waitFor({ state: "attached", ...WAIT });
+    const box = await wire.locator(".react-flow__edge-path").boundingBox();
+    if (!box) throw new Error("no wire");
+    const count = await moduleNode(page, "count").boundingBox();
+    const middle = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    expect(count && inside({ ...middle, width: 0, height: 0 }, count)).toBe(true);
+    const onTop = await page.evaluate(
+      ({ x, y }) => document.elementFromPoint(x, y)?.closest(".react-flow__edge")?.getAttribute("aria-label"),
+      middle,
+    );
+    expect(onTop).toBe("wait.finished to done.value");
   });
 });

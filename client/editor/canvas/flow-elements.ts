@@ -120,6 +120,12 @@ function makeNode(
   return node;
 }
 
+/**
+ * Wires are drawn above modules (and modules are not raised when selected): a wire that crosses a
+ * module stays visible over it instead of passing under it, which read as going through it.
+ */
+export const EDGE_Z_INDEX = 1;
+
 interface CachedEdge {
   edge: Edge;
   connection: WorkflowDocument["connections"][number];
@@ -152,6 +158,7 @@ export class FlowEdgeCache {
               target: connection.to.module,
               targetHandle: inputHandle(connection.to.port),
               selected,
+              zIndex: EDGE_Z_INDEX,
               className: `port-${type}`,
               ariaLabel: `${connection.from.module}.${connection.from.port} to ${connection.to.module}.${connection.to.port}`,
             };

@@ -150,6 +150,7 @@ export function Canvas({ problems, run }: CanvasProps) {
           defaultViewport={startView}
           onlyRenderVisibleElements={big}
           elevateEdgesOnSelect
+          elevateNodesOnSelect={false}
         >
           {/* The moving dot pattern costs a full repaint per frame: only for small workflows. */}
           {!big && <Background variant={BackgroundVariant.Dots} gap={20} size={1} />}

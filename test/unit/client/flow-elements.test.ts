@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FlowNodeCache } from "../../../client/editor/canvas/flow-elements.js";
+import { EDGE_Z_INDEX, FlowEdgeCache, FlowNodeCache } from "../../../client/editor/canvas/flow-elements.js";
 import { setParam } from "../../../client/editor/core/modules.js";
 import { catalog, doc } from "./catalog-fixture.js";
 
@@ -44,5 +44,12 @@ describe("canvas nodes and wires for React Flow", () => {
     const [node] = cache.build({ doc: d, catalog, selection: selected, problems: new Map(), run: undefined });
     expect(node?.selected).toBe(true);
     expect(node?.measured).toEqual({ width: node?.initialWidth, height: node?.initialHeight });
+  });
+
+  it("draws wires above modules, so a wire crossing a module is never hidden under it", () => {
+    const d = doc((w) => w.module("n", "basic.Constant").module("s", "basic.Add").connect("n.value", "s.a"));
+    const [edge] = new FlowEdgeCache().build(d, catalog, none);
+    expect(edge?.zIndex).toBe(EDGE_Z_INDEX);
+    expect(EDGE_Z_INDEX).toBeGreaterThan(0);
   });
 });
