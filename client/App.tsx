@@ -27,7 +27,6 @@ import { useJobFocus } from "./jobs/useJobFocus.js";
 import { useJobMonitor } from "./jobs/useJobMonitor.js";
 import { useJobsView } from "./jobs/useJobsView.js";
 
-const CASCADE = 30;
 /**
  * The Job Monitor re-renders App on every batch of job events: the canvas and the inspector
  * (costly, and unrelated to jobs) re-render only when their own props change.
@@ -85,19 +84,14 @@ export function App({ catalogError }: { catalogError: string | undefined }) {
     document.title = `${doc.name}${unsaved ? " *" : ""} - labflow`;
   }, [doc.name, unsaved]);
 
-  /** Adds a module in the middle of the view, cascading so repeated adds do not overlap. */
+  /** Adds a module in the middle of the view, or in the free space nearest to it. */
   const addAtCentre = useCallback(
     (type: string) => {
       const pane = document.querySelector(".lf-canvas")?.getBoundingClientRect();
       const centre = pane
         ? screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 })
         : { x: 0, y: 0 };
-      const base = { x: centre.x - 80, y: centre.y - 40 };
-      let n = 0;
-      const taken = new Set(store.getState().doc.modules.map((m) => `${m.position?.x},${m.position?.y}`));
-      const at = () => ({ x: Math.round(base.x + n * CASCADE), y: Math.round(base.y + n * CASCADE) });
-      while (taken.has(`${at().x},${at().y}`) && n < 50) n++;
-      store.addModule(type, at());
+      store.addModule(type, { x: centre.x - 100, y: centre.y - 40 });
     },
     [store, screenToFlowPosition],
   );

@@ -5,7 +5,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
-import { canvas, clickModule, connectionEdge, moduleNode } from "./editor-actions.js";
+import { canvas, clickModule, connectionEdge, moduleNode, palette } from "./editor-actions.js";
 import { closeSharedBrowser, type EditorSession, openEditor, sharedBrowser } from "./editor-fixture.js";
 
 const TEST_TIMEOUT_MS = 120_000;
@@ -102,5 +102,27 @@ describe("the canvas in Chromium", { timeout: TEST_TIMEOUT_MS }, () => {
       middle,
     );
     expect(onTop).toBe("wait.finished to done.value");
+  });
+
+  it("adds a module twice from the palette without the second overlapping the first", async () => {
+    const { page } = editor;
+    const item = palette(page).getByRole("button", { name: "Constant", exact: true });
+    await item.dblclick();
+    await item.dblclick();
+    await expect.poll(() => canvas(page).getAttribute("data-modules"), WAIT).toBe("8");
+    const boxes = await Promise.all(
+      (await page.locator(".react-flow__node").all()).map(async (n) => {
+        const b = await n.boundingBox();
+        if (!b) throw new Error("a module has no box");
+        return b;
+      }),
+    );
+    const overlapping = boxes.flatMap((a, i) =>
+      boxes.filter(
+        (b, j) =>
+          j > i && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height,
+      ),
+    );
+    expect(overlapping).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { type Clipboard, copyModules, paste } from "./clipboard.js";
 import { connect, removeConnections } from "./connections.js";
 import { combineEdits, type Edit, replaceDocument } from "./edit.js";
 import { emptyHistory, type History, record, redo, undo } from "./history.js";
+import { moduleRects, moduleSize, nodeSize } from "./module-box.js";
 import {
   addModule,
   emptyDocument,
@@ -22,6 +23,7 @@ import {
   setParam,
   setWorkflowInfo,
 } from "./modules.js";
+import { boundsOf, freeSpotNear } from "./placement.js";
 import { NO_SELECTION, prune, type Selection, selectEverything, selectModules } from "./selection.js";
 
 export type { Selection } from "./selection.js";
@@ -42,13 +44,10 @@ export interface EditorState {
   notice: Notice | undefined;
 }
 
-const PASTE_OFFSET = 40;
-
 export class EditorStore {
   private state: EditorState;
   private readonly listeners = new Set<() => void>();
   private clipboard: Clipboard | undefined;
-  private pasteCount = 0;
   private noticeId = 0;
   private drag: { base: WorkflowDocument; moved: Map<string, Position> } | undefined;
 
@@ -92,13 +91,16 @@ export class EditorStore {
 
   // ---- modules and connections
 
-  addModule(type: string, position: Position): string | undefined {
+  /** Adds a module at `near`, or at the free spot nearest to it when another module is there. */
+  addModule(type: string, near: Position): string | undefined {
     const entry = this.state.catalog.get(type);
     if (!entry) {
       this.notify("error", `unknown module type "${type}"`);
       return undefined;
     }
-    const e = addModule(this.state.doc, entry, position);
+    const { doc, catalog } = this.state;
+    const size = nodeSize(Object.keys(entry.inputs).length, Object.keys(entry.outputs).length);
+    const e = addModule(doc, entry, freeSpotNear(moduleRects(doc, catalog), near, size));
     this.apply(e, `Add ${e.id}`, undefined, selectModules([e.id]));
     return e.id;
   }
@@ -184,7 +186,6 @@ export class EditorStore {
     const ids = this.state.selection.modules;
     if (ids.size === 0) return 0;
     this.clipboard = copyModules(this.state.doc, ids);
-    this.pasteCount = 0;
     return ids.size;
   }
 
@@ -192,11 +193,17 @@ export class EditorStore {
     if (this.copy() > 0) this.deleteSelection();
   }
 
+  /** Pastes in the free space nearest to where the copied modules were (beside them, if they are still there). */
   paste(): void {
     if (!this.clipboard || this.clipboard.modules.length === 0) return;
-    this.pasteCount++;
-    const offset = PASTE_OFFSET * this.pasteCount;
-    const e = paste(this.state.doc, this.clipboard, { x: offset, y: offset });
+    const { doc, catalog } = this.state;
+    const copied = this.clipboard.modules.map((m) => ({
+      ...(m.position ?? { x: 0, y: 0 }),
+      ...moduleSize(doc, catalog, m),
+    }));
+    const box = boundsOf(copied) ?? { x: 0, y: 0, width: 0, height: 0 };
+    const at = freeSpotNear(moduleRects(doc, catalog), box, box);
+    const e = paste(doc, this.clipboard, { x: at.x - box.x, y: at.y - box.y });
     this.apply(e, "Paste", undefined, selectModules(e.ids));
   }
 
