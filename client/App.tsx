@@ -1,6 +1,7 @@
 /** The editor page: toolbar, palette, canvas, inspector and status line, bound to one store. */
 import { useReactFlow } from "@xyflow/react";
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { isFinishedRun } from "../server/schema/states.js";
 import type { JobView } from "../server/schema/views.js";
 import { fitViewOptions } from "./editor/canvas/view-options.js";
 import { Canvas } from "./editor/components/Canvas.js";
@@ -19,7 +20,7 @@ import { useEditor, useStore } from "./editor/hooks/useEditor.js";
 import { useRun } from "./editor/hooks/useRun.js";
 import { useServerCheck } from "./editor/hooks/useServerCheck.js";
 import { useShortcuts } from "./editor/hooks/useShortcuts.js";
-import { runBelongsTo } from "./editor/run/run-state.js";
+import { runBelongsTo, toolbarRun } from "./editor/run/run-state.js";
 import { PipelinesPanel } from "./instruments/PipelinesPanel.js";
 import { JobsPanel } from "./jobs/components/JobsPanel.js";
 import { JobToasts } from "./jobs/components/JobToasts.js";
@@ -121,10 +122,14 @@ export function App({ catalogError }: { catalogError: string | undefined }) {
         unsaved={unsaved}
         canUndo={canUndo(history)}
         canRedo={canRedo(history)}
-        run={run.view}
+        run={toolbarRun(run.view, doc.name)}
         starting={run.starting}
         connected={run.connected}
-        onNew={actions.newDocument}
+        onNew={() => {
+          actions.newDocument();
+          // A new workflow starts with no run shown (a run still going stays, to be cancelled).
+          if (run.view && isFinishedRun(run.view.status)) run.clear();
+        }}
         onOpen={() => setOpenOpen(true)}
         onSave={() => void actions.save()}
         onImport={() => fileInput.current?.click()}
