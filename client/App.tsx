@@ -46,6 +46,8 @@ export function App({ catalogError }: { catalogError: string | undefined }) {
   const actions = useDocumentActions(store);
   const { screenToFlowPosition, fitView } = useReactFlow();
   const [helpOpen, setHelpOpen] = useState(false);
+  const [findOpen, setFindOpen] = useState(false);
+  const closeFind = useCallback(() => setFindOpen(false), []);
   const [openOpen, setOpenOpen] = useState(false);
   const [pipelinesOpen, setPipelinesOpen] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -111,6 +113,7 @@ export function App({ catalogError }: { catalogError: string | undefined }) {
     save: () => void actions.save(),
     run: () => void run.start(),
     fitView: () => void fitView({ ...fitViewOptions(store.getState().doc.modules.length), duration: 200 }),
+    find: () => setFindOpen(true),
     help: () => setHelpOpen(true),
     deselect: () => store.select({ modules: new Set(), connections: new Set() }),
   });
@@ -157,7 +160,7 @@ export function App({ catalogError }: { catalogError: string | undefined }) {
             onRetry={catalogState.reload}
             onAdd={addAtCentre}
           />
-          <EditorCanvas problems={problems} run={shownRun} />
+          <EditorCanvas problems={problems} run={shownRun} findOpen={findOpen} onFindClose={closeFind} />
           {jobsView === "side" && jobsPanel("side")}
           <EditorInspector problems={problems} run={shownRun} />
         </main>

@@ -125,4 +125,25 @@ describe("the canvas in Chromium", { timeout: TEST_TIMEOUT_MS }, () => {
     );
     expect(overlapping).toEqual([]);
   });
+
+  it("finds a module with Ctrl+F and frames it", async () => {
+    const { page } = editor;
+    await panAway(page);
+    await page.keyboard.press("Control+f");
+    const find = page.getByRole("searchbox", { name: "Find a module" });
+    await find.fill("timer");
+    await find.press("Enter");
+    const centred = async () => {
+      const pane = await canvas(page).locator(".react-flow").boundingBox();
+      const node = await moduleNode(page, "wait").boundingBox();
+      if (!pane || !node) return false;
+      const dx = node.x + node.width / 2 - (pane.x + pane.width / 2);
+      const dy = node.y + node.height / 2 - (pane.y + pane.height / 2);
+      return inside(node, pane) && Math.hypot(dx, dy) < 20;
+    };
+    await expect.poll(centred, WAIT).toBe(true);
+    await expect(moduleNode(page, "wait").getAttribute("class")).resolves.toContain("selected");
+    await find.press("Escape");
+    await find.waitFor({ state: "detached", ...WAIT });
+  });
 });

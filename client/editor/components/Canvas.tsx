@@ -22,6 +22,7 @@ import type { ProblemMap } from "../core/problems.js";
 import { useConnectHandlers } from "../hooks/useConnectHandlers.js";
 import { useEditor, useStore } from "../hooks/useEditor.js";
 import type { RunView } from "../run/run-state.js";
+import { FindBox } from "./FindBox.js";
 import { ModuleNode } from "./ModuleNode.js";
 import { Overview } from "./Overview.js";
 import { MODULE_DRAG_TYPE } from "./Palette.js";
@@ -30,9 +31,12 @@ const nodeTypes = { module: ModuleNode };
 interface CanvasProps {
   problems: ProblemMap;
   run: RunView | undefined;
+  /** Whether the find box (Ctrl+F) is shown. */
+  findOpen: boolean;
+  onFindClose: () => void;
 }
 
-export function Canvas({ problems, run }: CanvasProps) {
+export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
   const store = useStore();
   const doc = useEditor((s) => s.doc);
   const catalog = useEditor((s) => s.catalog);
@@ -154,6 +158,11 @@ export function Canvas({ problems, run }: CanvasProps) {
         >
           {/* The moving dot pattern costs a full repaint per frame: only for small workflows. */}
           {!big && <Background variant={BackgroundVariant.Dots} gap={20} size={1} />}
+          {findOpen && (
+            <Panel position="top-center">
+              <FindBox onClose={onFindClose} />
+            </Panel>
+          )}
           <Panel position="bottom-right">
             <Overview nodes={nodes} />
           </Panel>
