@@ -146,4 +146,19 @@ describe("the canvas in Chromium", { timeout: TEST_TIMEOUT_MS }, () => {
     await find.press("Escape");
     await find.waitFor({ state: "detached", ...WAIT });
   });
+
+  it("duplicates and deletes a module from its context menu", async () => {
+    const { page } = editor;
+    await moduleNode(page, "sum").locator(".lf-node-title").click({ button: "right" });
+    const menu = page.getByRole("menu", { name: "Module sum" });
+    await menu.getByRole("menuitem", { name: "Duplicate" }).click();
+    await expect.poll(() => canvas(page).getAttribute("data-modules"), WAIT).toBe("7");
+    await moduleNode(page, "sum1").waitFor({ state: "visible", ...WAIT });
+    await menu.waitFor({ state: "detached", ...WAIT });
+
+    await moduleNode(page, "sum1").locator(".lf-node-title").click({ button: "right" });
+    await page.getByRole("menu", { name: "Module sum1" }).getByRole("menuitem", { name: "Delete" }).click();
+    await expect.poll(() => canvas(page).getAttribute("data-modules"), WAIT).toBe("6");
+    await moduleNode(page, "sum1").waitFor({ state: "detached", ...WAIT });
+  });
 });

@@ -14,15 +14,26 @@ import {
   useReactFlow,
   type Viewport,
 } from "@xyflow/react";
-import { type DragEvent, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import {
+  type DragEvent,
+  type MouseEvent as ReactMouseEvent,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import { FlowEdgeCache, FlowNodeCache, type ModuleFlowNode } from "../canvas/flow-elements.js";
 import { fitViewOptions, VIRTUALISE_ABOVE, viewportFor } from "../canvas/view-options.js";
 import type { Position } from "../core/modules.js";
 import type { ProblemMap } from "../core/problems.js";
+import { selectModules } from "../core/selection.js";
 import { useConnectHandlers } from "../hooks/useConnectHandlers.js";
 import { useEditor, useStore } from "../hooks/useEditor.js";
 import type { RunView } from "../run/run-state.js";
 import { FindBox } from "./FindBox.js";
+import { ModuleMenu, type ModuleMenuAt } from "./ModuleMenu.js";
 import { ModuleNode } from "./ModuleNode.js";
 import { Overview } from "./Overview.js";
 import { MODULE_DRAG_TYPE } from "./Palette.js";
@@ -106,6 +117,19 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
 
   const { isValidConnection, onConnect, onConnectEnd } = useConnectHandlers(store);
 
+  // Right-click on a module: it joins the selection (or becomes it), and the menu acts on that.
+  const [menu, setMenu] = useState<ModuleMenuAt>();
+  const closeMenu = useCallback(() => setMenu(undefined), []);
+  const onNodeContextMenu = useCallback(
+    (event: ReactMouseEvent, node: ModuleFlowNode) => {
+      event.preventDefault();
+      const { selection } = store.getState();
+      if (!selection.modules.has(node.id)) store.select(selectModules([node.id]));
+      setMenu({ x: event.clientX, y: event.clientY, moduleId: node.id });
+    },
+    [store],
+  );
+
   const onDragOver = useCallback((event: DragEvent) => {
     if (!event.dataTransfer.types.includes(MODULE_DRAG_TYPE)) return;
     event.preventDefault();
@@ -144,6 +168,7 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
           isValidConnection={isValidConnection}
           onDragOver={onDragOver}
           onDrop={onDrop}
+          onNodeContextMenu={onNodeContextMenu}
           deleteKeyCode={null}
           selectionKeyCode="Shift"
           multiSelectionKeyCode={["Meta", "Control"]}
@@ -168,6 +193,14 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
           </Panel>
           <Controls showInteractive={false} fitViewOptions={fitViewOptions(doc.modules.length)} />
         </ReactFlow>
+      )}
+      {menu && (
+        <ModuleMenu
+          at={menu}
+          onDuplicate={() => store.duplicateSelection()}
+          onDelete={() => store.deleteSelection()}
+          onClose={closeMenu}
+        />
       )}
       {doc.modules.length === 0 && (
         <p className="lf-canvas-hint">Drag modules here from the palette, or double-click one to add it.</p>

@@ -195,16 +195,26 @@ export class EditorStore {
 
   /** Pastes in the free space nearest to where the copied modules were (beside them, if they are still there). */
   paste(): void {
-    if (!this.clipboard || this.clipboard.modules.length === 0) return;
+    if (this.clipboard) this.pasteNear(this.clipboard, "Paste");
+  }
+
+  /** Copies of the selected modules (and their inner connections) beside them; the clipboard is left alone. */
+  duplicateSelection(): void {
+    const ids = this.state.selection.modules;
+    if (ids.size > 0) this.pasteNear(copyModules(this.state.doc, ids), "Duplicate");
+  }
+
+  private pasteNear(clipboard: Clipboard, label: string): void {
+    if (clipboard.modules.length === 0) return;
     const { doc, catalog } = this.state;
-    const copied = this.clipboard.modules.map((m) => ({
+    const copied = clipboard.modules.map((m) => ({
       ...(m.position ?? { x: 0, y: 0 }),
       ...moduleSize(doc, catalog, m),
     }));
     const box = boundsOf(copied) ?? { x: 0, y: 0, width: 0, height: 0 };
     const at = freeSpotNear(moduleRects(doc, catalog), box, box);
-    const e = paste(doc, this.clipboard, { x: at.x - box.x, y: at.y - box.y });
-    this.apply(e, "Paste", undefined, selectModules(e.ids));
+    const e = paste(doc, clipboard, { x: at.x - box.x, y: at.y - box.y });
+    this.apply(e, label, undefined, selectModules(e.ids));
   }
 
   // ---- history

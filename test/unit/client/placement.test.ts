@@ -67,4 +67,26 @@ describe("placing new and pasted modules", () => {
     expect(rects).toHaveLength(6);
     expect(noneOverlap(rects)).toBe(true);
   });
+
+  it("duplicates the selection beside it, inner connections kept, clipboard untouched", () => {
+    const s = new EditorStore(
+      doc((w) =>
+        w
+          .module("n1", "basic.Constant")
+          .at("n1", 0, 0)
+          .module("s", "basic.Add")
+          .at("s", 260, 0)
+          .connect("n1.value", "s.a"),
+      ),
+    );
+    s.setCatalog(catalogEntries);
+    s.select(selectModules(["n1", "s"]));
+    s.duplicateSelection();
+    const { doc: d, selection } = s.getState();
+    expect([...selection.modules]).toEqual(["n2", "s1"]);
+    expect(d.connections.map((c) => `${c.from.module}->${c.to.module}`)).toEqual(["n1->s", "n2->s1"]);
+    expect(noneOverlap(moduleRects(d, catalog))).toBe(true);
+    s.paste();
+    expect(s.getState().doc.modules).toHaveLength(4);
+  });
 });
