@@ -65,4 +65,18 @@ describe("what the editor says about runs and drafts", { timeout: TEST_TIMEOUT_M
     await expect.poll(() => paramField(page, "value").inputValue(), WAIT).toBe("42");
     expect(new URL(page.url()).searchParams.get("workflow")).toBeNull();
   });
+
+  it("keeps a note written on the canvas in the document across a reload", async () => {
+    editor = await openEditor({ server });
+    const { page } = editor;
+    await page.getByRole("button", { name: "Add note", exact: true }).click();
+    await page.getByLabel("Note note1 text").fill("calibrate the balance first");
+    await page.waitForTimeout(800);
+    await editor.reload();
+    await expect
+      .poll(() => page.getByLabel("Note note1 text").inputValue(), WAIT)
+      .toBe("calibrate the balance first");
+    await page.getByRole("button", { name: "Delete note note1" }).click();
+    await page.getByLabel("Note note1 text").waitFor({ state: "detached", ...WAIT });
+  });
 });

@@ -5,10 +5,11 @@
  */
 import type { Edge, Node } from "@xyflow/react";
 import type { CatalogEntry, PortSpecView as PortSpec } from "../../../server/schema/catalog.js";
-import type { ModuleInstance, WorkflowDocument } from "../../../server/schema/workflow-document.js";
+import type { ModuleInstance, Note, WorkflowDocument } from "../../../server/schema/workflow-document.js";
 import type { Catalog } from "../../platform/api/catalog.js";
 import type { ModuleRunState } from "../../platform/api/runs.js";
 import { connectionKey } from "../core/connections.js";
+import { NOTE_SIZE, noteNodeId } from "../core/notes.js";
 import { portSpec, portsFromConnections, portTypeOf } from "../core/ports.js";
 import { type Problem, type ProblemMap, problemsKey } from "../core/problems.js";
 import type { Selection } from "../core/selection.js";
@@ -30,6 +31,34 @@ export const inputHandle = (port: string) => `in:${port}`;
 export const outputHandle = (port: string) => `out:${port}`;
 export const portOfHandle = (handle: string | null | undefined): string =>
   (handle ?? "").replace(/^(in|out):/, "");
+
+export type NoteFlowNode = Node<{ note: Note }, "note">;
+
+/** Notes as canvas nodes, reusing the node of every note that did not change. */
+export class NoteNodeCache {
+  private cache = new Map<Note, NoteFlowNode>();
+
+  build(doc: WorkflowDocument): NoteFlowNode[] {
+    const next = new Map<Note, NoteFlowNode>();
+    const nodes = (doc.notes ?? []).map((note) => {
+      const node: NoteFlowNode = this.cache.get(note) ?? {
+        id: noteNodeId(note.id),
+        type: "note",
+        position: note.position,
+        data: { note },
+        initialWidth: NOTE_SIZE.width,
+        initialHeight: NOTE_SIZE.height,
+        measured: { ...NOTE_SIZE },
+        selectable: false,
+        ariaLabel: `Note ${note.id}`,
+      };
+      next.set(note, node);
+      return node;
+    });
+    this.cache = next;
+    return nodes;
+  }
+}
 
 interface CachedNode {
   node: ModuleFlowNode;

@@ -24,7 +24,13 @@ import {
   useRef,
   useState,
 } from "react";
-import { FlowEdgeCache, FlowNodeCache, type ModuleFlowNode } from "../canvas/flow-elements.js";
+import {
+  FlowEdgeCache,
+  FlowNodeCache,
+  type ModuleFlowNode,
+  type NoteFlowNode,
+  NoteNodeCache,
+} from "../canvas/flow-elements.js";
 import { fitViewOptions, VIRTUALISE_ABOVE, viewportFor } from "../canvas/view-options.js";
 import type { Position } from "../core/modules.js";
 import type { ProblemMap } from "../core/problems.js";
@@ -35,10 +41,12 @@ import type { RunView } from "../run/run-state.js";
 import { FindBox } from "./FindBox.js";
 import { ModuleMenu, type ModuleMenuAt } from "./ModuleMenu.js";
 import { ModuleNode } from "./ModuleNode.js";
+import { NoteNode } from "./NoteNode.js";
 import { Overview } from "./Overview.js";
 import { MODULE_DRAG_TYPE } from "./Palette.js";
 
-const nodeTypes = { module: ModuleNode };
+const nodeTypes = { module: ModuleNode, note: NoteNode };
+type FlowNode = ModuleFlowNode | NoteFlowNode;
 interface CanvasProps {
   problems: ProblemMap;
   run: RunView | undefined;
@@ -55,6 +63,7 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
   const { screenToFlowPosition } = useReactFlow();
   const nodeCache = useRef(new FlowNodeCache());
   const edgeCache = useRef(new FlowEdgeCache());
+  const noteCache = useRef(new NoteNodeCache());
   // The first view frames the document from its positions, once the pane's size is known.
   const section = useRef<HTMLElement>(null);
   const [startView, setStartView] = useState<Viewport>();
@@ -72,16 +81,21 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
     return () => cancelAnimationFrame(frame);
   }, [startView]);
 
-  const nodes = useMemo(
+  const moduleNodes = useMemo(
     () => nodeCache.current.build({ doc, catalog, selection, problems, run: run?.modules }),
     [doc, catalog, selection, problems, run],
+  );
+  const noteNodes = useMemo(() => noteCache.current.build(doc), [doc]);
+  const nodes = useMemo(
+    (): FlowNode[] => (noteNodes.length > 0 ? [...moduleNodes, ...noteNodes] : moduleNodes),
+    [moduleNodes, noteNodes],
   );
   const edges = useMemo(() => edgeCache.current.build(doc, catalog, selection), [doc, catalog, selection]);
 
   // Sizes React Flow measures are not fed back: every node's size and handle positions are known
   // from its ports (canvas/node-geometry.ts), so a measurement never has to re-render the canvas.
   const onNodesChange = useCallback(
-    (changes: NodeChange<ModuleFlowNode>[]) => {
+    (changes: NodeChange<FlowNode>[]) => {
       let selected: Set<string> | undefined;
       const moving = new Map<string, Position>();
       const moved = new Map<string, Position>();
@@ -121,8 +135,9 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
   const [menu, setMenu] = useState<ModuleMenuAt>();
   const closeMenu = useCallback(() => setMenu(undefined), []);
   const onNodeContextMenu = useCallback(
-    (event: ReactMouseEvent, node: ModuleFlowNode) => {
+    (event: ReactMouseEvent, node: FlowNode) => {
       event.preventDefault();
+      if (node.type !== "module") return;
       const { selection } = store.getState();
       if (!selection.modules.has(node.id)) store.select(selectModules([node.id]));
       setMenu({ x: event.clientX, y: event.clientY, moduleId: node.id });
@@ -147,6 +162,14 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
     [store, screenToFlowPosition],
   );
 
+  /** A new note goes in the middle of the view (or the nearest free spot). */
+  const addNoteInView = useCallback(() => {
+    const box = section.current?.getBoundingClientRect();
+    if (!box) return;
+    const centre = screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 });
+    store.addNote({ x: centre.x - 110, y: centre.y - 55 });
+  }, [store, screenToFlowPosition]);
+
   const big = nodes.length > VIRTUALISE_ABOVE;
   return (
     <section
@@ -157,7 +180,7 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
       data-modules={doc.modules.length}
     >
       {startView && (
-        <ReactFlow<ModuleFlowNode>
+        <ReactFlow<FlowNode>
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
@@ -183,13 +206,18 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
         >
           {/* The moving dot pattern costs a full repaint per frame: only for small workflows. */}
           {!big && <Background variant={BackgroundVariant.Dots} gap={20} size={1} />}
+          <Panel position="top-left">
+            <button type="button" className="lf-add-note" onClick={addNoteInView}>
+              Add note
+            </button>
+          </Panel>
           {findOpen && (
             <Panel position="top-center">
               <FindBox onClose={onFindClose} />
             </Panel>
           )}
           <Panel position="bottom-right">
-            <Overview nodes={nodes} />
+            <Overview nodes={moduleNodes} />
           </Panel>
           <Controls showInteractive={false} fitViewOptions={fitViewOptions(doc.modules.length)} />
         </ReactFlow>

@@ -23,6 +23,7 @@ import {
   setParam,
   setWorkflowInfo,
 } from "./modules.js";
+import { addNote, NOTE_SIZE, removeNotes, setNoteText } from "./notes.js";
 import { boundsOf, freeSpotNear } from "./placement.js";
 import { NO_SELECTION, prune, type Selection, selectEverything, selectModules } from "./selection.js";
 
@@ -163,6 +164,26 @@ export class EditorStore {
     const modules = [...this.state.selection.modules].map((id) => (id === from ? to : id));
     this.apply(result.edit, `Rename ${from}`, undefined, selectModules(modules));
     return undefined;
+  }
+
+  // ---- notes
+
+  /** Adds an empty note at `near` (or the nearest free spot); returns its id. */
+  addNote(near: Position): string {
+    const { doc, catalog } = this.state;
+    const notes = (doc.notes ?? []).map((n) => ({ ...n.position, ...NOTE_SIZE }));
+    const at = freeSpotNear([...moduleRects(doc, catalog), ...notes], near, NOTE_SIZE);
+    const e = addNote(doc, at);
+    this.apply(e, "Add note");
+    return e.id;
+  }
+
+  setNoteText(id: string, text: string): void {
+    this.apply(setNoteText(this.state.doc, id, text), "Edit note", `note:${id}`);
+  }
+
+  removeNote(id: string): void {
+    this.apply(removeNotes(this.state.doc, [id]), "Delete note");
   }
 
   setWorkflowInfo(info: { name?: string; description?: string }): void {
