@@ -64,6 +64,29 @@ async function panAway(page: Page): Promise<void> {
   await expect.poll(async () => (await modulesInView(page)).inView, WAIT).toBeLessThan(6);
 }
 
+/** Pairs of modules whose boxes on the page overlap (by id). */
+async function overlappingModules(page: Page): Promise<string[]> {
+  const nodes = await page.locator(".react-flow__node").all();
+  const boxes = await Promise.all(
+    nodes.map(async (n) => ({ id: (await n.getAttribute("data-id")) ?? "", box: await n.boundingBox() })),
+  );
+  const pairs: string[] = [];
+  boxes.forEach(({ id: ia, box: a }, i) => {
+    for (const { id: ib, box: b } of boxes.slice(i + 1)) {
+      if (
+        a &&
+        b &&
+        a.x < b.x + b.width &&
+        b.x < a.x + a.width &&
+        a.y < b.y + b.height &&
+        b.y < a.y + a.height
+      )
+        pairs.push(`${ia}/${ib}`);
+    }
+  });
+  return pairs;
+}
+
 const allInView = async (page: Page) => {
   const { inView, total } = await modulesInView(page);
   return total > 0 && inView === total;
@@ -110,20 +133,7 @@ describe("the canvas in Chromium", { timeout: TEST_TIMEOUT_MS }, () => {
     await item.dblclick();
     await item.dblclick();
     await expect.poll(() => canvas(page).getAttribute("data-modules"), WAIT).toBe("8");
-    const boxes = await Promise.all(
-      (await page.locator(".react-flow__node").all()).map(async (n) => {
-        const b = await n.boundingBox();
-        if (!b) throw new Error("a module has no box");
-        return b;
-      }),
-    );
-    const overlapping = boxes.flatMap((a, i) =>
-      boxes.filter(
-        (b, j) =>
-          j > i && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height,
-      ),
-    );
-    expect(overlapping).toEqual([]);
+    expect(await overlappingModules(page)).toEqual([]);
   });
 
   it("finds a module with Ctrl+F and frames it", async () => {
@@ -160,5 +170,15 @@ describe("the canvas in Chromium", { timeout: TEST_TIMEOUT_MS }, () => {
     await page.getByRole("menu", { name: "Module sum1" }).getByRole("menuitem", { name: "Delete" }).click();
     await expect.poll(() => canvas(page).getAttribute("data-modules"), WAIT).toBe("6");
     await moduleNode(page, "sum1").waitFor({ state: "detached", ...WAIT });
+  });
+
+  it("pastes a copied module beside the original, covering no module", async () => {
+    const { page } = editor;
+    await clickModule(page, "sum");
+    await page.keyboard.press("Control+c");
+    await page.keyboard.press("Control+v");
+    await expect.poll(() => canvas(page).getAttribute("data-modules"), WAIT).toBe("7");
+    await moduleNode(page, "sum1").waitFor({ state: "visible", ...WAIT });
+    expect(await overlappingModules(page)).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ import { type Clipboard, copyModules, paste } from "./clipboard.js";
 import { connect, removeConnections } from "./connections.js";
 import { combineEdits, type Edit, replaceDocument } from "./edit.js";
 import { emptyHistory, type History, record, redo, undo } from "./history.js";
-import { moduleRects, moduleSize, nodeSize } from "./module-box.js";
+import { moduleRects, moduleSize, nodeSize, type Rect } from "./module-box.js";
 import {
   addModule,
   emptyDocument,
@@ -44,6 +44,12 @@ export interface EditorState {
   savedDoc: WorkflowDocument | undefined;
   notice: Notice | undefined;
 }
+
+/** What new modules and notes must not cover: every module and every note on the canvas. */
+const occupied = (doc: WorkflowDocument, catalog: Catalog): Rect[] => [
+  ...moduleRects(doc, catalog),
+  ...(doc.notes ?? []).map((n) => ({ ...n.position, ...NOTE_SIZE })),
+];
 
 export class EditorStore {
   private state: EditorState;
@@ -101,7 +107,7 @@ export class EditorStore {
     }
     const { doc, catalog } = this.state;
     const size = nodeSize(Object.keys(entry.inputs).length, Object.keys(entry.outputs).length);
-    const e = addModule(doc, entry, freeSpotNear(moduleRects(doc, catalog), near, size));
+    const e = addModule(doc, entry, freeSpotNear(occupied(doc, catalog), near, size));
     this.apply(e, `Add ${e.id}`, undefined, selectModules([e.id]));
     return e.id;
   }
@@ -171,8 +177,7 @@ export class EditorStore {
   /** Adds an empty note at `near` (or the nearest free spot); returns its id. */
   addNote(near: Position): string {
     const { doc, catalog } = this.state;
-    const notes = (doc.notes ?? []).map((n) => ({ ...n.position, ...NOTE_SIZE }));
-    const at = freeSpotNear([...moduleRects(doc, catalog), ...notes], near, NOTE_SIZE);
+    const at = freeSpotNear(occupied(doc, catalog), near, NOTE_SIZE);
     const e = addNote(doc, at);
     this.apply(e, "Add note");
     return e.id;
@@ -233,7 +238,7 @@ export class EditorStore {
       ...moduleSize(doc, catalog, m),
     }));
     const box = boundsOf(copied) ?? { x: 0, y: 0, width: 0, height: 0 };
-    const at = freeSpotNear(moduleRects(doc, catalog), box, box);
+    const at = freeSpotNear(occupied(doc, catalog), box, box);
     const e = paste(doc, clipboard, { x: at.x - box.x, y: at.y - box.y });
     this.apply(e, label, undefined, selectModules(e.ids));
   }

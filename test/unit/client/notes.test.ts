@@ -47,4 +47,19 @@ describe("notes on the canvas", () => {
     s.undo();
     expect(s.getState().doc.notes).toBeUndefined();
   });
+
+  it("places a new module off a note", () => {
+    const s = new EditorStore();
+    s.setCatalog(catalogEntries);
+    s.addNote({ x: 0, y: 0 });
+    s.addModule("basic.Constant", { x: 0, y: 0 });
+    const module = s.getState().doc.modules[0];
+    const note = s.getState().doc.notes?.[0];
+    const apart =
+      (module?.position?.x ?? 0) >= (note?.position.x ?? 0) + 220 ||
+      (module?.position?.y ?? 0) >= (note?.position.y ?? 0) + 110 ||
+      (module?.position?.x ?? 0) + 200 <= (note?.position.x ?? 0) ||
+      (module?.position?.y ?? 0) + 80 <= (note?.position.y ?? 0);
+    expect(apart).toBe(true);
+  });
 });
