@@ -111,20 +111,35 @@ describe("the canvas in Chromium", { timeout: TEST_TIMEOUT_MS }, () => {
     await expect.poll(() => allInView(page), WAIT).toBe(true);
   });
 
-  it("draws the wire wait -> done over the Command module it crosses, not under it", async () => {
+  it("routes the wire wait -> done around the Command module in its way, not under or over it", async () => {
     const { page } = editor;
     const wire = connectionEdge(page, "wait.finished", "done.value");
     await wire.waitFor({ state: "attached", ...WAIT });
-    const box = await wire.locator(".react-flow__edge-path").boundingBox();
-    if (!box) throw new Error("no wire");
     const count = await moduleNode(page, "count").boundingBox();
-    const middle = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-    expect(count && inside({ ...middle, width: 0, height: 0 }, count)).toBe(true);
-    const onTop = await page.evaluate(
-      ({ x, y }) => document.elementFromPoint(x, y)?.closest(".react-flow__edge")?.getAttribute("aria-label"),
-      middle,
+    if (!count) throw new Error("no Command module");
+    // Points along the drawn wire, in page coordinates.
+    const points = await wire.locator(".react-flow__edge-path").evaluate((path: SVGPathElement) => {
+      const matrix = path.getScreenCTM();
+      const length = path.getTotalLength();
+      const out: { x: number; y: number }[] = [];
+      for (let at = 0; at <= length; at += 4) {
+        const p = path.getPointAtLength(at);
+        out.push({
+          x: p.x * (matrix?.a ?? 1) + (matrix?.e ?? 0),
+          y: p.y * (matrix?.d ?? 1) + (matrix?.f ?? 0),
+        });
+      }
+      return out;
+    });
+    expect(points.length).toBeGreaterThan(10);
+    const overCount = points.filter(
+      (p) =>
+        p.x > count.x + 1 &&
+        p.x < count.x + count.width - 1 &&
+        p.y > count.y + 1 &&
+        p.y < count.y + count.height - 1,
     );
-    expect(onTop).toBe("wait.finished to done.value");
+    expect(overCount).toEqual([]);
   });
 
   it("adds a module twice from the palette without the second overlapping the first", async () => {

@@ -9,10 +9,12 @@ import type { ModuleInstance, Note, WorkflowDocument } from "../../../server/sch
 import type { Catalog } from "../../platform/api/catalog.js";
 import type { ModuleRunState } from "../../platform/api/runs.js";
 import { connectionKey } from "../core/connections.js";
+import { moduleRects, portPoint } from "../core/module-box.js";
 import { NOTE_SIZE, noteNodeId } from "../core/notes.js";
 import { portSpec, portsFromConnections, portTypeOf } from "../core/ports.js";
 import { type Problem, type ProblemMap, problemsKey } from "../core/problems.js";
 import type { Selection } from "../core/selection.js";
+import { detourLane } from "../core/wire-route.js";
 import { nodeGeometry } from "./node-geometry.js";
 
 export interface ModuleNodeData extends Record<string, unknown> {
@@ -160,25 +162,45 @@ interface CachedEdge {
   connection: WorkflowDocument["connections"][number];
   selected: boolean;
   type: string;
+  lane: number | undefined;
 }
 
-/** Builds edges, reusing unchanged ones; an edge takes the colour of its output's type. */
+/** Above this many modules wires are not routed around modules (it costs modules x wires). */
+const ROUTE_UP_TO = 300;
+
+/**
+ * Builds edges, reusing unchanged ones; an edge takes the colour of its output's type, and a wire
+ * with a module in its way goes around it (a "routed" edge with its lane).
+ */
 export class FlowEdgeCache {
   private cache = new Map<string, CachedEdge>();
 
   build(doc: WorkflowDocument, catalog: Catalog, selection: Selection): Edge[] {
     const next = new Map<string, CachedEdge>();
     const byId = new Map(doc.modules.map((m) => [m.id, m]));
+    const route = doc.modules.length <= ROUTE_UP_TO && doc.connections.length > 0;
+    const rects = route ? moduleRects(doc, catalog) : [];
     const edges: Edge[] = [];
     for (const connection of doc.connections) {
       const id = connectionKey(connection);
-      const type = portTypeOf(
-        portSpec(catalog, byId.get(connection.from.module), "output", connection.from.port),
-      );
+      const fromModule = byId.get(connection.from.module);
+      const toModule = byId.get(connection.to.module);
+      const type = portTypeOf(portSpec(catalog, fromModule, "output", connection.from.port));
       const selected = selection.connections.has(id);
+      let lane: number | undefined;
+      if (route && fromModule && toModule) {
+        const from = portPoint(doc, catalog, fromModule, "output", connection.from.port);
+        const to = portPoint(doc, catalog, toModule, "input", connection.to.port);
+        const others = rects.filter((_, i) => doc.modules[i] !== fromModule && doc.modules[i] !== toModule);
+        if (from && to) lane = detourLane(from, to, others);
+      }
       const old = this.cache.get(id);
       const edge =
-        old && old.connection === connection && old.selected === selected && old.type === type
+        old &&
+        old.connection === connection &&
+        old.selected === selected &&
+        old.type === type &&
+        old.lane === lane
           ? old.edge
           : {
               id,
@@ -190,8 +212,9 @@ export class FlowEdgeCache {
               zIndex: EDGE_Z_INDEX,
               className: `port-${type}`,
               ariaLabel: `${connection.from.module}.${connection.from.port} to ${connection.to.module}.${connection.to.port}`,
+              ...(lane === undefined ? {} : { type: "routed", data: { lane } }),
             };
-      next.set(id, { edge, connection, selected, type });
+      next.set(id, { edge, connection, selected, type, lane });
       edges.push(edge);
     }
     this.cache = next;

@@ -44,9 +44,11 @@ import { ModuleNode } from "./ModuleNode.js";
 import { NoteNode } from "./NoteNode.js";
 import { Overview } from "./Overview.js";
 import { MODULE_DRAG_TYPE } from "./Palette.js";
+import { RoutedEdge } from "./RoutedEdge.js";
 
 const nodeTypes = { module: ModuleNode, note: NoteNode };
 type FlowNode = ModuleFlowNode | NoteFlowNode;
+const edgeTypes = { routed: RoutedEdge };
 interface CanvasProps {
   problems: ProblemMap;
   run: RunView | undefined;
@@ -184,6 +186,7 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}

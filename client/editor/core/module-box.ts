@@ -43,3 +43,18 @@ export function moduleSize(doc: WorkflowDocument, catalog: Catalog, module: Modu
 export function moduleRects(doc: WorkflowDocument, catalog: Catalog): Rect[] {
   return doc.modules.map((m) => ({ ...(m.position ?? { x: 0, y: 0 }), ...moduleSize(doc, catalog, m) }));
 }
+
+/** Where a port's wire starts (an output, on the right edge) or ends (an input, on the left). */
+export function portPoint(
+  doc: WorkflowDocument,
+  catalog: Catalog,
+  module: ModuleInstance,
+  side: "input" | "output",
+  port: string,
+): Position | undefined {
+  const ports = catalog.get(module.type) ?? portsFromConnections(doc, module.id);
+  const index = Object.keys(side === "input" ? ports.inputs : ports.outputs).indexOf(port);
+  if (index < 0) return undefined;
+  const { x, y } = module.position ?? { x: 0, y: 0 };
+  return { x: side === "input" ? x : x + NODE_WIDTH, y: y + PORTS_TOP + index * PORT_ROW + PORT_ROW / 2 };
+}
