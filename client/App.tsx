@@ -1,6 +1,7 @@
 /** The editor page: toolbar, palette, canvas, inspector and status line, bound to one store. */
 import { useReactFlow } from "@xyflow/react";
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { isFinishedRun } from "../server/schema/states.js";
 import type { JobView } from "../server/schema/views.js";
 import { fitViewOptions } from "./editor/canvas/view-options.js";
 import { Canvas } from "./editor/components/Canvas.js";
@@ -19,7 +20,7 @@ import { useEditor, useStore } from "./editor/hooks/useEditor.js";
 import { useRun } from "./editor/hooks/useRun.js";
 import { useServerCheck } from "./editor/hooks/useServerCheck.js";
 import { useShortcuts } from "./editor/hooks/useShortcuts.js";
-import { runBelongsTo } from "./editor/run/run-state.js";
+import { runBelongsTo, toolbarRun } from "./editor/run/run-state.js";
 import { PipelinesPanel } from "./instruments/PipelinesPanel.js";
 import { JobsPanel } from "./jobs/components/JobsPanel.js";
 import { JobToasts } from "./jobs/components/JobToasts.js";
@@ -27,7 +28,6 @@ import { useJobFocus } from "./jobs/useJobFocus.js";
 import { useJobMonitor } from "./jobs/useJobMonitor.js";
 import { useJobsView } from "./jobs/useJobsView.js";
 
-const CASCADE = 30;
 /**
  * The Job Monitor re-renders App on every batch of job events: the canvas and the inspector
  * (costly, and unrelated to jobs) re-render only when their own props change.
@@ -46,6 +46,8 @@ export function App({ catalogError }: { catalogError: string | undefined }) {
   const actions = useDocumentActions(store);
   const { screenToFlowPosition, fitView } = useReactFlow();
   const [helpOpen, setHelpOpen] = useState(false);
+  const [findOpen, setFindOpen] = useState(false);
+  const closeFind = useCallback(() => setFindOpen(false), []);
   const [openOpen, setOpenOpen] = useState(false);
   const [pipelinesOpen, setPipelinesOpen] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -85,19 +87,14 @@ export function App({ catalogError }: { catalogError: string | undefined }) {
     document.title = `${doc.name}${unsaved ? " *" : ""} - labflow`;
   }, [doc.name, unsaved]);
 
-  /** Adds a module in the middle of the view, cascading so repeated adds do not overlap. */
+  /** Adds a module in the middle of the view, or in the free space nearest to it. */
   const addAtCentre = useCallback(
     (type: string) => {
       const pane = document.querySelector(".lf-canvas")?.getBoundingClientRect();
       const centre = pane
         ? screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 })
         : { x: 0, y: 0 };
-      const base = { x: centre.x - 80, y: centre.y - 40 };
-      let n = 0;
-      const taken = new Set(store.getState().doc.modules.map((m) => `${m.position?.x},${m.position?.y}`));
-      const at = () => ({ x: Math.round(base.x + n * CASCADE), y: Math.round(base.y + n * CASCADE) });
-      while (taken.has(`${at().x},${at().y}`) && n < 50) n++;
-      store.addModule(type, at());
+      store.addModule(type, { x: centre.x - 100, y: centre.y - 40 });
     },
     [store, screenToFlowPosition],
   );
@@ -116,6 +113,7 @@ export function App({ catalogError }: { catalogError: string | undefined }) {
     save: () => void actions.save(),
     run: () => void run.start(),
     fitView: () => void fitView({ ...fitViewOptions(store.getState().doc.modules.length), duration: 200 }),
+    find: () => setFindOpen(true),
     help: () => setHelpOpen(true),
     deselect: () => store.select({ modules: new Set(), connections: new Set() }),
   });
@@ -127,10 +125,14 @@ export function App({ catalogError }: { catalogError: string | undefined }) {
         unsaved={unsaved}
         canUndo={canUndo(history)}
         canRedo={canRedo(history)}
-        run={run.view}
+        run={toolbarRun(run.view, doc.name)}
         starting={run.starting}
         connected={run.connected}
-        onNew={actions.newDocument}
+        onNew={() => {
+          actions.newDocument();
+          // A new workflow starts with no run shown (a run still going stays, to be cancelled).
+          if (run.view && isFinishedRun(run.view.status)) run.clear();
+        }}
         onOpen={() => setOpenOpen(true)}
         onSave={() => void actions.save()}
         onImport={() => fileInput.current?.click()}
@@ -158,7 +160,7 @@ export function App({ catalogError }: { catalogError: string | undefined }) {
             onRetry={catalogState.reload}
             onAdd={addAtCentre}
           />
-          <EditorCanvas problems={problems} run={shownRun} />
+          <EditorCanvas problems={problems} run={shownRun} findOpen={findOpen} onFindClose={closeFind} />
           {jobsView === "side" && jobsPanel("side")}
           <EditorInspector problems={problems} run={shownRun} />
         </main>

@@ -5,6 +5,7 @@
  */
 
 import type { CatalogEntry } from "../server/schema/catalog.js";
+import { draftWouldBeReplaced } from "./editor/core/draft-choice.js";
 import { EditorStore } from "./editor/core/editor-store.js";
 import { emptyDocument } from "./editor/core/modules.js";
 import { api } from "./platform/api/api-client.js";
@@ -27,7 +28,17 @@ function withDeadline<T>(promise: Promise<T>, what: string): Promise<T> {
   ]);
 }
 
-export async function prepareEditor(search = location.search): Promise<Startup> {
+/** Drops `?workflow=` from the address, so that a reload shows the draft instead of asking again. */
+function forgetWorkflowParam(): void {
+  const url = new URL(location.href);
+  url.searchParams.delete("workflow");
+  history.replaceState(history.state, "", url);
+}
+
+export async function prepareEditor(
+  search = location.search,
+  ask: (question: string) => boolean = (question) => window.confirm(question),
+): Promise<Startup> {
   const name = new URLSearchParams(search).get("workflow");
   const [draft, catalog, opened] = await Promise.all([
     loadDraft().catch(() => undefined),
@@ -45,7 +56,17 @@ export async function prepareEditor(search = location.search): Promise<Startup> 
   const doc = draft?.doc ?? emptyDocument();
   const store = new EditorStore(doc, draft?.unsaved ? undefined : doc);
   store.setCatalog(catalog.entries);
-  if (opened?.doc) {
+  const keepDraft =
+    opened?.doc !== undefined &&
+    draftWouldBeReplaced(draft, opened.doc) &&
+    !ask(
+      `Your draft of "${name}" has changes that are not in the saved workflow.\n\n` +
+        `OK: open the saved "${name}" (Undo brings your draft back).\nCancel: keep working on your draft.`,
+    );
+  if (keepDraft) {
+    forgetWorkflowParam();
+    store.notify("info", `Kept your draft of ${doc.name}`);
+  } else if (opened?.doc) {
     // An undoable step: Undo brings the draft back.
     store.openDocument(opened.doc, `Open ${name}`, true);
     store.notify("info", `Opened ${name}`);

@@ -38,17 +38,27 @@ export const PortRef = z.strictObject({ module: ModuleId, port: PortName });
 
 export const Connection = z.strictObject({ from: PortRef, to: PortRef });
 
+/** A comment on the canvas: text beside the modules, for people only (the engine ignores it). */
+export const Note = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a note id holds letters, digits, _ and -"),
+  text: z.string().max(10_000),
+  position: Position,
+});
+
 export const WorkflowDocument = z.strictObject({
   version: z.literal(CURRENT_DOCUMENT_VERSION),
   name: z.string().min(1).max(200),
   description: z.string().max(10_000).optional(),
   modules: z.array(ModuleInstance),
   connections: z.array(Connection).default([]),
+  /** Comments on the canvas; optional, so documents written before notes existed stay valid. */
+  notes: z.array(Note).optional(),
 });
 
 export type ModuleInstance = z.infer<typeof ModuleInstance>;
 export type PortRef = z.infer<typeof PortRef>;
 export type Connection = z.infer<typeof Connection>;
+export type Note = z.infer<typeof Note>;
 export type WorkflowDocument = z.infer<typeof WorkflowDocument>;
 /** What a document looks like before defaults are applied (what people write). */
 export type WorkflowDocumentInput = z.input<typeof WorkflowDocument>;

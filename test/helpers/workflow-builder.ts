@@ -35,6 +35,14 @@ export class WorkflowBuilder {
     return this;
   }
 
+  /** Places a module already added on the canvas. */
+  at(id: string, x: number, y: number): this {
+    const m = this.doc.modules.find((x) => x.id === id);
+    if (!m) throw new Error(`no module ${id}`);
+    m.position = { x, y };
+    return this;
+  }
+
   build(): WorkflowDocumentInput {
     return structuredClone(this.doc);
   }

@@ -5,13 +5,16 @@
  */
 import type { Edge, Node } from "@xyflow/react";
 import type { CatalogEntry, PortSpecView as PortSpec } from "../../../server/schema/catalog.js";
-import type { ModuleInstance, WorkflowDocument } from "../../../server/schema/workflow-document.js";
+import type { ModuleInstance, Note, WorkflowDocument } from "../../../server/schema/workflow-document.js";
 import type { Catalog } from "../../platform/api/catalog.js";
 import type { ModuleRunState } from "../../platform/api/runs.js";
 import { connectionKey } from "../core/connections.js";
+import { moduleRects, portPoint } from "../core/module-box.js";
+import { NOTE_SIZE, noteNodeId } from "../core/notes.js";
 import { portSpec, portsFromConnections, portTypeOf } from "../core/ports.js";
 import { type Problem, type ProblemMap, problemsKey } from "../core/problems.js";
 import type { Selection } from "../core/selection.js";
+import { detourLane } from "../core/wire-route.js";
 import { nodeGeometry } from "./node-geometry.js";
 
 export interface ModuleNodeData extends Record<string, unknown> {
@@ -30,6 +33,34 @@ export const inputHandle = (port: string) => `in:${port}`;
 export const outputHandle = (port: string) => `out:${port}`;
 export const portOfHandle = (handle: string | null | undefined): string =>
   (handle ?? "").replace(/^(in|out):/, "");
+
+export type NoteFlowNode = Node<{ note: Note }, "note">;
+
+/** Notes as canvas nodes, reusing the node of every note that did not change. */
+export class NoteNodeCache {
+  private cache = new Map<Note, NoteFlowNode>();
+
+  build(doc: WorkflowDocument): NoteFlowNode[] {
+    const next = new Map<Note, NoteFlowNode>();
+    const nodes = (doc.notes ?? []).map((note) => {
+      const node: NoteFlowNode = this.cache.get(note) ?? {
+        id: noteNodeId(note.id),
+        type: "note",
+        position: note.position,
+        data: { note },
+        initialWidth: NOTE_SIZE.width,
+        initialHeight: NOTE_SIZE.height,
+        measured: { ...NOTE_SIZE },
+        selectable: false,
+        ariaLabel: `Note ${note.id}`,
+      };
+      next.set(note, node);
+      return node;
+    });
+    this.cache = next;
+    return nodes;
+  }
+}
 
 interface CachedNode {
   node: ModuleFlowNode;
@@ -109,6 +140,10 @@ function makeNode(
     selected: c.selected,
     initialWidth: geometry.width,
     initialHeight: geometry.height,
+    // The size is known, not measured: a node object made anew (on select, on edit) without it
+    // would count as unmeasured, and React Flow would hold every fitView until a re-measure that
+    // never comes (the DOM size did not change), so F and the fit button stopped working.
+    measured: { width: geometry.width, height: geometry.height },
     handles: geometry.handles,
     ariaLabel: c.module.id,
     domAttributes: { "data-status": c.run?.status ?? "idle" } as ModuleFlowNode["domAttributes"],
@@ -116,30 +151,56 @@ function makeNode(
   return node;
 }
 
+/**
+ * Wires are drawn above modules (and modules are not raised when selected): a wire that crosses a
+ * module stays visible over it instead of passing under it, which read as going through it.
+ */
+export const EDGE_Z_INDEX = 1;
+
 interface CachedEdge {
   edge: Edge;
   connection: WorkflowDocument["connections"][number];
   selected: boolean;
   type: string;
+  lane: number | undefined;
 }
 
-/** Builds edges, reusing unchanged ones; an edge takes the colour of its output's type. */
+/** Above this many modules wires are not routed around modules (it costs modules x wires). */
+const ROUTE_UP_TO = 300;
+
+/**
+ * Builds edges, reusing unchanged ones; an edge takes the colour of its output's type, and a wire
+ * with a module in its way goes around it (a "routed" edge with its lane).
+ */
 export class FlowEdgeCache {
   private cache = new Map<string, CachedEdge>();
 
   build(doc: WorkflowDocument, catalog: Catalog, selection: Selection): Edge[] {
     const next = new Map<string, CachedEdge>();
     const byId = new Map(doc.modules.map((m) => [m.id, m]));
+    const route = doc.modules.length <= ROUTE_UP_TO && doc.connections.length > 0;
+    const rects = route ? moduleRects(doc, catalog) : [];
     const edges: Edge[] = [];
     for (const connection of doc.connections) {
       const id = connectionKey(connection);
-      const type = portTypeOf(
-        portSpec(catalog, byId.get(connection.from.module), "output", connection.from.port),
-      );
+      const fromModule = byId.get(connection.from.module);
+      const toModule = byId.get(connection.to.module);
+      const type = portTypeOf(portSpec(catalog, fromModule, "output", connection.from.port));
       const selected = selection.connections.has(id);
+      let lane: number | undefined;
+      if (route && fromModule && toModule) {
+        const from = portPoint(doc, catalog, fromModule, "output", connection.from.port);
+        const to = portPoint(doc, catalog, toModule, "input", connection.to.port);
+        const others = rects.filter((_, i) => doc.modules[i] !== fromModule && doc.modules[i] !== toModule);
+        if (from && to) lane = detourLane(from, to, others);
+      }
       const old = this.cache.get(id);
       const edge =
-        old && old.connection === connection && old.selected === selected && old.type === type
+        old &&
+        old.connection === connection &&
+        old.selected === selected &&
+        old.type === type &&
+        old.lane === lane
           ? old.edge
           : {
               id,
@@ -148,10 +209,12 @@ export class FlowEdgeCache {
               target: connection.to.module,
               targetHandle: inputHandle(connection.to.port),
               selected,
+              zIndex: EDGE_Z_INDEX,
               className: `port-${type}`,
               ariaLabel: `${connection.from.module}.${connection.from.port} to ${connection.to.module}.${connection.to.port}`,
+              ...(lane === undefined ? {} : { type: "routed", data: { lane } }),
             };
-      next.set(id, { edge, connection, selected, type });
+      next.set(id, { edge, connection, selected, type, lane });
       edges.push(edge);
     }
     this.cache = next;

@@ -3,24 +3,25 @@
  * port rows sit at known offsets. React Flow then knows every node's size and handle positions
  * before it renders it, so a big workflow renders only the nodes in view (none has to be mounted
  * just to be measured) and edges to nodes out of view are drawn all the same.
- * Keep in sync with `.lf-node`, `.lf-node-head`, `.lf-node-sub`, `.lf-ports`, `.lf-port` and
- * `.lf-handle` in styles/canvas.css.
+ * The box itself is core/module-box.ts; keep the handle's size in sync with `.lf-handle` in
+ * styles/canvas.css.
  */
 import { type NodeHandle, Position } from "@xyflow/react";
 import type { PortSpecView as PortSpec } from "../../../server/schema/catalog.js";
+import {
+  NODE_BORDER as BORDER,
+  NODE_BORDER_LEFT as BORDER_LEFT,
+  NODE_WIDTH,
+  nodeSize,
+  PORTS_TOP,
+  PORT_ROW as ROW,
+} from "../core/module-box.js";
 
-export const NODE_WIDTH = 200;
-const BORDER = 1;
-const BORDER_LEFT = 4;
-const HEAD = 22;
-const SUB = 16;
-const PORTS_PAD = 3;
-const ROW = 18;
+export { NODE_WIDTH } from "../core/module-box.js";
+
 const HANDLE = 9;
 /** How far a handle sticks out of its row. */
 const HANDLE_OUT = 5;
-/** Where the first port row starts, from the node's top. */
-const PORTS_TOP = BORDER + HEAD + SUB + BORDER + PORTS_PAD;
 
 export interface NodeGeometry {
   width: number;
@@ -56,6 +57,5 @@ export function nodeGeometry(
       height: HANDLE,
     })),
   ];
-  const rows = Math.max(ins.length, outs.length);
-  return { width: NODE_WIDTH, height: PORTS_TOP + rows * ROW + PORTS_PAD + BORDER, handles };
+  return { ...nodeSize(ins.length, outs.length), handles };
 }

@@ -14,25 +14,50 @@ import {
   useReactFlow,
   type Viewport,
 } from "@xyflow/react";
-import { type DragEvent, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
-import { FlowEdgeCache, FlowNodeCache, type ModuleFlowNode } from "../canvas/flow-elements.js";
-import { VIRTUALISE_ABOVE, viewportFor } from "../canvas/view-options.js";
+import {
+  type DragEvent,
+  type MouseEvent as ReactMouseEvent,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
+import {
+  FlowEdgeCache,
+  FlowNodeCache,
+  type ModuleFlowNode,
+  type NoteFlowNode,
+  NoteNodeCache,
+} from "../canvas/flow-elements.js";
+import { fitViewOptions, VIRTUALISE_ABOVE, viewportFor } from "../canvas/view-options.js";
 import type { Position } from "../core/modules.js";
 import type { ProblemMap } from "../core/problems.js";
+import { selectModules } from "../core/selection.js";
 import { useConnectHandlers } from "../hooks/useConnectHandlers.js";
 import { useEditor, useStore } from "../hooks/useEditor.js";
 import type { RunView } from "../run/run-state.js";
+import { FindBox } from "./FindBox.js";
+import { ModuleMenu, type ModuleMenuAt } from "./ModuleMenu.js";
 import { ModuleNode } from "./ModuleNode.js";
+import { NoteNode } from "./NoteNode.js";
 import { Overview } from "./Overview.js";
 import { MODULE_DRAG_TYPE } from "./Palette.js";
+import { RoutedEdge } from "./RoutedEdge.js";
 
-const nodeTypes = { module: ModuleNode };
+const nodeTypes = { module: ModuleNode, note: NoteNode };
+type FlowNode = ModuleFlowNode | NoteFlowNode;
+const edgeTypes = { routed: RoutedEdge };
 interface CanvasProps {
   problems: ProblemMap;
   run: RunView | undefined;
+  /** Whether the find box (Ctrl+F) is shown. */
+  findOpen: boolean;
+  onFindClose: () => void;
 }
 
-export function Canvas({ problems, run }: CanvasProps) {
+export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
   const store = useStore();
   const doc = useEditor((s) => s.doc);
   const catalog = useEditor((s) => s.catalog);
@@ -40,6 +65,7 @@ export function Canvas({ problems, run }: CanvasProps) {
   const { screenToFlowPosition } = useReactFlow();
   const nodeCache = useRef(new FlowNodeCache());
   const edgeCache = useRef(new FlowEdgeCache());
+  const noteCache = useRef(new NoteNodeCache());
   // The first view frames the document from its positions, once the pane's size is known.
   const section = useRef<HTMLElement>(null);
   const [startView, setStartView] = useState<Viewport>();
@@ -57,16 +83,21 @@ export function Canvas({ problems, run }: CanvasProps) {
     return () => cancelAnimationFrame(frame);
   }, [startView]);
 
-  const nodes = useMemo(
+  const moduleNodes = useMemo(
     () => nodeCache.current.build({ doc, catalog, selection, problems, run: run?.modules }),
     [doc, catalog, selection, problems, run],
+  );
+  const noteNodes = useMemo(() => noteCache.current.build(doc), [doc]);
+  const nodes = useMemo(
+    (): FlowNode[] => (noteNodes.length > 0 ? [...moduleNodes, ...noteNodes] : moduleNodes),
+    [moduleNodes, noteNodes],
   );
   const edges = useMemo(() => edgeCache.current.build(doc, catalog, selection), [doc, catalog, selection]);
 
   // Sizes React Flow measures are not fed back: every node's size and handle positions are known
   // from its ports (canvas/node-geometry.ts), so a measurement never has to re-render the canvas.
   const onNodesChange = useCallback(
-    (changes: NodeChange<ModuleFlowNode>[]) => {
+    (changes: NodeChange<FlowNode>[]) => {
       let selected: Set<string> | undefined;
       const moving = new Map<string, Position>();
       const moved = new Map<string, Position>();
@@ -102,6 +133,20 @@ export function Canvas({ problems, run }: CanvasProps) {
 
   const { isValidConnection, onConnect, onConnectEnd } = useConnectHandlers(store);
 
+  // Right-click on a module: it joins the selection (or becomes it), and the menu acts on that.
+  const [menu, setMenu] = useState<ModuleMenuAt>();
+  const closeMenu = useCallback(() => setMenu(undefined), []);
+  const onNodeContextMenu = useCallback(
+    (event: ReactMouseEvent, node: FlowNode) => {
+      event.preventDefault();
+      if (node.type !== "module") return;
+      const { selection } = store.getState();
+      if (!selection.modules.has(node.id)) store.select(selectModules([node.id]));
+      setMenu({ x: event.clientX, y: event.clientY, moduleId: node.id });
+    },
+    [store],
+  );
+
   const onDragOver = useCallback((event: DragEvent) => {
     if (!event.dataTransfer.types.includes(MODULE_DRAG_TYPE)) return;
     event.preventDefault();
@@ -119,6 +164,14 @@ export function Canvas({ problems, run }: CanvasProps) {
     [store, screenToFlowPosition],
   );
 
+  /** A new note goes in the middle of the view (or the nearest free spot). */
+  const addNoteInView = useCallback(() => {
+    const box = section.current?.getBoundingClientRect();
+    if (!box) return;
+    const centre = screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 });
+    store.addNote({ x: centre.x - 110, y: centre.y - 55 });
+  }, [store, screenToFlowPosition]);
+
   const big = nodes.length > VIRTUALISE_ABOVE;
   return (
     <section
@@ -129,10 +182,11 @@ export function Canvas({ problems, run }: CanvasProps) {
       data-modules={doc.modules.length}
     >
       {startView && (
-        <ReactFlow<ModuleFlowNode>
+        <ReactFlow<FlowNode>
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}
@@ -140,6 +194,7 @@ export function Canvas({ problems, run }: CanvasProps) {
           isValidConnection={isValidConnection}
           onDragOver={onDragOver}
           onDrop={onDrop}
+          onNodeContextMenu={onNodeContextMenu}
           deleteKeyCode={null}
           selectionKeyCode="Shift"
           multiSelectionKeyCode={["Meta", "Control"]}
@@ -150,14 +205,33 @@ export function Canvas({ problems, run }: CanvasProps) {
           defaultViewport={startView}
           onlyRenderVisibleElements={big}
           elevateEdgesOnSelect
+          elevateNodesOnSelect={false}
         >
           {/* The moving dot pattern costs a full repaint per frame: only for small workflows. */}
           {!big && <Background variant={BackgroundVariant.Dots} gap={20} size={1} />}
-          <Panel position="bottom-right">
-            <Overview nodes={nodes} />
+          <Panel position="top-left">
+            <button type="button" className="lf-add-note" onClick={addNoteInView}>
+              Add note
+            </button>
           </Panel>
-          <Controls showInteractive={false} />
+          {findOpen && (
+            <Panel position="top-center">
+              <FindBox onClose={onFindClose} />
+            </Panel>
+          )}
+          <Panel position="bottom-right">
+            <Overview nodes={moduleNodes} />
+          </Panel>
+          <Controls showInteractive={false} fitViewOptions={fitViewOptions(doc.modules.length)} />
         </ReactFlow>
+      )}
+      {menu && (
+        <ModuleMenu
+          at={menu}
+          onDuplicate={() => store.duplicateSelection()}
+          onDelete={() => store.deleteSelection()}
+          onClose={closeMenu}
+        />
       )}
       {doc.modules.length === 0 && (
         <p className="lf-canvas-hint">Drag modules here from the palette, or double-click one to add it.</p>

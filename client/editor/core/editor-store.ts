@@ -11,6 +11,7 @@ import { type Clipboard, copyModules, paste } from "./clipboard.js";
 import { connect, removeConnections } from "./connections.js";
 import { combineEdits, type Edit, replaceDocument } from "./edit.js";
 import { emptyHistory, type History, record, redo, undo } from "./history.js";
+import { moduleRects, moduleSize, nodeSize, type Rect } from "./module-box.js";
 import {
   addModule,
   emptyDocument,
@@ -22,6 +23,8 @@ import {
   setParam,
   setWorkflowInfo,
 } from "./modules.js";
+import { addNote, NOTE_SIZE, removeNotes, setNoteText } from "./notes.js";
+import { boundsOf, freeSpotNear } from "./placement.js";
 import { NO_SELECTION, prune, type Selection, selectEverything, selectModules } from "./selection.js";
 
 export type { Selection } from "./selection.js";
@@ -42,13 +45,16 @@ export interface EditorState {
   notice: Notice | undefined;
 }
 
-const PASTE_OFFSET = 40;
+/** What new modules and notes must not cover: every module and every note on the canvas. */
+const occupied = (doc: WorkflowDocument, catalog: Catalog): Rect[] => [
+  ...moduleRects(doc, catalog),
+  ...(doc.notes ?? []).map((n) => ({ ...n.position, ...NOTE_SIZE })),
+];
 
 export class EditorStore {
   private state: EditorState;
   private readonly listeners = new Set<() => void>();
   private clipboard: Clipboard | undefined;
-  private pasteCount = 0;
   private noticeId = 0;
   private drag: { base: WorkflowDocument; moved: Map<string, Position> } | undefined;
 
@@ -92,13 +98,16 @@ export class EditorStore {
 
   // ---- modules and connections
 
-  addModule(type: string, position: Position): string | undefined {
+  /** Adds a module at `near`, or at the free spot nearest to it when another module is there. */
+  addModule(type: string, near: Position): string | undefined {
     const entry = this.state.catalog.get(type);
     if (!entry) {
       this.notify("error", `unknown module type "${type}"`);
       return undefined;
     }
-    const e = addModule(this.state.doc, entry, position);
+    const { doc, catalog } = this.state;
+    const size = nodeSize(Object.keys(entry.inputs).length, Object.keys(entry.outputs).length);
+    const e = addModule(doc, entry, freeSpotNear(occupied(doc, catalog), near, size));
     this.apply(e, `Add ${e.id}`, undefined, selectModules([e.id]));
     return e.id;
   }
@@ -163,6 +172,25 @@ export class EditorStore {
     return undefined;
   }
 
+  // ---- notes
+
+  /** Adds an empty note at `near` (or the nearest free spot); returns its id. */
+  addNote(near: Position): string {
+    const { doc, catalog } = this.state;
+    const at = freeSpotNear(occupied(doc, catalog), near, NOTE_SIZE);
+    const e = addNote(doc, at);
+    this.apply(e, "Add note");
+    return e.id;
+  }
+
+  setNoteText(id: string, text: string): void {
+    this.apply(setNoteText(this.state.doc, id, text), "Edit note", `note:${id}`);
+  }
+
+  removeNote(id: string): void {
+    this.apply(removeNotes(this.state.doc, [id]), "Delete note");
+  }
+
   setWorkflowInfo(info: { name?: string; description?: string }): void {
     const key = info.name !== undefined ? "workflow:name" : "workflow:description";
     this.apply(setWorkflowInfo(this.state.doc, info), "Workflow info", key);
@@ -184,7 +212,6 @@ export class EditorStore {
     const ids = this.state.selection.modules;
     if (ids.size === 0) return 0;
     this.clipboard = copyModules(this.state.doc, ids);
-    this.pasteCount = 0;
     return ids.size;
   }
 
@@ -192,12 +219,28 @@ export class EditorStore {
     if (this.copy() > 0) this.deleteSelection();
   }
 
+  /** Pastes in the free space nearest to where the copied modules were (beside them, if they are still there). */
   paste(): void {
-    if (!this.clipboard || this.clipboard.modules.length === 0) return;
-    this.pasteCount++;
-    const offset = PASTE_OFFSET * this.pasteCount;
-    const e = paste(this.state.doc, this.clipboard, { x: offset, y: offset });
-    this.apply(e, "Paste", undefined, selectModules(e.ids));
+    if (this.clipboard) this.pasteNear(this.clipboard, "Paste");
+  }
+
+  /** Copies of the selected modules (and their inner connections) beside them; the clipboard is left alone. */
+  duplicateSelection(): void {
+    const ids = this.state.selection.modules;
+    if (ids.size > 0) this.pasteNear(copyModules(this.state.doc, ids), "Duplicate");
+  }
+
+  private pasteNear(clipboard: Clipboard, label: string): void {
+    if (clipboard.modules.length === 0) return;
+    const { doc, catalog } = this.state;
+    const copied = clipboard.modules.map((m) => ({
+      ...(m.position ?? { x: 0, y: 0 }),
+      ...moduleSize(doc, catalog, m),
+    }));
+    const box = boundsOf(copied) ?? { x: 0, y: 0, width: 0, height: 0 };
+    const at = freeSpotNear(occupied(doc, catalog), box, box);
+    const e = paste(doc, clipboard, { x: at.x - box.x, y: at.y - box.y });
+    this.apply(e, label, undefined, selectModules(e.ids));
   }
 
   // ---- history

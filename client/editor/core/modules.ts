@@ -50,16 +50,20 @@ export function removeModules(doc: WorkflowDocument, ids: Iterable<string>): Edi
   });
 }
 
-/** Moves modules to new positions (rounded to whole pixels). */
+/**
+ * Moves modules, and notes, to new positions (rounded to whole pixels); keys are canvas node ids
+ * (a module's id, a note's `note:<id>`).
+ */
 export function moveModules(doc: WorkflowDocument, positions: ReadonlyMap<string, Position>): Edit {
   return edit(doc, (d) => {
-    for (const m of d.modules) {
-      const p = positions.get(m.id);
-      if (!p) continue;
+    const place = (item: { position?: Position | undefined }, p: Position | undefined) => {
+      if (!p) return;
       const x = Math.round(p.x);
       const y = Math.round(p.y);
-      if (m.position?.x !== x || m.position?.y !== y) m.position = { x, y };
-    }
+      if (item.position?.x !== x || item.position?.y !== y) item.position = { x, y };
+    };
+    for (const m of d.modules) place(m, positions.get(m.id));
+    for (const n of d.notes ?? []) place(n, positions.get(`note:${n.id}`));
   });
 }
 

@@ -11,6 +11,7 @@ export type ShortcutAction =
   | "save"
   | "run"
   | "fitView"
+  | "find"
   | "help"
   | "deselect";
 
@@ -35,6 +36,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: "save", keys: ["Ctrl+S"], description: "Save to the server" },
   { action: "run", keys: ["Ctrl+Enter"], description: "Run the workflow" },
   { action: "fitView", keys: ["F"], description: "Fit the whole workflow in view" },
+  { action: "find", keys: ["Ctrl+F"], description: "Find a module by id, label or type and frame it" },
   { action: "help", keys: ["?"], description: "Show this help" },
   { action: "deselect", keys: ["Escape"], description: "Clear the selection" },
 ];
@@ -61,6 +63,7 @@ export function shortcutFor(e: KeyInput): ShortcutAction | undefined {
     if (key === "a" && !e.shiftKey) return "selectAll";
     if (key === "s" && !e.shiftKey) return "save";
     if (key === "Enter") return "run";
+    if (key === "f" && !e.shiftKey) return "find";
     return undefined;
   }
   if (key === "Delete" || key === "Backspace") return "delete";

@@ -9,7 +9,14 @@ import { ApiError, api } from "../../platform/api/api-client.js";
 import { connectEvents } from "../../platform/events/events-socket.js";
 import { loadWatchedRun, saveWatchedRun } from "../../platform/storage/drafts.js";
 import type { EditorStore } from "../core/editor-store.js";
-import { applyEvent, mergeFetched, type RunView, runFromResponse, touchedBy } from "../run/run-state.js";
+import {
+  applyEvent,
+  mergeFetched,
+  type RunView,
+  runEndNotice,
+  runFromResponse,
+  touchedBy,
+} from "../run/run-state.js";
 
 export interface RunControls {
   view: RunView | undefined;
@@ -48,15 +55,23 @@ export function useRun(store: EditorStore): RunControls {
   const seq = useRef(0);
   const frame = useRef(0);
 
-  /** Shows the latest view at the next frame: a burst of events renders once. */
-  const show = useCallback((next: RunView | undefined) => {
-    current.current = next;
-    if (frame.current) return;
-    frame.current = requestAnimationFrame(() => {
-      frame.current = 0;
-      setView(current.current);
-    });
-  }, []);
+  /**
+   * Shows the latest view at the next frame: a burst of events renders once. Every state passes
+   * here, so the end of the run is told on the status line (replacing "Run … started").
+   */
+  const show = useCallback(
+    (next: RunView | undefined) => {
+      const ended = runEndNotice(current.current, next);
+      current.current = next;
+      if (ended) store.notify(ended.kind, ended.text);
+      if (frame.current) return;
+      frame.current = requestAnimationFrame(() => {
+        frame.current = 0;
+        setView(current.current);
+      });
+    },
+    [store],
+  );
 
   const refetch = useCallback(
     async (runId: string) => {
@@ -126,9 +141,9 @@ export function useRun(store: EditorStore): RunControls {
       const runId = await api.startRun(doc);
       watching.current = runId;
       show({ runId, status: "running", modules: {}, workflowName: doc.name });
+      store.notify("info", `Run ${runId} started`);
       void saveWatchedRun(runId);
       await refetch(runId);
-      store.notify("info", `Run ${runId} started`);
     } catch (error) {
       const problems = error instanceof ApiError ? error.problems : [];
       setServerProblems(problems.length ? problems : NONE);

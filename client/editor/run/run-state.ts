@@ -4,7 +4,7 @@
  */
 
 import type { ServerMessage as EventMessage } from "../../../server/schema/messages.js";
-import type { RunStatus } from "../../../server/schema/states.js";
+import { isFinishedRun, type RunStatus } from "../../../server/schema/states.js";
 import type { RunDetail as RunResponse } from "../../../server/schema/views.js";
 import type { ModuleRunState } from "../../platform/api/runs.js";
 
@@ -96,3 +96,27 @@ export function mergeFetched(
 /** The run's states belong on this document: same workflow name (or the name is not known yet). */
 export const runBelongsTo = (view: RunView | undefined, documentName: string): boolean =>
   view !== undefined && (view.workflowName === undefined || view.workflowName === documentName);
+
+/**
+ * The run the toolbar shows beside this document: the run of this document, or a run still going
+ * (so it can be cancelled). A finished run of another workflow shows nothing, so its badge never
+ * sits on a new, unrelated one.
+ */
+export const toolbarRun = (view: RunView | undefined, documentName: string): RunView | undefined =>
+  view && (runBelongsTo(view, documentName) || !isFinishedRun(view.status)) ? view : undefined;
+
+/**
+ * What the status line says when the watched run ends (it said "Run … started" before): only on
+ * the change from going to finished, so a run restored finished after a reload says nothing.
+ */
+export function runEndNotice(
+  before: RunView | undefined,
+  after: RunView | undefined,
+): { kind: "info" | "error"; text: string } | undefined {
+  if (!before || !after || before.runId !== after.runId) return undefined;
+  if (isFinishedRun(before.status) || !isFinishedRun(after.status)) return undefined;
+  const why = after.message ? `: ${after.message}` : "";
+  return after.status === "failed"
+    ? { kind: "error", text: `Run ${after.runId} failed${why}` }
+    : { kind: "info", text: `Run ${after.runId} ${after.status}` };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FlowNodeCache } from "../../../client/editor/canvas/flow-elements.js";
+import { EDGE_Z_INDEX, FlowEdgeCache, FlowNodeCache } from "../../../client/editor/canvas/flow-elements.js";
 import { setParam } from "../../../client/editor/core/modules.js";
 import { catalog, doc } from "./catalog-fixture.js";
 
@@ -32,5 +32,24 @@ describe("canvas nodes from the document", () => {
       ["in:b", "target", 65.5],
       ["out:sum", "source", 47.5],
     ]);
+  });
+});
+
+describe("canvas nodes and wires for React Flow", () => {
+  it("gives a node made anew (on select) its size as measured, so fit view never waits for a measure", () => {
+    const cache = new FlowNodeCache();
+    const d = doc((w) => w.module("s", "basic.Add"));
+    cache.build({ doc: d, catalog, selection: none, problems: new Map(), run: undefined });
+    const selected = { modules: new Set(["s"]), connections: new Set<string>() };
+    const [node] = cache.build({ doc: d, catalog, selection: selected, problems: new Map(), run: undefined });
+    expect(node?.selected).toBe(true);
+    expect(node?.measured).toEqual({ width: node?.initialWidth, height: node?.initialHeight });
+  });
+
+  it("draws wires above modules, so a wire crossing a module is never hidden under it", () => {
+    const d = doc((w) => w.module("n", "basic.Constant").module("s", "basic.Add").connect("n.value", "s.a"));
+    const [edge] = new FlowEdgeCache().build(d, catalog, none);
+    expect(edge?.zIndex).toBe(EDGE_Z_INDEX);
+    expect(EDGE_Z_INDEX).toBeGreaterThan(0);
   });
 });

@@ -4,6 +4,8 @@ import {
   mergeFetched,
   RUN_KEY,
   type RunView,
+  runEndNotice,
+  toolbarRun,
   touchedBy,
 } from "../../../client/editor/run/run-state.js";
 import type { ServerMessage as EventMessage } from "../../../server/schema/messages.js";
@@ -71,5 +73,32 @@ describe("the watched run, folded from events", () => {
     const merged = mergeFetched(mine, fetched, touched);
     expect(merged.modules).toEqual({ a: { status: "done" }, b: { status: "done" } });
     expect(mergeFetched(mine, fetched, new Set([RUN_KEY])).modules.a).toEqual({ status: "running" });
+  });
+});
+
+describe("what the page says about the run", () => {
+  const ended = (status: RunView["status"], message?: string): RunView => ({
+    ...view(),
+    status,
+    ...(message ? { message } : {}),
+  });
+
+  it("tells the end of the run once, when it goes from running to finished", () => {
+    expect(runEndNotice(view(), ended("completed"))).toEqual({ kind: "info", text: "Run r1 completed" });
+    expect(runEndNotice(view(), ended("failed", "boom"))).toEqual({
+      kind: "error",
+      text: "Run r1 failed: boom",
+    });
+    expect(runEndNotice(ended("completed"), ended("completed"))).toBeUndefined();
+    expect(runEndNotice(undefined, ended("cancelled"))).toBeUndefined();
+    expect(runEndNotice(view(), { ...ended("completed"), runId: "r2" })).toBeUndefined();
+  });
+
+  it("shows no finished run of another workflow in the toolbar, but a run still going", () => {
+    const cancelled = { ...ended("cancelled"), workflowName: "timed-demo" };
+    expect(toolbarRun(cancelled, "timed-demo")).toBe(cancelled);
+    expect(toolbarRun(cancelled, "untitled")).toBeUndefined();
+    const going = { ...view(), workflowName: "timed-demo" };
+    expect(toolbarRun(going, "untitled")).toBe(going);
   });
 });

@@ -25,9 +25,24 @@ describe("keyboard shortcuts", () => {
     expect(shortcutFor(key("?", { shiftKey: true }))).toBe("help");
   });
 
+  it("maps Ctrl+F to find and a plain F to fit view", () => {
+    expect(shortcutFor(key("f", { ctrlKey: true }))).toBe("find");
+    expect(shortcutFor(key("f"))).toBe("fitView");
+  });
+
   it("lists every action in the help table", () => {
     const listed = new Set(SHORTCUTS.map((s) => s.action));
-    for (const action of ["undo", "redo", "copy", "paste", "selectAll", "delete", "help"] as const)
+    for (const action of [
+      "undo",
+      "redo",
+      "copy",
+      "paste",
+      "selectAll",
+      "delete",
+      "help",
+      "find",
+      "fitView",
+    ] as const)
       expect(listed.has(action)).toBe(true);
   });
 });

@@ -1,0 +1,82 @@
+/**
+ * The page tells the truth about the run and the draft: the status line and the run badge follow
+ * the run shown, and `?workflow=` never silently replaces newer work on that workflow.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
+import { clickModule, paramField, setParam, statusLine } from "./editor-actions.js";
+import { closeSharedBrowser, type EditorSession, openEditor, sharedBrowser } from "./editor-fixture.js";
+
+const TEST_TIMEOUT_MS = 120_000;
+const WAIT = { timeout: 30_000 };
+const ATTACHED = { state: "attached", ...WAIT } as const;
+
+let server: ServerProcess;
+let editor: EditorSession | undefined;
+
+beforeAll(async () => {
+  [server] = await Promise.all([startServerProcess(), sharedBrowser()]);
+});
+afterAll(async () => {
+  await closeSharedBrowser();
+  await server?.stop();
+});
+afterEach(async (context) => {
+  await editor?.close(context.task);
+  editor = undefined;
+});
+
+describe("what the editor says about runs and drafts", { timeout: TEST_TIMEOUT_MS }, () => {
+  it("says the run completed on the status line once it has, not that it started", async () => {
+    editor = await openEditor({ server, path: "/?workflow=arithmetic" });
+    const { page } = editor;
+    await page.getByRole("button", { name: "Run", exact: true }).click();
+    await page.locator('[data-testid="run-status"][data-status="completed"]').waitFor(ATTACHED);
+    await expect.poll(() => statusLine(page).textContent(), WAIT).toMatch(/^Run \S+ completed$/);
+  });
+
+  it("shows no CANCELLED badge on a new workflow", async () => {
+    editor = await openEditor({ server, path: "/?workflow=timed-demo" });
+    const { page } = editor;
+    await page.getByRole("button", { name: "Run", exact: true }).click();
+    await page.locator('[data-testid="run-status"][data-status="running"]').waitFor(ATTACHED);
+    await page.getByRole("button", { name: "Cancel", exact: true }).click();
+    await page.locator('[data-testid="run-status"][data-status="cancelled"]').waitFor(ATTACHED);
+    await page.getByRole("button", { name: "New", exact: true }).click();
+    await page.getByTestId("run-status").waitFor({ state: "detached", ...WAIT });
+  });
+
+  it("asks before ?workflow= replaces a newer draft of that workflow, and keeps the draft when told", async () => {
+    editor = await openEditor({ server, path: "/?workflow=arithmetic" });
+    const { page } = editor;
+    await clickModule(page, "two");
+    await setParam(page, "value", "42");
+    // The draft is written 300 ms after the last edit (and when the page is left).
+    await page.waitForTimeout(800);
+    const asked: string[] = [];
+    page.once("dialog", (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await editor.reload();
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toContain('Your draft of "arithmetic"');
+    await clickModule(page, "two");
+    await expect.poll(() => paramField(page, "value").inputValue(), WAIT).toBe("42");
+    expect(new URL(page.url()).searchParams.get("workflow")).toBeNull();
+  });
+
+  it("keeps a note written on the canvas in the document across a reload", async () => {
+    editor = await openEditor({ server });
+    const { page } = editor;
+    await page.getByRole("button", { name: "Add note", exact: true }).click();
+    await page.getByLabel("Note note1 text").fill("calibrate the balance first");
+    await page.waitForTimeout(800);
+    await editor.reload();
+    await expect
+      .poll(() => page.getByLabel("Note note1 text").inputValue(), WAIT)
+      .toBe("calibrate the balance first");
+    await page.getByRole("button", { name: "Delete note note1" }).click();
+    await page.getByLabel("Note note1 text").waitFor({ state: "detached", ...WAIT });
+  });
+});
