@@ -39,7 +39,13 @@ describe("what the editor says about runs and drafts", { timeout: TEST_TIMEOUT_M
     editor = await openEditor({ server, path: "/?workflow=timed-demo" });
     const { page } = editor;
     await page.getByRole("button", { name: "Run", exact: true }).click();
-    await page.locator('[data-testid="run-status"][data-status="running"]').waitFor(ATTACHED);
+    // Going: running, or suspended on its jobs (the timer) a moment later.
+    await page
+      .locator(
+        '[data-testid="run-status"][data-status="running"], [data-testid="run-status"][data-status="suspended"]',
+      )
+      .first()
+      .waitFor(ATTACHED);
     await page.getByRole("button", { name: "Cancel", exact: true }).click();
     await page.locator('[data-testid="run-status"][data-status="cancelled"]').waitFor(ATTACHED);
     await page.getByRole("button", { name: "New", exact: true }).click();
