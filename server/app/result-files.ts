@@ -26,6 +26,24 @@ export function runFolder(runtime: LabflowRuntime, runId: string): string {
   return join(runtime.dataDir, "runs", runId);
 }
 
+/**
+ * The folder a run's file is checked against. Usually the run's own; but a module served from the
+ * cache outputs the path its earlier run wrote, in that run's folder: an absolute path that is
+ * exactly one of this run's output values, under `<data>/runs/<other id>/`, is checked against
+ * that other run's folder (with the same checks). Any other path is checked against the run's own.
+ */
+export function runFileFolder(runtime: LabflowRuntime, runId: string, path: string): string {
+  const own = runFolder(runtime, runId);
+  if (!isAbsolute(path)) return own;
+  const runs = resolve(runtime.dataDir, "runs");
+  const other = relative(runs, resolve(path)).split(sep)[0];
+  if (!other || other === ".." || other === runId || isAbsolute(other)) return own;
+  const outputs = Object.values(runtime.engine.getRun(runId).modules).flatMap((m) =>
+    Object.values(m.outputs ?? {}),
+  );
+  return outputs.includes(path) ? join(runs, other) : own;
+}
+
 /** The folder of a job's files (stdout, stderr, data.csv, results.zip). */
 export function jobFolder(runtime: LabflowRuntime, jobId: string): string {
   const job = runtime.monitor.get(jobId);

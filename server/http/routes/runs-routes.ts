@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { IDEMPOTENCY_HEADER } from "../../app/idempotent-starts.js";
 import type { LabflowApp } from "../../app/labflow-app.js";
-import { folderFileInfo, openFolderFile, runFolder, runLog } from "../../app/result-files.js";
+import { folderFileInfo, openFolderFile, runFileFolder, runLog } from "../../app/result-files.js";
 import { deleteFinishedRun, requireRun } from "../../app/runs.js";
 import { FileQuery, RunLogQuery, RunsQuery, StartRunRequest } from "../../schema/api.js";
 import { sendAttachment } from "../send-file.js";
@@ -46,11 +46,11 @@ export function runsRoutes({ runtime, workflows, settings, starts }: LabflowApp)
     })
     .get("/:id/files", async (req, res) => {
       const { path } = parseQuery(FileQuery, req.query);
-      await sendAttachment(res, await openFolderFile(runFolder(runtime, req.params.id), path));
+      await sendAttachment(res, await openFolderFile(runFileFolder(runtime, req.params.id, path), path));
     })
     .get("/:id/file-info", async (req, res) => {
       const { path } = parseQuery(FileQuery, req.query);
-      res.json(await folderFileInfo(runFolder(runtime, req.params.id), path));
+      res.json(await folderFileInfo(runFileFolder(runtime, req.params.id, path), path));
     })
     .post("/:id/cancel", async (req, res) => {
       res.json(await engine.cancelRun(req.params.id));

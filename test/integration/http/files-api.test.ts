@@ -62,6 +62,19 @@ describe("the files of runs and jobs over HTTP", () => {
     expect(answer.body.name).toBe("files");
   });
 
+  it("serves a cached output through the later run, but no other file of the earlier run", async () => {
+    const doc = (await api.get(`/api/runs/${runId}`)).body.workflow;
+    const later = (await api.post("/api/runs", { workflow: doc })).body.runId;
+    const run = await api.finishedRun(later);
+    expect(run.modules.c.status).toBe("cached");
+    expect(run.modules.c.outputs.stdout).toBe(stdoutPath);
+    const cached = await api.get(`/api/runs/${later}/files?path=${encodeURIComponent(stdoutPath)}`);
+    expect([cached.status, cached.body]).toEqual([200, "hello\nworld\n"]);
+    const earlierWorkflow = join(server.dataDir, "runs", runId, "workflow.json");
+    const other = await api.get(`/api/runs/${later}/files?path=${encodeURIComponent(earlierWorkflow)}`);
+    expect([other.status, other.body.error.code]).toEqual([403, "file_outside_folder"]);
+  });
+
   it("tells a file's name, size and content type without sending it", async () => {
     const answer = await api.get(`/api/jobs/${job.id}/file-info?path=stderr`);
     expect(answer.status).toBe(200);
