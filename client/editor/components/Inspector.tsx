@@ -4,6 +4,7 @@
  */
 import type { ReactNode } from "react";
 import { ModuleJobPlot } from "../../instruments/ModuleJobPlot.js";
+import { RunLogView } from "../../results/RunLogView.js";
 import { connectionKey } from "../core/connections.js";
 import type { ProblemMap } from "../core/problems.js";
 import { useEditor, useStore } from "../hooks/useEditor.js";
@@ -31,7 +32,7 @@ export function Inspector({ problems, run }: InspectorProps) {
           module={module}
           problems={problems.get(module.id)}
           run={run?.modules[module.id]}
-          hasRun={run !== undefined}
+          runId={run?.runId}
         />
         {run && (
           <ModuleJobPlot
@@ -66,7 +67,12 @@ export function Inspector({ problems, run }: InspectorProps) {
       </div>
     );
   } else {
-    body = <WorkflowInspector problems={problems} />;
+    body = (
+      <>
+        <WorkflowInspector problems={problems} />
+        {run && <RunLogView runId={run.runId} />}
+      </>
+    );
   }
 
   return (

@@ -11,7 +11,8 @@ interface ModuleInspectorProps {
   module: ModuleInstance;
   problems: readonly Problem[] | undefined;
   run: ModuleRunState | undefined;
-  hasRun: boolean;
+  /** The run shown, if any: its results are listed under the form. */
+  runId: string | undefined;
 }
 
 function IdField({ id }: { id: string }) {
@@ -49,7 +50,7 @@ function IdField({ id }: { id: string }) {
   );
 }
 
-export function ModuleInspector({ module, problems, run, hasRun }: ModuleInspectorProps) {
+export function ModuleInspector({ module, problems, run, runId }: ModuleInspectorProps) {
   const store = useStore();
   const entry = useEditor((s) => s.catalog.get(module.type));
   const labelId = useId();
@@ -87,7 +88,9 @@ export function ModuleInspector({ module, problems, run, hasRun }: ModuleInspect
           The server has no module type "{module.type}": its params cannot be edited.
         </p>
       )}
-      {hasRun && <RunResult moduleId={module.id} state={run} />}
+      {runId !== undefined && (
+        <RunResult moduleId={module.id} runId={runId} state={run} outputs={entry?.outputs} />
+      )}
     </div>
   );
 }

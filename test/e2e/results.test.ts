@@ -1,0 +1,126 @@
+/**
+ * Results in real Chromium: a module's outputs in their viewers (a file with its Download link, a
+ * table as a grid), a job's stdout saved through the page byte for byte, the run log.
+ */
+import { readFileSync } from "node:fs";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
+import { workflow } from "../helpers/workflow-builder.js";
+import { clickModule, inspector, moduleNode } from "./editor-actions.js";
+import { closeSharedBrowser, type EditorSession, openEditor, sharedBrowser } from "./editor-fixture.js";
+
+const TEST_TIMEOUT_MS = 120_000;
+const WAIT = { timeout: 30_000 };
+
+let server: ServerProcess;
+let editor: EditorSession;
+
+const STDOUT = "first line\nsecond line é\n";
+
+beforeAll(async () => {
+  [server] = await Promise.all([startServerProcess(), sharedBrowser()]);
+  const doc = workflow("results-demo")
+    .module("cmd", "jobs.Command", { command: `printf '${STDOUT.replaceAll("\n", "\\n")}'` })
+    .module("quiet", "jobs.Command", { command: "true" })
+    .module("table", "basic.Constant", {
+      value: {
+        columns: [
+          { name: "t", unit: "s" },
+          { name: "temperature", unit: "°C" },
+        ],
+        rows: Array.from({ length: 2000 }, (_, i) => [i, 20 + i / 100]),
+      },
+    })
+    .module("note", "basic.Constant", { value: "hello from the log" })
+    .module("log", "basic.Log", { label: "note" })
+    .connect("note.value", "log.value")
+    .build();
+  // Apart on the canvas, so each can be clicked.
+  doc.modules?.forEach((m, i) => {
+    m.position = { x: (i % 3) * 260, y: Math.floor(i / 3) * 180 };
+  });
+  const answer = await fetch(`${server.url}/api/workflows/results-demo`, {
+    method: "PUT",
+    headers: { ...server.authHeaders, "Content-Type": "application/json" },
+    body: JSON.stringify(doc),
+  });
+  expect(answer.ok).toBe(true);
+  // One run for every test: a second would be served from the cache (and log nothing new).
+  editor = await openEditor({ server, path: "/?workflow=results-demo" });
+  const { page } = editor;
+  await moduleNode(page, "cmd").waitFor(WAIT);
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  await page
+    .locator('[data-testid="run-status"][data-status="completed"]')
+    .waitFor({ state: "attached", ...WAIT });
+}, TEST_TIMEOUT_MS);
+afterAll(async () => {
+  await editor?.close();
+  await closeSharedBrowser();
+  await server?.stop();
+});
+afterEach(async (context) => {
+  // A failure keeps a screenshot; the session goes on for the next test.
+  if (context.task.result?.state !== "fail") return;
+  await editor.page.screenshot({ path: `test-results/results-${context.task.name}.png` }).catch(() => {});
+});
+
+describe("results in the editor", { timeout: TEST_TIMEOUT_MS }, () => {
+  it("shows a job's stdout in place and downloads it byte for byte", async () => {
+    const { page } = editor;
+    await clickModule(page, "cmd");
+    const results = inspector(page).getByRole("region", { name: "Results" });
+    await expect.poll(() => results.locator('[data-content-of="stdout"]').textContent(), WAIT).toBe(STDOUT);
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      results.getByRole("link", { name: "Download stdout" }).click(),
+    ]);
+    const saved = await download.path();
+    const runs = await (await fetch(`${server.url}/api/runs`, { headers: server.authHeaders })).json();
+    const run = await (
+      await fetch(`${server.url}/api/runs/${runs.runs[0].id}`, { headers: server.authHeaders })
+    ).json();
+    const onServer = readFileSync(run.modules.cmd.outputs.stdout);
+    expect(readFileSync(saved)).toEqual(onServer);
+    expect(onServer.toString("utf8")).toBe(STDOUT);
+    expect(download.suggestedFilename()).toBe("stdout");
+  });
+
+  it("says (empty) for an empty stdout", async () => {
+    const { page } = editor;
+    await clickModule(page, "quiet");
+    const results = inspector(page).getByRole("region", { name: "Results" });
+    await expect
+      .poll(() => results.locator('[data-port="stdout"] .lf-empty-file').textContent(), WAIT)
+      .toBe("(empty)");
+  });
+
+  it("shows a table as a grid with its units, only the rows in view in the page", async () => {
+    const { page } = editor;
+    await clickModule(page, "table");
+    const grid = inspector(page).getByRole("table", { name: "Table value" });
+    await grid.waitFor(WAIT);
+    expect(await grid.getByRole("columnheader").allTextContents()).toEqual(["t (s)", "temperature (°C)"]);
+    await expect.poll(() => grid.getByRole("cell").first().textContent(), WAIT).toBe("0");
+    const rendered = await grid.locator("tbody tr[aria-rowindex]").count();
+    expect(rendered).toBeGreaterThan(5);
+    expect(rendered).toBeLessThan(200);
+    expect(await grid.getAttribute("aria-rowcount")).toBe("2001");
+  });
+
+  it("lists a Log module's entry in the run log, filterable by module", async () => {
+    const { page } = editor;
+    await page.keyboard.press("Escape");
+    const log = inspector(page).getByRole("region", { name: "Run log" });
+    const entries = log.getByRole("list", { name: "Log entries" });
+    await expect.poll(() => entries.textContent(), WAIT).toContain("note: hello from the log");
+    await log.getByLabel("Module").selectOption("log");
+    await expect.poll(() => entries.locator("li").count(), WAIT).toBeGreaterThan(0);
+    for (const module of await entries
+      .locator("li")
+      .evaluateAll((lis) => lis.map((li) => li.dataset.module))) {
+      expect(module).toBe("log");
+    }
+  });
+});
