@@ -2,7 +2,7 @@
  * What the Results panel and the run log ask the server: a file's facts, its text, its download
  * address, and the run's log. Answers are parsed with the contract's schemas (server/schema).
  */
-import { FileInfoView, RunLogAnswer } from "../../server/schema/views.js";
+import { FileInfoView, JobFilesAnswer, RunLogAnswer } from "../../server/schema/views.js";
 import { request } from "../platform/api/api-client.js";
 
 const enc = encodeURIComponent;
@@ -12,6 +12,11 @@ export function runFileUrl(runId: string, path: string): string {
   return `/api/runs/${enc(runId)}/files?path=${enc(path)}`;
 }
 
+/** Where a browser downloads a file of a job's folder. */
+export function jobFileUrl(jobId: string, path: string): string {
+  return `/api/jobs/${enc(jobId)}/files?path=${enc(path)}`;
+}
+
 /** Where a browser downloads a job's whole stdout or stderr. */
 export function jobLogUrl(jobId: string, stream: "stdout" | "stderr"): string {
   return `/api/jobs/${enc(jobId)}/log?stream=${stream}&download=1`;
@@ -19,6 +24,11 @@ export function jobLogUrl(jobId: string, stream: "stdout" | "stderr"): string {
 
 export function fileInfo(runId: string, path: string): Promise<FileInfoView> {
   return request(FileInfoView, "GET", `/runs/${enc(runId)}/file-info?path=${enc(path)}`);
+}
+
+/** The plain files of a job's folder (stdout, stderr, data.csv, results.zip, ...). */
+export async function jobFiles(jobId: string): Promise<FileInfoView[]> {
+  return (await request(JobFilesAnswer, "GET", `/jobs/${enc(jobId)}/files`)).files;
 }
 
 /** A text file's content, for reading in place. */

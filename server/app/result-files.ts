@@ -5,7 +5,7 @@
  * symbolic link, or when it has other hard links (the other name may be anywhere on the disk).
  */
 import { constants, createReadStream } from "node:fs";
-import { lstat, open, realpath } from "node:fs/promises";
+import { lstat, open, readdir, realpath } from "node:fs/promises";
 import { basename, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { EngineError } from "../engine/engine-error.js";
@@ -48,6 +48,27 @@ export function runFileFolder(runtime: LabflowRuntime, runId: string, path: stri
 export function jobFolder(runtime: LabflowRuntime, jobId: string): string {
   const job = runtime.monitor.get(jobId);
   return runtime.engine.jobDir(job);
+}
+
+/**
+ * The plain files directly in the folder (no links, no sub-folders), by name: what a job keeps
+ * for a person to take away. A folder not made yet has none.
+ */
+export async function listFolderFiles(folder: string): Promise<FileInfoView[]> {
+  const names = await readdir(folder).catch(() => [] as string[]);
+  const files: FileInfoView[] = [];
+  for (const name of names.sort()) {
+    const stats = await lstat(join(folder, name)).catch(() => undefined);
+    if (!stats?.isFile() || stats.nlink > 1) continue;
+    files.push({
+      name,
+      path: name,
+      size: stats.size,
+      contentType: contentTypeOf(name),
+      modifiedAt: stats.mtime.toISOString(),
+    });
+  }
+  return files;
 }
 
 /** What a file in the folder is; refused as `openFolderFile` refuses. */

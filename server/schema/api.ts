@@ -121,6 +121,9 @@ export const FileQuery = z.object({
   path: z.string().min(1).max(4096),
 });
 
+/** `GET /api/jobs/:id/files`: without `path`, the list of the job's files. */
+export const JobFilesQuery = FileQuery.partial();
+
 /** `GET /api/runs/:id/log`: the run's log entries after `afterSeq`. */
 export const RunLogQuery = z.object({
   afterSeq: z.coerce.number().int().min(0).optional(),

@@ -133,6 +133,9 @@ export const FileInfoView = z.object({
 });
 export type FileInfoView = z.infer<typeof FileInfoView>;
 
+/** `GET /api/jobs/:id/files` without `path`: the plain files of the job's folder, by name. */
+export const JobFilesAnswer = z.object({ files: z.array(FileInfoView) });
+
 /** `GET /api/workflows` */
 export const WorkflowListEntry = z.object({
   name: z.string(),

@@ -3,6 +3,7 @@
  * table as a grid), a job's stdout saved through the page byte for byte, the run log.
  */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
 import { workflow } from "../helpers/workflow-builder.js";
@@ -85,6 +86,27 @@ describe("results in the editor", { timeout: TEST_TIMEOUT_MS }, () => {
     expect(readFileSync(saved)).toEqual(onServer);
     expect(onServer.toString("utf8")).toBe(STDOUT);
     expect(download.suggestedFilename()).toBe("stdout");
+  });
+
+  it("downloads a job's whole stdout from the Job Monitor, and lists the job's files", async () => {
+    const { page } = editor;
+    await page.getByRole("button", { name: "Jobs", exact: true }).click();
+    const jobs = page.getByRole("region", { name: "Jobs", exact: true });
+    const row = jobs.getByRole("group", { name: "Job cmd", exact: true });
+    await row.getByRole("button", { name: "stdout", exact: true }).click();
+    const log = jobs.getByRole("region", { name: "stdout of cmd" });
+    await expect.poll(() => log.getByTestId("job-log").textContent(), WAIT).toBe(STDOUT);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      log.getByRole("link", { name: "Download stdout" }).click(),
+    ]);
+    const jobId = await row.getAttribute("data-job-id");
+    const runs = await (await fetch(`${server.url}/api/runs`, { headers: server.authHeaders })).json();
+    const onServer = readFileSync(
+      join(server.dataDir, "runs", runs.runs[0].id, "jobs", jobId as string, "stdout"),
+    );
+    expect(readFileSync(await download.path())).toEqual(onServer);
+    await page.getByRole("button", { name: "Jobs", exact: true }).click();
   });
 
   it("says (empty) for an empty stdout", async () => {

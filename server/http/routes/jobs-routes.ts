@@ -1,8 +1,14 @@
 import { type Response, Router } from "express";
 import type { LabflowApp } from "../../app/labflow-app.js";
-import { folderFileInfo, jobFolder, jobLogChunks, openFolderFile } from "../../app/result-files.js";
+import {
+  folderFileInfo,
+  jobFolder,
+  jobLogChunks,
+  listFolderFiles,
+  openFolderFile,
+} from "../../app/result-files.js";
 import { jobData, jobDataCsv, streamJobDataCsv } from "../../devices/lab/job-data.js";
-import { FileQuery, JobIntervalRequest, JobsQuery, LogQuery } from "../../schema/api.js";
+import { FileQuery, JobFilesQuery, JobIntervalRequest, JobsQuery, LogQuery } from "../../schema/api.js";
 import { JobDataQuery } from "../../schema/pipelines-api.js";
 import { sendAttachment } from "../send-file.js";
 import { parseBody, parseQuery } from "../validate-input.js";
@@ -81,8 +87,10 @@ export function jobsRoutes({ runtime }: LabflowApp): Router {
       }
     })
     .get("/:id/files", async (req, res) => {
-      const { path } = parseQuery(FileQuery, req.query);
-      await sendAttachment(res, await openFolderFile(jobFolder(runtime, req.params.id), path));
+      const { path } = parseQuery(JobFilesQuery, req.query);
+      const folder = jobFolder(runtime, req.params.id);
+      if (path === undefined) res.json({ files: await listFolderFiles(folder) });
+      else await sendAttachment(res, await openFolderFile(folder, path));
     })
     .get("/:id/file-info", async (req, res) => {
       const { path } = parseQuery(FileQuery, req.query);

@@ -150,6 +150,15 @@ describe("the files of runs and jobs over HTTP", () => {
     expect((await anonymous.get(`/api/jobs/${job.id}/files?path=stdout`)).status).toBe(401);
   });
 
+  it("lists a job's plain files, leaving out links and folders", async () => {
+    const { status, body } = await api.get(`/api/jobs/${job.id}/files`);
+    expect(status).toBe(200);
+    const names = body.files.map((f: Json) => f.name);
+    expect(names).toEqual(expect.arrayContaining(["stdout", "stderr"]));
+    for (const link of ["link-out", "link-in", "hard", "folder-out"]) expect(names).not.toContain(link);
+    expect(body.files.find((f: Json) => f.name === "stdout")).toMatchObject({ size: 12, path: "stdout" });
+  });
+
   it("lists the run's log: a Log module's entry", async () => {
     const { body } = await waitUntil(async () => {
       const answer = await api.get(`/api/runs/${runId}/log`);
