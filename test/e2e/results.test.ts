@@ -145,4 +145,53 @@ describe("results in the editor", { timeout: TEST_TIMEOUT_MS }, () => {
       expect(module).toBe("log");
     }
   });
+
+  it("widens the sidebar by its edge, never hiding the canvas at 1280x800", async () => {
+    const small = await openEditor({
+      server,
+      path: "/?workflow=results-demo",
+      viewport: { width: 1280, height: 800 },
+    });
+    try {
+      const { page } = small;
+      const box = async (name: string, exact = false) => {
+        const found = await page.getByRole("region", { name, exact }).boundingBox();
+        if (!found) throw new Error(`no ${name} region`);
+        return found;
+      };
+      const apart = async () => {
+        const flow = await box("Workflow");
+        const side = await box("Inspector");
+        expect(flow.width).toBeGreaterThanOrEqual(360);
+        expect(flow.x + flow.width).toBeLessThanOrEqual(side.x + 1);
+        return { flow, side };
+      };
+      const before = await apart();
+      const edge = page.getByRole("separator", { name: "Resize the sidebar" });
+      const handle = await edge.boundingBox();
+      if (!handle) throw new Error("no sidebar edge");
+      const y = handle.y + handle.height / 2;
+      await page.mouse.move(handle.x + handle.width / 2, y);
+      await page.mouse.down();
+      await page.mouse.move(handle.x - 200, y, { steps: 5 });
+      await page.mouse.up();
+      const wider = await apart();
+      expect(wider.side.width).toBeGreaterThan(before.side.width + 150);
+
+      // Dragged as far as it goes: the canvas keeps its room.
+      await page.mouse.move(wider.side.x + 2, y);
+      await page.mouse.down();
+      await page.mouse.move(0, y, { steps: 5 });
+      await page.mouse.up();
+      await apart();
+
+      // The Jobs panel beside the canvas: the sidebar gives way, nothing covers the canvas.
+      await page.getByRole("button", { name: "Jobs", exact: true }).click();
+      const jobs = await box("Jobs", true);
+      const flow = (await apart()).flow;
+      expect(flow.x + flow.width).toBeLessThanOrEqual(jobs.x + 1);
+    } finally {
+      await small.close();
+    }
+  });
 });
