@@ -9,15 +9,27 @@ function time(at: string): string {
   return Number.isNaN(date.getTime()) ? at : date.toLocaleTimeString();
 }
 
-export function RunLogView({ runId }: { runId: string }) {
+interface RunLogViewProps {
+  runId: string;
+  /** Show this module's entries first (the filter can still be changed). */
+  moduleId?: string;
+}
+
+export function RunLogView({ runId, moduleId: initialModule }: RunLogViewProps) {
   const { entries, error } = useRunLog(runId);
-  const [module, setModule] = useState("");
+  const [module, setModule] = useState(initialModule ?? "");
   const [level, setLevel] = useState("");
   const moduleId = useId();
   const levelId = useId();
   const modules = useMemo(
-    () => [...new Set(entries.flatMap((e) => (e.moduleId ? [e.moduleId] : [])))].sort(),
-    [entries],
+    () =>
+      [
+        ...new Set([
+          ...(initialModule ? [initialModule] : []),
+          ...entries.flatMap((e) => (e.moduleId ? [e.moduleId] : [])),
+        ]),
+      ].sort(),
+    [entries, initialModule],
   );
   const shown = entries.filter(
     (e) =>

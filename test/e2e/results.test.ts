@@ -144,6 +144,14 @@ describe("results in the editor", { timeout: TEST_TIMEOUT_MS }, () => {
       .evaluateAll((lis) => lis.map((li) => li.dataset.module))) {
       expect(module).toBe("log");
     }
+
+    // A selected module lists its own entries under its results.
+    await clickModule(page, "log");
+    const own = inspector(page)
+      .getByRole("region", { name: "Run log" })
+      .getByRole("list", { name: "Log entries" });
+    await expect.poll(() => own.textContent(), WAIT).toContain("note: hello from the log");
+    await page.keyboard.press("Escape");
   });
 
   it("widens the sidebar by its edge, never hiding the canvas at 1280x800", async () => {

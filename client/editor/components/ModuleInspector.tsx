@@ -2,6 +2,7 @@
 import { useEffect, useId, useState } from "react";
 import type { ModuleInstance } from "../../../server/schema/workflow-document.js";
 import type { ModuleRunState } from "../../platform/api/runs.js";
+import { RunLogView } from "../../results/RunLogView.js";
 import type { Problem } from "../core/problems.js";
 import { useEditor, useStore } from "../hooks/useEditor.js";
 import { ParamForm } from "./ParamForm.js";
@@ -89,7 +90,10 @@ export function ModuleInspector({ module, problems, run, runId }: ModuleInspecto
         </p>
       )}
       {runId !== undefined && (
-        <RunResult moduleId={module.id} runId={runId} state={run} outputs={entry?.outputs} />
+        <>
+          <RunResult moduleId={module.id} runId={runId} state={run} outputs={entry?.outputs} />
+          <RunLogView key={`${runId}:${module.id}`} runId={runId} moduleId={module.id} />
+        </>
       )}
     </div>
   );
