@@ -15,6 +15,7 @@ import {
   moduleNode,
   paramField,
   setParam,
+  sidebarTab,
   statusLine,
 } from "./editor-actions.js";
 import {
@@ -81,6 +82,7 @@ describe("the workflow editor in Chromium", { timeout: TEST_TIMEOUT_MS }, () => 
       .toBe("done");
 
     await clickModule(page, "log1");
+    await sidebarTab(page, "Results");
     const lastRun = inspector(page).getByRole("region", { name: "Results" });
     await expect.poll(() => lastRun.locator('[data-port="value"]').textContent(), WAIT).toBe("21");
     await clickModule(page, "expression1");

@@ -15,7 +15,7 @@ import { startSimulator } from "../helpers/simulator-process.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { waitUntil } from "../helpers/wait-until.js";
 import { workflow } from "../helpers/workflow-builder.js";
-import { clickModule, inspector, moduleNode } from "./editor-actions.js";
+import { clickModule, inspector, moduleNode, sidebarTab } from "./editor-actions.js";
 import { closeSharedBrowser, type EditorSession, openEditor } from "./editor-fixture.js";
 
 let session: EditorSession | undefined;
@@ -219,6 +219,7 @@ describe("instruments in the browser", () => {
 
     // The inspector plots the job's readings while they arrive.
     await clickModule(page, "acq");
+    await sidebarTab(page, "Results");
     const plot = inspector(page).getByRole("figure", { name: /^Data of job / });
     await plot.waitFor();
     const seen: number[] = [];

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
 import { workflow } from "../helpers/workflow-builder.js";
-import { clickModule, inspector, moduleNode } from "./editor-actions.js";
+import { clickModule, inspector, moduleNode, sidebarTab } from "./editor-actions.js";
 import { closeSharedBrowser, type EditorSession, openEditor, sharedBrowser } from "./editor-fixture.js";
 
 const TEST_TIMEOUT_MS = 120_000;
@@ -70,6 +70,7 @@ describe("results in the editor", { timeout: TEST_TIMEOUT_MS }, () => {
   it("shows a job's stdout in place and downloads it byte for byte", async () => {
     const { page } = editor;
     await clickModule(page, "cmd");
+    await sidebarTab(page, "Results");
     const results = inspector(page).getByRole("region", { name: "Results" });
     await expect.poll(() => results.locator('[data-content-of="stdout"]').textContent(), WAIT).toBe(STDOUT);
 
@@ -112,6 +113,7 @@ describe("results in the editor", { timeout: TEST_TIMEOUT_MS }, () => {
   it("says (empty) for an empty stdout", async () => {
     const { page } = editor;
     await clickModule(page, "quiet");
+    await sidebarTab(page, "Results");
     const results = inspector(page).getByRole("region", { name: "Results" });
     await expect
       .poll(() => results.locator('[data-port="stdout"] .lf-empty-file').textContent(), WAIT)
@@ -121,6 +123,7 @@ describe("results in the editor", { timeout: TEST_TIMEOUT_MS }, () => {
   it("shows a table as a grid with its units, only the rows in view in the page", async () => {
     const { page } = editor;
     await clickModule(page, "table");
+    await sidebarTab(page, "Results");
     const grid = inspector(page).getByRole("table", { name: "Table value" });
     await grid.waitFor(WAIT);
     expect(await grid.getByRole("columnheader").allTextContents()).toEqual(["t (s)", "temperature (°C)"]);
@@ -133,7 +136,7 @@ describe("results in the editor", { timeout: TEST_TIMEOUT_MS }, () => {
 
   it("lists a Log module's entry in the run log, filterable by module", async () => {
     const { page } = editor;
-    await page.keyboard.press("Escape");
+    await sidebarTab(page, "Log");
     const log = inspector(page).getByRole("region", { name: "Run log" });
     const entries = log.getByRole("list", { name: "Log entries" });
     await expect.poll(() => entries.textContent(), WAIT).toContain("note: hello from the log");
@@ -147,6 +150,7 @@ describe("results in the editor", { timeout: TEST_TIMEOUT_MS }, () => {
 
     // A selected module lists its own entries under its results.
     await clickModule(page, "log");
+    await sidebarTab(page, "Results");
     const own = inspector(page)
       .getByRole("region", { name: "Run log" })
       .getByRole("list", { name: "Log entries" });

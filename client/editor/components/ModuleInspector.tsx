@@ -1,19 +1,13 @@
-/** The inspector of one module: id, label, type, problems, params form and last run. */
+/** The inspector of one module: id, label, type, problems and params form (results: its own tab). */
 import { useEffect, useId, useState } from "react";
 import type { ModuleInstance } from "../../../server/schema/workflow-document.js";
-import type { ModuleRunState } from "../../platform/api/runs.js";
-import { RunLogView } from "../../results/RunLogView.js";
 import type { Problem } from "../core/problems.js";
 import { useEditor, useStore } from "../hooks/useEditor.js";
 import { ParamForm } from "./ParamForm.js";
-import { RunResult } from "./RunResult.js";
 
 interface ModuleInspectorProps {
   module: ModuleInstance;
   problems: readonly Problem[] | undefined;
-  run: ModuleRunState | undefined;
-  /** The run shown, if any: its results are listed under the form. */
-  runId: string | undefined;
 }
 
 function IdField({ id }: { id: string }) {
@@ -51,7 +45,7 @@ function IdField({ id }: { id: string }) {
   );
 }
 
-export function ModuleInspector({ module, problems, run, runId }: ModuleInspectorProps) {
+export function ModuleInspector({ module, problems }: ModuleInspectorProps) {
   const store = useStore();
   const entry = useEditor((s) => s.catalog.get(module.type));
   const labelId = useId();
@@ -88,12 +82,6 @@ export function ModuleInspector({ module, problems, run, runId }: ModuleInspecto
         <p className="lf-error-text">
           The server has no module type "{module.type}": its params cannot be edited.
         </p>
-      )}
-      {runId !== undefined && (
-        <>
-          <RunResult moduleId={module.id} runId={runId} state={run} outputs={entry?.outputs} />
-          <RunLogView key={`${runId}:${module.id}`} runId={runId} moduleId={module.id} />
-        </>
       )}
     </div>
   );
