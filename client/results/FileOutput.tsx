@@ -1,4 +1,4 @@
-/** A `file` output: its name, size and a Download link; text files readable in place. */
+/** A `file` output: its name, size and a Download link; text files readable in place, images shown. */
 import { useEffect, useState } from "react";
 import type { FileInfoView } from "../../server/schema/views.js";
 import { fileInfo, fileText, formatSize, isText, runFileUrl } from "./results-api.js";
@@ -45,6 +45,9 @@ export function FileOutput({ runId, port, path }: { runId: string; port: string;
       </div>
       {error && <p className="lf-muted">{error}</p>}
       {info && info.size === 0 && <p className="lf-muted lf-empty-file">(empty)</p>}
+      {info?.contentType.startsWith("image/") && info.size > 0 && (
+        <img className="lf-file-image" src={runFileUrl(runId, path)} alt={`${port}: ${info.name}`} />
+      )}
       {text !== undefined && (
         <pre className="lf-code lf-file-text" data-content-of={port}>
           {text}

@@ -75,6 +75,21 @@ describe("the files of runs and jobs over HTTP", () => {
     expect([other.status, other.body.error.code]).toEqual([403, "file_outside_folder"]);
   });
 
+  it("serves each kind with its content type, unknown kinds as bytes", async () => {
+    const kinds = {
+      "plot.png": "image/png",
+      "data.csv": "text/csv; charset=utf-8",
+      "results.zip": "application/zip",
+      "blob.bin": "application/octet-stream",
+    };
+    for (const [name, type] of Object.entries(kinds)) {
+      writeFileSync(join(jobDir, name), "x");
+      const answer = await jobFile(name);
+      expect([answer.status, answer.headers.get("content-type")], name).toEqual([200, type]);
+      expect(answer.headers.get("x-content-type-options"), name).toBe("nosniff");
+    }
+  });
+
   it("tells a file's name, size and content type without sending it", async () => {
     const answer = await api.get(`/api/jobs/${job.id}/file-info?path=stderr`);
     expect(answer.status).toBe(200);
