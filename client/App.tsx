@@ -1,6 +1,6 @@
 /** The editor page: toolbar, palette, canvas, inspector and status line, bound to one store. */
 import { useReactFlow } from "@xyflow/react";
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { type CSSProperties, memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { isFinishedRun } from "../server/schema/states.js";
 import type { JobView } from "../server/schema/views.js";
 import { fitViewOptions } from "./editor/canvas/view-options.js";
@@ -9,6 +9,7 @@ import { HelpDialog } from "./editor/components/HelpDialog.js";
 import { Inspector } from "./editor/components/Inspector.js";
 import { OpenDialog } from "./editor/components/OpenDialog.js";
 import { Palette } from "./editor/components/Palette.js";
+import { SidebarResizer } from "./editor/components/SidebarResizer.js";
 import { StatusLine } from "./editor/components/StatusLine.js";
 import { Toolbar } from "./editor/components/Toolbar.js";
 import { canRedo, canUndo } from "./editor/core/history.js";
@@ -20,6 +21,7 @@ import { useEditor, useStore } from "./editor/hooks/useEditor.js";
 import { useRun } from "./editor/hooks/useRun.js";
 import { useServerCheck } from "./editor/hooks/useServerCheck.js";
 import { useShortcuts } from "./editor/hooks/useShortcuts.js";
+import { useSidebarWidth } from "./editor/hooks/useSidebarWidth.js";
 import { runBelongsTo, toolbarRun } from "./editor/run/run-state.js";
 import { PipelinesPanel } from "./instruments/PipelinesPanel.js";
 import { JobsPanel } from "./jobs/components/JobsPanel.js";
@@ -55,6 +57,10 @@ export function App({ catalogError }: { catalogError: string | undefined }) {
   const monitor = useJobMonitor();
   const [jobsView, setJobsView] = useJobsView();
   const jobFocus = useJobFocus(store, run);
+  // The Jobs panel beside the canvas takes minmax(380px, 34vw) (client/jobs/jobs.css).
+  const [sidebarWidth, setSidebarWidth] = useSidebarWidth(
+    jobsView === "side" ? Math.max(380, window.innerWidth * 0.34) : 0,
+  );
   // From the Jobs page, a job or run opens in the editor, with the jobs beside it.
   const focusJob = useCallback(
     (job: JobView) => {
@@ -152,7 +158,14 @@ export function App({ catalogError }: { catalogError: string | undefined }) {
       {jobsView === "page" ? (
         <main className="lf-jobs-page">{jobsPanel("page")}</main>
       ) : (
-        <main className={`lf-main${jobsView === "side" ? " with-jobs" : ""}`}>
+        <main
+          className={`lf-main${jobsView === "side" ? " with-jobs" : ""}`}
+          style={
+            sidebarWidth === undefined
+              ? undefined
+              : ({ "--lf-sidebar-width": `${sidebarWidth}px` } as CSSProperties)
+          }
+        >
           <Palette
             catalog={catalog}
             loading={catalogState.loading}
@@ -162,7 +175,10 @@ export function App({ catalogError }: { catalogError: string | undefined }) {
           />
           <EditorCanvas problems={problems} run={shownRun} findOpen={findOpen} onFindClose={closeFind} />
           {jobsView === "side" && jobsPanel("side")}
-          <EditorInspector problems={problems} run={shownRun} />
+          <div className="lf-sidebar">
+            <SidebarResizer width={sidebarWidth} onWidth={setSidebarWidth} />
+            <EditorInspector problems={problems} run={shownRun} />
+          </div>
         </main>
       )}
       <JobToasts toasts={monitor.toasts} onDismiss={monitor.actions.dismissToast} />

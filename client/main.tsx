@@ -5,6 +5,7 @@ import "./styles/chrome.css";
 import "./styles/canvas.css";
 import "./styles/node.css";
 import "./styles/panels.css";
+import "./styles/results.css";
 import { ReactFlowProvider } from "@xyflow/react";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";

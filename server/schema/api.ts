@@ -111,6 +111,22 @@ export const RunsQuery = z.object({
 export const LogQuery = z.object({
   stream: z.enum(["stdout", "stderr"]).default("stdout"),
   offset: z.coerce.number().int().min(0).default(0),
+  /** `1`: the whole stream as a file to save (`Content-Disposition: attachment`), not a JSON chunk. */
+  download: z.enum(["0", "1"]).default("0"),
+});
+
+/** `GET /api/runs/:id/files`, `/api/jobs/:id/files` (and `file-info`): a file of the folder. */
+export const FileQuery = z.object({
+  /** Relative to the run's or job's folder, or absolute inside it (a `file` output's value). */
+  path: z.string().min(1).max(4096),
+});
+
+/** `GET /api/jobs/:id/files`: without `path`, the list of the job's files. */
+export const JobFilesQuery = FileQuery.partial();
+
+/** `GET /api/runs/:id/log`: the run's log entries after `afterSeq`. */
+export const RunLogQuery = z.object({
+  afterSeq: z.coerce.number().int().min(0).optional(),
 });
 
 /** Every error answer. `field` names the body or query field; `problems` list a document's problems. */

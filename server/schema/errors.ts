@@ -160,6 +160,21 @@ export const ERRORS = {
   workflow_not_found: { kind: "user", status: 404, when: "no such saved or example workflow" },
   no_log: { kind: "user", status: 404, when: "the job's module has no such stream (a timer has no stdout)" },
   data_not_found: { kind: "user", status: 404, when: "the job keeps no data file" },
+  file_not_found: {
+    kind: "user",
+    status: 404,
+    when: "no such file in the run's or job's folder (or the path names a folder)",
+  },
+  file_outside_folder: {
+    kind: "user",
+    status: 403,
+    when: "a file path leads outside the run's or job's folder (`..`, another absolute path, a linked folder)",
+  },
+  file_is_link: {
+    kind: "user",
+    status: 403,
+    when: "the file is a symbolic link or has other hard links: it may be a file from outside the folder",
+  },
   read_only: { kind: "user", status: 403, when: "writing or deleting an example workflow" },
   run_not_active: { kind: "user", status: 409, when: "resuming a run that is not running or suspended" },
   run_active: { kind: "user", status: 409, when: "deleting a run that is not finished (cancel it first)" },

@@ -115,6 +115,27 @@ export const RunLogView = z.object({
 });
 export type RunLogView = z.infer<typeof RunLogView>;
 
+/** `GET /api/runs/:id/log`: the run's log (`basic.Log` entries, module errors), oldest first. */
+export const RunLogAnswer = z.object({
+  entries: z.array(RunLogView.extend({ seq: z.number().int() })),
+});
+export type RunLogAnswer = z.infer<typeof RunLogAnswer>;
+
+/** `GET /api/runs/:id/file-info`, `/api/jobs/:id/file-info`: what a file is, before downloading it. */
+export const FileInfoView = z.object({
+  /** The file's name (its last path segment). */
+  name: z.string(),
+  /** Its path relative to the run's or job's folder, `/`-separated. */
+  path: z.string(),
+  size: z.number().int().min(0),
+  contentType: z.string(),
+  modifiedAt: z.string(),
+});
+export type FileInfoView = z.infer<typeof FileInfoView>;
+
+/** `GET /api/jobs/:id/files` without `path`: the plain files of the job's folder, by name. */
+export const JobFilesAnswer = z.object({ files: z.array(FileInfoView) });
+
 /** `GET /api/workflows` */
 export const WorkflowListEntry = z.object({
   name: z.string(),

@@ -9,6 +9,10 @@ import { waitUntil } from "../helpers/wait-until.js";
 export const palette = (page: Page): Locator => page.getByRole("region", { name: "Modules" });
 export const canvas = (page: Page): Locator => page.getByRole("region", { name: "Workflow" });
 export const inspector = (page: Page): Locator => page.getByRole("region", { name: "Inspector" });
+/** Shows a tab of the sidebar: Inspector (the form), Results (the selected module's) or Log (the run's). */
+export async function sidebarTab(page: Page, name: "Inspector" | "Results" | "Log"): Promise<void> {
+  await inspector(page).getByRole("tab", { name, exact: true }).click();
+}
 export const statusLine = (page: Page): Locator => page.getByTestId("status-line");
 
 /** A module on the canvas, by its id. */

@@ -15,6 +15,7 @@ import {
   moduleNode,
   paramField,
   setParam,
+  sidebarTab,
   statusLine,
 } from "./editor-actions.js";
 import {
@@ -81,10 +82,11 @@ describe("the workflow editor in Chromium", { timeout: TEST_TIMEOUT_MS }, () => 
       .toBe("done");
 
     await clickModule(page, "log1");
-    const lastRun = inspector(page).getByRole("region", { name: "Run result" });
-    await expect.poll(() => lastRun.locator('pre[data-port="value"]').textContent(), WAIT).toBe("21");
+    await sidebarTab(page, "Results");
+    const lastRun = inspector(page).getByRole("region", { name: "Results" });
+    await expect.poll(() => lastRun.locator('[data-port="value"]').textContent(), WAIT).toBe("21");
     await clickModule(page, "expression1");
-    await expect.poll(() => lastRun.locator('pre[data-port="result"]').textContent(), WAIT).toBe("21");
+    await expect.poll(() => lastRun.locator('[data-port="result"]').textContent(), WAIT).toBe("21");
   });
 
   it("restores the draft from IndexedDB after a reload, and after the tab is closed", async () => {

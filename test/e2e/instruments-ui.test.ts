@@ -3,7 +3,7 @@
  * real process on one end, a real `labflow serve` whose devices file puts a `labflow-sim` device on
  * the other end (its driver host is a real detached process), and real Chromium.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -15,7 +15,7 @@ import { startSimulator } from "../helpers/simulator-process.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { waitUntil } from "../helpers/wait-until.js";
 import { workflow } from "../helpers/workflow-builder.js";
-import { clickModule, inspector, moduleNode } from "./editor-actions.js";
+import { clickModule, inspector, moduleNode, sidebarTab } from "./editor-actions.js";
 import { closeSharedBrowser, type EditorSession, openEditor } from "./editor-fixture.js";
 
 let session: EditorSession | undefined;
@@ -219,6 +219,7 @@ describe("instruments in the browser", () => {
 
     // The inspector plots the job's readings while they arrive.
     await clickModule(page, "acq");
+    await sidebarTab(page, "Results");
     const plot = inspector(page).getByRole("figure", { name: /^Data of job / });
     await plot.waitFor();
     const seen: number[] = [];
@@ -263,6 +264,28 @@ describe("instruments in the browser", () => {
     const details = page.getByRole("region", { name: "Details of job acq" });
     const monitorPlot = details.getByRole("figure", { name: `Data of job ${jobId}` });
     await expect.poll(() => pointsOf(monitorPlot)).toBe(data.readings.length);
+
+    // Its results leave the browser: results.zip from the job's details, byte for byte; in the
+    // inspector, data.csv byte for byte and the preview as a grid with units.
+    const { runId } = await (
+      await fetch(`${server.url}/api/jobs/${jobId}`, { headers: server.authHeaders })
+    ).json();
+    const jobDir = join(dataDir, "runs", runId, "jobs", jobId);
+    const [zip] = await Promise.all([
+      page.waitForEvent("download"),
+      details.getByRole("link", { name: "Download results.zip" }).click(),
+    ]);
+    expect(readFileSync(await zip.path())).toEqual(readFileSync(join(jobDir, "results.zip")));
+    const results = inspector(page).getByRole("region", { name: "Results" });
+    const [csv] = await Promise.all([
+      page.waitForEvent("download"),
+      results.getByRole("link", { name: "Download data" }).click(),
+    ]);
+    expect(readFileSync(await csv.path())).toEqual(readFileSync(join(jobDir, "data.csv")));
+    const preview = results.getByRole("table", { name: "Table preview" });
+    await expect
+      .poll(() => preview.getByRole("columnheader").allTextContents())
+      .toContain(`temperature (${data.units.temperature})`);
 
     // The pipeline is free again and not ready (the task did not ask to re-ready it).
     await openPipelines(page);

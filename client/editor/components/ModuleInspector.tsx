@@ -1,17 +1,13 @@
-/** The inspector of one module: id, label, type, problems, params form and last run. */
+/** The inspector of one module: id, label, type, problems and params form (results: its own tab). */
 import { useEffect, useId, useState } from "react";
 import type { ModuleInstance } from "../../../server/schema/workflow-document.js";
-import type { ModuleRunState } from "../../platform/api/runs.js";
 import type { Problem } from "../core/problems.js";
 import { useEditor, useStore } from "../hooks/useEditor.js";
 import { ParamForm } from "./ParamForm.js";
-import { RunResult } from "./RunResult.js";
 
 interface ModuleInspectorProps {
   module: ModuleInstance;
   problems: readonly Problem[] | undefined;
-  run: ModuleRunState | undefined;
-  hasRun: boolean;
 }
 
 function IdField({ id }: { id: string }) {
@@ -49,7 +45,7 @@ function IdField({ id }: { id: string }) {
   );
 }
 
-export function ModuleInspector({ module, problems, run, hasRun }: ModuleInspectorProps) {
+export function ModuleInspector({ module, problems }: ModuleInspectorProps) {
   const store = useStore();
   const entry = useEditor((s) => s.catalog.get(module.type));
   const labelId = useId();
@@ -87,7 +83,6 @@ export function ModuleInspector({ module, problems, run, hasRun }: ModuleInspect
           The server has no module type "{module.type}": its params cannot be edited.
         </p>
       )}
-      {hasRun && <RunResult moduleId={module.id} state={run} />}
     </div>
   );
 }

@@ -1,19 +1,23 @@
-/** The last run of one module: its state, error and outputs, as the inspector shows them. */
+/**
+ * The results of one module in the run shown: its state, error and every output in a viewer of its
+ * type (numbers and strings inline, tables as a grid, JSON as a tree, files with a Download link).
+ */
+import type { PortSpecView } from "../../../server/schema/catalog.js";
 import type { ModuleRunState } from "../../platform/api/runs.js";
+import { OutputView } from "../../results/OutputView.js";
 
-const MAX_CHARS = 20_000;
-
-function show(value: unknown): string {
-  const text = typeof value === "string" ? value : (JSON.stringify(value, null, 2) ?? String(value));
-  return text.length > MAX_CHARS
-    ? `${text.slice(0, MAX_CHARS)}\n... (${text.length - MAX_CHARS} more characters)`
-    : text;
+interface RunResultProps {
+  moduleId: string;
+  runId: string;
+  state: ModuleRunState | undefined;
+  /** The module's output ports (from the catalog): their types choose the viewers. */
+  outputs: Readonly<Record<string, PortSpecView>> | undefined;
 }
 
-export function RunResult({ moduleId, state }: { moduleId: string; state: ModuleRunState | undefined }) {
+export function RunResult({ moduleId, runId, state, outputs }: RunResultProps) {
   return (
-    <section className="lf-run-result" aria-label="Run result">
-      <h3>Last run</h3>
+    <section className="lf-run-result" aria-label="Results">
+      <h3>Results</h3>
       {!state ? (
         <p className="lf-muted">{moduleId} has not run in the run shown.</p>
       ) : (
@@ -35,9 +39,7 @@ export function RunResult({ moduleId, state }: { moduleId: string; state: Module
                 <div key={port}>
                   <dt>{port}</dt>
                   <dd>
-                    <pre className="lf-code" data-port={port}>
-                      {show(value)}
-                    </pre>
+                    <OutputView runId={runId} port={port} type={outputs?.[port]?.type} value={value} />
                   </dd>
                 </div>
               ))}

@@ -3,6 +3,7 @@
 import type { JobView } from "../../../server/schema/views.js";
 import { hasJobData } from "../../instruments/instrument-types.js";
 import { JobDataPlot } from "../../instruments/JobDataPlot.js";
+import { JobFiles } from "../../results/JobFiles.js";
 import { clockTime, elapsed, relativeTime } from "../format-time.js";
 import { IntervalPicker } from "./IntervalPicker.js";
 import { StateBadge } from "./StateBadge.js";
@@ -61,6 +62,7 @@ export function JobDetails({ job, now, onInterval, onShowInEditor, onClose }: Jo
         special={JOB_SPECIAL}
         onChange={(v) => onInterval(job, typeof v === "number" ? v : null)}
       />
+      <JobFiles job={job} />
       {hasJobData(job.type) && <JobDataPlot jobId={job.id} />}
     </section>
   );

@@ -1,6 +1,7 @@
 /** A job's stdout or stderr, following new output live, with a Copy button. */
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { JobView } from "../../../server/schema/views.js";
+import { jobLogUrl } from "../../results/results-api.js";
 import type { LogStream } from "../job-types.js";
 import { useLogFollow } from "../useLogFollow.js";
 
@@ -60,6 +61,15 @@ export function LogView({ job, stream, onStream, onClose }: LogViewProps) {
           >
             {copied ? "Copied" : "Copy"}
           </button>
+          {!log.missing && (
+            <a
+              href={jobLogUrl(job.id, stream)}
+              download={`${job.id}-${stream}.txt`}
+              aria-label={`Download ${stream}`}
+            >
+              Download
+            </a>
+          )}
           <button type="button" onClick={onClose} aria-label="Close the log">
             Close
           </button>
@@ -76,7 +86,11 @@ export function LogView({ job, stream, onStream, onClose }: LogViewProps) {
         }}
       >
         {log.truncated && "…(earlier output not shown)\n"}
-        {log.text}
+        {log.text === "" && !log.missing && !log.error ? (
+          <span className="lf-log-empty">(empty)</span>
+        ) : (
+          log.text
+        )}
       </pre>
     </section>
   );

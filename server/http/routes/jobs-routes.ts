@@ -1,8 +1,16 @@
 import { type Response, Router } from "express";
 import type { LabflowApp } from "../../app/labflow-app.js";
+import {
+  folderFileInfo,
+  jobFolder,
+  jobLogChunks,
+  listFolderFiles,
+  openFolderFile,
+} from "../../app/result-files.js";
 import { jobData, jobDataCsv, streamJobDataCsv } from "../../devices/lab/job-data.js";
-import { JobIntervalRequest, JobsQuery, LogQuery } from "../../schema/api.js";
+import { FileQuery, JobFilesQuery, JobIntervalRequest, JobsQuery, LogQuery } from "../../schema/api.js";
 import { JobDataQuery } from "../../schema/pipelines-api.js";
+import { sendAttachment } from "../send-file.js";
 import { parseBody, parseQuery } from "../validate-input.js";
 import { jobView } from "../views.js";
 
@@ -59,8 +67,34 @@ export function jobsRoutes({ runtime }: LabflowApp): Router {
       }
     })
     .get("/:id/log", async (req, res) => {
-      const { stream, offset } = parseQuery(LogQuery, req.query);
-      res.json(await monitor.log(req.params.id, stream, offset));
+      const { stream, offset, download } = parseQuery(LogQuery, req.query);
+      if (download === "0") {
+        res.json(await monitor.log(req.params.id, stream, offset));
+        return;
+      }
+      // The whole stream as a file: read through the job's handle (a cluster job's too), streamed.
+      const chunks = jobLogChunks(runtime, req.params.id, stream);
+      const first = await chunks.next(); // refusals (no such job, no such stream) answer as errors
+      res.attachment(`${req.params.id}-${stream}.txt`).type("text/plain; charset=utf-8");
+      res.setHeader("X-Content-Type-Options", "nosniff");
+      try {
+        if (!first.done) await writeTo(res, first.value);
+        for await (const text of chunks) await writeTo(res, text);
+        res.end();
+      } catch (error) {
+        if (!res.headersSent) throw error;
+        res.destroy(error as Error);
+      }
+    })
+    .get("/:id/files", async (req, res) => {
+      const { path } = parseQuery(JobFilesQuery, req.query);
+      const folder = jobFolder(runtime, req.params.id);
+      if (path === undefined) res.json({ files: await listFolderFiles(folder) });
+      else await sendAttachment(res, await openFolderFile(folder, path));
+    })
+    .get("/:id/file-info", async (req, res) => {
+      const { path } = parseQuery(FileQuery, req.query);
+      res.json(await folderFileInfo(jobFolder(runtime, req.params.id), path));
     });
 }
 

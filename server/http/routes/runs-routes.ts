@@ -1,12 +1,17 @@
 import { Router } from "express";
 import { IDEMPOTENCY_HEADER } from "../../app/idempotent-starts.js";
 import type { LabflowApp } from "../../app/labflow-app.js";
+import { folderFileInfo, openFolderFile, runFileFolder, runLog } from "../../app/result-files.js";
 import { deleteFinishedRun, requireRun } from "../../app/runs.js";
-import { RunsQuery, StartRunRequest } from "../../schema/api.js";
+import { FileQuery, RunLogQuery, RunsQuery, StartRunRequest } from "../../schema/api.js";
+import { sendAttachment } from "../send-file.js";
 import { parseBody, parseQuery } from "../validate-input.js";
 import { runDetail } from "../views.js";
 
-/** `/api/runs`: start, list, show, cancel, resume and delete runs; check or pause all their jobs. */
+/**
+ * `/api/runs`: start, list, show, cancel, resume and delete runs; check or pause all their jobs;
+ * their log and the files of their folder.
+ */
 export function runsRoutes({ runtime, workflows, settings, starts }: LabflowApp): Router {
   const { engine, monitor } = runtime;
   return Router()
@@ -34,6 +39,18 @@ export function runsRoutes({ runtime, workflows, settings, starts }: LabflowApp)
     .delete("/:id", async (req, res) => {
       await deleteFinishedRun(runtime, req.params.id);
       res.status(204).end();
+    })
+    .get("/:id/log", (req, res) => {
+      const { afterSeq } = parseQuery(RunLogQuery, req.query);
+      res.json(runLog(runtime, req.params.id, afterSeq));
+    })
+    .get("/:id/files", async (req, res) => {
+      const { path } = parseQuery(FileQuery, req.query);
+      await sendAttachment(res, await openFolderFile(runFileFolder(runtime, req.params.id, path), path));
+    })
+    .get("/:id/file-info", async (req, res) => {
+      const { path } = parseQuery(FileQuery, req.query);
+      res.json(await folderFileInfo(runFileFolder(runtime, req.params.id, path), path));
     })
     .post("/:id/cancel", async (req, res) => {
       res.json(await engine.cancelRun(req.params.id));
