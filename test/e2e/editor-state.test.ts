@@ -52,6 +52,43 @@ describe("what the editor says about runs and drafts", { timeout: TEST_TIMEOUT_M
     await page.getByTestId("run-status").waitFor({ state: "detached", ...WAIT });
   });
 
+  it("flags an expression syntax error and an imported cycle before Run, each once", async () => {
+    const doc = {
+      version: 1,
+      name: "flawed",
+      modules: [
+        { id: "e", type: "basic.Expression", params: { expression: "a + * 2" } },
+        { id: "p", type: "basic.Add" },
+        { id: "q", type: "basic.Add" },
+      ],
+      connections: [
+        { from: { module: "p", port: "sum" }, to: { module: "q", port: "a" } },
+        { from: { module: "q", port: "sum" }, to: { module: "p", port: "a" } },
+      ],
+    };
+    await fetch(`${server.url}/api/workflows/flawed`, {
+      method: "PUT",
+      headers: { ...server.authHeaders, "Content-Type": "application/json" },
+      body: JSON.stringify(doc),
+    });
+    const runCount = async () =>
+      (await (await fetch(`${server.url}/api/runs`, { headers: server.authHeaders })).json()).runs.length;
+    const runsBefore = await runCount();
+    editor = await openEditor({ server, path: "/?workflow=flawed" });
+    const { page } = editor;
+    const problemsOf = (id: string) => page.locator(`.react-flow__node[data-id="${id}"] .lf-node-problems`);
+    await expect
+      .poll(() => problemsOf("e").getAttribute("title"), WAIT)
+      .toMatch(/params\.expression|expression/);
+    const expression = ((await problemsOf("e").getAttribute("title")) ?? "").split("\n");
+    expect(expression).toHaveLength(1);
+    const cycle = ((await problemsOf("p").getAttribute("title")) ?? "")
+      .split("\n")
+      .filter((m) => /cycle/.test(m));
+    expect(cycle).toHaveLength(1);
+    expect(await runCount()).toBe(runsBefore);
+  });
+
   it("asks before ?workflow= replaces a newer draft of that workflow, and keeps the draft when told", async () => {
     editor = await openEditor({ server, path: "/?workflow=arithmetic" });
     const { page } = editor;

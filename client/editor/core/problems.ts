@@ -78,7 +78,11 @@ export function withServerProblems(local: ProblemMap, server: readonly WireProbl
     if (!p.moduleId) continue;
     const problem: Problem = { ...p, moduleId: p.moduleId };
     const list = merged.get(p.moduleId) ?? [];
-    if (!list.some((x) => x.message === p.message)) list.push(problem);
+    // Once: the same words, or the same mistake (code and field) in the editor's words already.
+    const known = list.some(
+      (x) => x.message === p.message || (p.field !== undefined && x.code === p.code && x.field === p.field),
+    );
+    if (!known) list.push(problem);
     merged.set(p.moduleId, list);
   }
   return merged;

@@ -9,13 +9,15 @@ const NONE: readonly Problem[] = [];
 const QUIET_MS = 400;
 
 /**
- * The problems only the server can tell while a person types: params a module checks against what
- * the server lends (`param_refused`: a setpoint outside an instrument's range). Asked only for
- * documents with such modules; the editor's own checks cover the rest.
+ * What a run of the document would be refused for, asked of the server after a pause in typing:
+ * what only the server can tell (a param its schema refines, such as an expression's syntax; a
+ * setpoint outside an instrument's range) shows before Run. The editor merges these with its own
+ * problems, each once (withServerProblems).
  */
 export function useServerCheck(doc: WorkflowDocument, catalog: Catalog): readonly Problem[] {
   const [problems, setProblems] = useState<readonly Problem[]>(NONE);
-  const asks = doc.modules.some((m) => catalog.get(m.type)?.serverChecks === true);
+  // The catalog loaded (types known) and something to check.
+  const asks = catalog.size > 0 && doc.modules.length > 0;
   useEffect(() => {
     if (!asks) {
       setProblems(NONE);
@@ -25,7 +27,7 @@ export function useServerCheck(doc: WorkflowDocument, catalog: Catalog): readonl
     const timer = setTimeout(() => {
       api.check(doc).then(
         (found) => {
-          if (current) setProblems(found.filter((p) => p.code === "param_refused"));
+          if (current) setProblems(found);
         },
         // Unreachable or refused: the check at Run still tells.
         () => undefined,

@@ -63,4 +63,21 @@ describe("problems shown on the nodes", () => {
     const merged = withServerProblems(new Map(), [{ code: "cycle", message: "a cycle", moduleId: "k" }]);
     expect(merged.get("k")?.[0]?.message).toBe("a cycle");
   });
+
+  it("lists a mistake the editor and the server both found once, whatever each's words", () => {
+    const local = documentProblems(
+      doc((w) => w.module("k", "basic.Constant", { valeu: 2 })),
+      catalog,
+    );
+    const merged = withServerProblems(local, [
+      { code: "invalid_param", message: "in the server's words", moduleId: "k", field: "params.valeu" },
+      {
+        code: "invalid_param",
+        message: "params.expression: not an expression",
+        moduleId: "k",
+        field: "params.expression",
+      },
+    ]);
+    expect(merged.get("k")?.map((p) => p.field)).toEqual(["params.valeu", "params.expression"]);
+  });
 });
