@@ -154,7 +154,10 @@ export function App({ catalogError }: { catalogError: string | undefined }) {
         pipelinesOpen={pipelinesOpen}
         onTogglePipelines={() => setPipelinesOpen((open) => !open)}
       />
-      {pipelinesOpen && <PipelinesPanel onClose={() => setPipelinesOpen(false)} onFocusJob={focusJob} />}
+      {/* Over the page only when the Job Monitor has the whole page; else in the sidebar, beside the canvas. */}
+      {pipelinesOpen && jobsView === "page" && (
+        <PipelinesPanel onClose={() => setPipelinesOpen(false)} onFocusJob={focusJob} />
+      )}
       {jobsView === "page" ? (
         <main className="lf-jobs-page">{jobsPanel("page")}</main>
       ) : (
@@ -175,8 +178,11 @@ export function App({ catalogError }: { catalogError: string | undefined }) {
           />
           <EditorCanvas problems={problems} run={shownRun} findOpen={findOpen} onFindClose={closeFind} />
           {jobsView === "side" && jobsPanel("side")}
-          <div className="lf-sidebar">
+          <div className={`lf-sidebar${pipelinesOpen ? " with-pipelines" : ""}`}>
             <SidebarResizer width={sidebarWidth} onWidth={setSidebarWidth} />
+            {pipelinesOpen && (
+              <PipelinesPanel onClose={() => setPipelinesOpen(false)} onFocusJob={focusJob} />
+            )}
             <EditorInspector problems={problems} run={shownRun} />
           </div>
         </main>
