@@ -114,6 +114,7 @@ export function App({ catalogError }: { catalogError: string | undefined }) {
     run: () => void run.start(),
     fitView: () => void fitView({ ...fitViewOptions(store.getState().doc.modules.length), duration: 200 }),
     find: () => setFindOpen(true),
+    autoLayout: () => void store.autoLayout(),
     help: () => setHelpOpen(true),
     deselect: () => store.select({ modules: new Set(), connections: new Set() }),
   });

@@ -213,6 +213,14 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
             <button type="button" className="lf-add-note" onClick={addNoteInView}>
               Add note
             </button>
+            <button
+              type="button"
+              className="lf-auto-layout"
+              onClick={() => store.autoLayout()}
+              title="Lay out the selected modules, or all when none is selected (L)"
+            >
+              Auto-layout
+            </button>
           </Panel>
           {findOpen && (
             <Panel position="top-center">
@@ -230,6 +238,7 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
           at={menu}
           onDuplicate={() => store.duplicateSelection()}
           onDelete={() => store.deleteSelection()}
+          onAutoLayout={() => store.autoLayout()}
           onClose={closeMenu}
         />
       )}

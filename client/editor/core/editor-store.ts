@@ -11,6 +11,7 @@ import { type Clipboard, copyModules, paste } from "./clipboard.js";
 import { connect, removeConnections } from "./connections.js";
 import { combineEdits, type Edit, replaceDocument } from "./edit.js";
 import { emptyHistory, type History, record, redo, undo } from "./history.js";
+import { layoutModules } from "./layout.js";
 import { moduleRects, moduleSize, nodeSize, type Rect } from "./module-box.js";
 import {
   addModule,
@@ -149,6 +150,18 @@ export class EditorStore {
     for (const [id, p] of positions ?? []) drag.moved.set(id, p);
     if (drag.moved.size === 0) return;
     this.apply(moveModules(drag.base, drag.moved), "Move");
+  }
+
+  /**
+   * Lays out the selected modules (every module when none is selected) from left to right along
+   * their connections: one undoable step. Returns how many modules were laid out.
+   */
+  autoLayout(): number {
+    const { doc, catalog, selection } = this.state;
+    const positions = layoutModules(doc, catalog, selection.modules);
+    if (positions.size === 0) return 0;
+    this.apply(moveModules(doc, positions), "Auto-layout");
+    return positions.size;
   }
 
   setParam(moduleId: string, key: string, value: unknown): void {

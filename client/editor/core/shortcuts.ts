@@ -12,6 +12,7 @@ export type ShortcutAction =
   | "run"
   | "fitView"
   | "find"
+  | "autoLayout"
   | "help"
   | "deselect";
 
@@ -37,6 +38,11 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: "run", keys: ["Ctrl+Enter"], description: "Run the workflow" },
   { action: "fitView", keys: ["F"], description: "Fit the whole workflow in view" },
   { action: "find", keys: ["Ctrl+F"], description: "Find a module by id, label or type and frame it" },
+  {
+    action: "autoLayout",
+    keys: ["L"],
+    description: "Auto-layout the selected modules (all of them when none is selected)",
+  },
   { action: "help", keys: ["?"], description: "Show this help" },
   { action: "deselect", keys: ["Escape"], description: "Clear the selection" },
 ];
@@ -69,6 +75,7 @@ export function shortcutFor(e: KeyInput): ShortcutAction | undefined {
   if (key === "Delete" || key === "Backspace") return "delete";
   if (key === "?") return "help";
   if (key === "f" && !e.shiftKey) return "fitView";
+  if (key === "l" && !e.shiftKey) return "autoLayout";
   if (key === "Escape") return "deselect";
   return undefined;
 }
