@@ -1,12 +1,12 @@
 /**
- * Canvas tools in real Chromium: values on output ports after a run, and auto-layout. One
- * Chromium and one server for the file; every test has a fresh browser context (no draft) with
- * the arithmetic example open.
+ * Canvas tools in real Chromium: values on output ports after a run, auto-layout, and a wire
+ * dropped on a module's body. One Chromium and one server for the file; every test has a fresh
+ * browser context (no draft) with the arithmetic example open.
  */
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
-import { moduleNode } from "./editor-actions.js";
+import { canvas, connectionEdge, dragModuleOntoCanvas, moduleNode } from "./editor-actions.js";
 import { closeSharedBrowser, type EditorSession, openEditor, sharedBrowser } from "./editor-fixture.js";
 
 const TEST_TIMEOUT_MS = 120_000;
@@ -75,5 +75,26 @@ describe("canvas tools", { timeout: TEST_TIMEOUT_MS }, () => {
     await expect
       .poll(async () => JSON.stringify(await boxOf(page, "log")), WAIT)
       .toBe(JSON.stringify(before));
+  });
+
+  it("connects a wire dropped on a module's body to its first free compatible input", async () => {
+    const { page } = editor;
+    await dragModuleOntoCanvas(page, "Add", { x: 300, y: 420 });
+    await expect.poll(() => canvas(page).getAttribute("data-modules"), WAIT).toBe("6");
+    const added = (
+      await page
+        .locator(".react-flow__node")
+        .evaluateAll((nodes) => nodes.map((n) => n.getAttribute("data-id") ?? ""))
+    ).find((id) => !["two", "three", "sum", "scaled", "log"].includes(id) && !id.startsWith("note:"));
+    if (!added) throw new Error("the added module is not on the canvas");
+    const handle = await moduleNode(page, "three").locator('[data-handleid="out:value"]').boundingBox();
+    const title = await moduleNode(page, added).locator(".lf-node-title").boundingBox();
+    if (!handle || !title) throw new Error("no handle or title");
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(handle.x + 30, handle.y + 15, { steps: 4 });
+    await page.mouse.move(title.x + title.width / 2, title.y + title.height / 2, { steps: 12 });
+    await page.mouse.up();
+    await connectionEdge(page, "three.value", `${added}.a`).waitFor(ATTACHED);
   });
 });
