@@ -1,6 +1,6 @@
 /**
  * The context menu of a module (right-click): Duplicate and Delete act on the selection, which
- * the right-click made include the module; Auto-layout lays out the selection. Closes on Escape, on a choice or a click elsewhere.
+ * the right-click made include the module; Auto-layout lays out the selection and Group groups it. Closes on Escape, on a choice or a click elsewhere.
  */
 import { useEffect, useRef } from "react";
 
@@ -15,10 +15,11 @@ interface ModuleMenuProps {
   onDuplicate: () => void;
   onDelete: () => void;
   onAutoLayout: () => void;
+  onGroup: () => void;
   onClose: () => void;
 }
 
-export function ModuleMenu({ at, onDuplicate, onDelete, onAutoLayout, onClose }: ModuleMenuProps) {
+export function ModuleMenu({ at, onDuplicate, onDelete, onAutoLayout, onGroup, onClose }: ModuleMenuProps) {
   const menu = useRef<HTMLDivElement>(null);
   useEffect(() => {
     menu.current?.querySelector("button")?.focus();
@@ -57,6 +58,9 @@ export function ModuleMenu({ at, onDuplicate, onDelete, onAutoLayout, onClose }:
       </button>
       <button type="button" role="menuitem" onClick={choose(onAutoLayout)}>
         Auto-layout
+      </button>
+      <button type="button" role="menuitem" onClick={choose(onGroup)}>
+        Group
       </button>
     </div>
   );

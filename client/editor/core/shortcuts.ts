@@ -13,6 +13,7 @@ export type ShortcutAction =
   | "fitView"
   | "find"
   | "autoLayout"
+  | "group"
   | "help"
   | "deselect";
 
@@ -43,6 +44,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
     keys: ["L"],
     description: "Auto-layout the selected modules (all of them when none is selected)",
   },
+  { action: "group", keys: ["Ctrl+G"], description: "Group the selected modules" },
   { action: "help", keys: ["?"], description: "Show this help" },
   { action: "deselect", keys: ["Escape"], description: "Clear the selection" },
 ];
@@ -70,6 +72,7 @@ export function shortcutFor(e: KeyInput): ShortcutAction | undefined {
     if (key === "s" && !e.shiftKey) return "save";
     if (key === "Enter") return "run";
     if (key === "f" && !e.shiftKey) return "find";
+    if (key === "g" && !e.shiftKey) return "group";
     return undefined;
   }
   if (key === "Delete" || key === "Backspace") return "delete";
