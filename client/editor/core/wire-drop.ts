@@ -15,17 +15,19 @@ export type WireDrop = { ok: true; connection: Connection } | { ok: false; reaso
 
 /**
  * The connection a wire from output `from` makes when dropped at `point` (canvas coordinates);
- * undefined when no other module is under the point.
+ * undefined when no other module is under the point. Modules in `hidden` (those of collapsed
+ * groups) are not on the canvas and take no drop.
  */
 export function wireDropOnModule(
   doc: WorkflowDocument,
   catalog: Catalog,
   from: PortRef,
   point: Position,
+  hidden: ReadonlySet<string> = new Set(),
 ): WireDrop | undefined {
   // The topmost module (the last drawn) under the point, other than the wire's own.
   const target = doc.modules.findLast((m) => {
-    if (m.id === from.module) return false;
+    if (m.id === from.module || hidden.has(m.id)) return false;
     const { x, y } = m.position ?? { x: 0, y: 0 };
     const { width, height } = moduleSize(doc, catalog, m);
     return point.x >= x && point.x <= x + width && point.y >= y && point.y <= y + height;

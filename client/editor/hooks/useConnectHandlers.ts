@@ -16,6 +16,7 @@ import type { Connection } from "../../../server/schema/workflow-document.js";
 import { portOfHandle } from "../canvas/flow-elements.js";
 import { validateConnection } from "../core/connections.js";
 import type { EditorStore } from "../core/editor-store.js";
+import { hiddenModules } from "../core/groups.js";
 import { wireDropOnModule } from "../core/wire-drop.js";
 
 /** Where a pointer or touch ended, in page coordinates. */
@@ -51,7 +52,7 @@ export function useConnectHandlers(store: EditorStore) {
         if (!at) return;
         const { doc, catalog } = store.getState();
         const from = { module: state.fromHandle.nodeId, port: portOfHandle(state.fromHandle.id) };
-        const drop = wireDropOnModule(doc, catalog, from, screenToFlowPosition(at));
+        const drop = wireDropOnModule(doc, catalog, from, screenToFlowPosition(at), hiddenModules(doc));
         if (drop?.ok) store.connect(drop.connection);
         else if (drop) store.notify("error", `Connection refused: ${drop.reason}`);
         return;

@@ -63,4 +63,8 @@ describe("a wire dropped on a module", () => {
     expect(wireDropOnModule(placed(), catalog, out("k.value"), { x: 300, y: 500 })).toBeUndefined();
     expect(wireDropOnModule(placed(), catalog, out("k.value"), { x: 10, y: 10 })).toBeUndefined();
   });
+
+  it("ignores modules hidden in a collapsed group", () => {
+    expect(wireDropOnModule(placed(), catalog, out("k.value"), body, new Set(["s"]))).toBeUndefined();
+  });
 });
