@@ -120,6 +120,8 @@ export function App({ catalogError }: { catalogError: string | undefined }) {
     run: () => void run.start(),
     fitView: () => void fitView({ ...fitViewOptions(store.getState().doc.modules.length), duration: 200 }),
     find: () => setFindOpen(true),
+    autoLayout: () => void store.autoLayout(),
+    group: () => void store.groupSelection(),
     help: () => setHelpOpen(true),
     deselect: () => store.select({ modules: new Set(), connections: new Set() }),
   });

@@ -45,6 +45,16 @@ export const Note = z.strictObject({
   position: Position,
 });
 
+/** Modules shown as one named box on the canvas, which can be collapsed (the engine ignores it). */
+export const Group = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a group id holds letters, digits, _ and -"),
+  name: z.string().max(200),
+  /** The modules in the group; a module is in one group at most. */
+  modules: z.array(ModuleId).min(1),
+  /** Shown as its title bar only, its modules and their wires hidden. */
+  collapsed: z.boolean().optional(),
+});
+
 export const WorkflowDocument = z.strictObject({
   version: z.literal(CURRENT_DOCUMENT_VERSION),
   name: z.string().min(1).max(200),
@@ -53,12 +63,15 @@ export const WorkflowDocument = z.strictObject({
   connections: z.array(Connection).default([]),
   /** Comments on the canvas; optional, so documents written before notes existed stay valid. */
   notes: z.array(Note).optional(),
+  /** Groups of modules on the canvas; optional, so documents written before groups stay valid. */
+  groups: z.array(Group).optional(),
 });
 
 export type ModuleInstance = z.infer<typeof ModuleInstance>;
 export type PortRef = z.infer<typeof PortRef>;
 export type Connection = z.infer<typeof Connection>;
 export type Note = z.infer<typeof Note>;
+export type Group = z.infer<typeof Group>;
 export type WorkflowDocument = z.infer<typeof WorkflowDocument>;
 /** What a document looks like before defaults are applied (what people write). */
 export type WorkflowDocumentInput = z.input<typeof WorkflowDocument>;

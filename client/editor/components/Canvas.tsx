@@ -32,6 +32,8 @@ import {
   NoteNodeCache,
 } from "../canvas/flow-elements.js";
 import { fitViewOptions, VIRTUALISE_ABOVE, viewportFor } from "../canvas/view-options.js";
+import { groupBox } from "../core/group-box.js";
+import { groupIdOf, groupNodeId, hiddenModules } from "../core/groups.js";
 import type { Position } from "../core/modules.js";
 import type { ProblemMap } from "../core/problems.js";
 import { selectModules } from "../core/selection.js";
@@ -39,6 +41,7 @@ import { useConnectHandlers } from "../hooks/useConnectHandlers.js";
 import { useEditor, useStore } from "../hooks/useEditor.js";
 import type { RunView } from "../run/run-state.js";
 import { FindBox } from "./FindBox.js";
+import { type GroupFlowNode, GroupNode } from "./GroupNode.js";
 import { ModuleMenu, type ModuleMenuAt } from "./ModuleMenu.js";
 import { ModuleNode } from "./ModuleNode.js";
 import { NoteNode } from "./NoteNode.js";
@@ -46,8 +49,8 @@ import { Overview } from "./Overview.js";
 import { MODULE_DRAG_TYPE } from "./Palette.js";
 import { RoutedEdge } from "./RoutedEdge.js";
 
-const nodeTypes = { module: ModuleNode, note: NoteNode };
-type FlowNode = ModuleFlowNode | NoteFlowNode;
+const nodeTypes = { module: ModuleNode, note: NoteNode, group: GroupNode };
+type FlowNode = ModuleFlowNode | NoteFlowNode | GroupFlowNode;
 const edgeTypes = { routed: RoutedEdge };
 interface CanvasProps {
   problems: ProblemMap;
@@ -83,16 +86,63 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
     return () => cancelAnimationFrame(frame);
   }, [startView]);
 
-  const moduleNodes = useMemo(
+  const builtModuleNodes = useMemo(
     () => nodeCache.current.build({ doc, catalog, selection, problems, run: run?.modules }),
     [doc, catalog, selection, problems, run],
   );
-  const noteNodes = useMemo(() => noteCache.current.build(doc), [doc]);
-  const nodes = useMemo(
-    (): FlowNode[] => (noteNodes.length > 0 ? [...moduleNodes, ...noteNodes] : moduleNodes),
-    [moduleNodes, noteNodes],
+  // The modules of collapsed groups, and their wires, are hidden.
+  const hidden = useMemo(() => hiddenModules(doc), [doc]);
+  const moduleNodes = useMemo(
+    () =>
+      hidden.size === 0
+        ? builtModuleNodes
+        : builtModuleNodes.map((n) => (hidden.has(n.id) ? { ...n, hidden: true } : n)),
+    [builtModuleNodes, hidden],
   );
-  const edges = useMemo(() => edgeCache.current.build(doc, catalog, selection), [doc, catalog, selection]);
+  const noteNodes = useMemo(() => noteCache.current.build(doc), [doc]);
+  const groupNodes = useMemo(
+    (): GroupFlowNode[] =>
+      (doc.groups ?? []).flatMap((group) => {
+        const box = groupBox(doc, catalog, group);
+        if (!box) return [];
+        const size = { width: box.width, height: box.height };
+        return [
+          {
+            id: groupNodeId(group.id),
+            type: "group" as const,
+            position: { x: box.x, y: box.y },
+            data: { group },
+            ...size,
+            measured: size,
+            zIndex: -1,
+            // Only the title bar takes the pointer: the frame lets clicks reach the pane.
+            style: { pointerEvents: "none" },
+            selectable: false,
+            dragHandle: ".lf-group-head",
+            ariaLabel: `Group ${group.name || group.id}`,
+          },
+        ];
+      }),
+    [doc, catalog],
+  );
+  const nodes = useMemo(
+    (): FlowNode[] =>
+      noteNodes.length > 0 || groupNodes.length > 0
+        ? [...groupNodes, ...moduleNodes, ...noteNodes]
+        : moduleNodes,
+    [moduleNodes, noteNodes, groupNodes],
+  );
+  const builtEdges = useMemo(
+    () => edgeCache.current.build(doc, catalog, selection),
+    [doc, catalog, selection],
+  );
+  const edges = useMemo(
+    () =>
+      hidden.size === 0
+        ? builtEdges
+        : builtEdges.map((e) => (hidden.has(e.source) || hidden.has(e.target) ? { ...e, hidden: true } : e)),
+    [builtEdges, hidden],
+  );
 
   // Sizes React Flow measures are not fed back: every node's size and handle positions are known
   // from its ports (canvas/node-geometry.ts), so a measurement never has to re-render the canvas.
@@ -103,7 +153,23 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
       const moved = new Map<string, Position>();
       for (const change of changes) {
         if (change.type === "position" && change.position) {
-          (change.dragging ? moving : moved).set(change.id, change.position);
+          const groupId = groupIdOf(change.id);
+          if (groupId === undefined) {
+            (change.dragging ? moving : moved).set(change.id, change.position);
+            continue;
+          }
+          // A group moves its modules by as much as its frame moved.
+          const { doc, catalog } = store.getState();
+          const group = doc.groups?.find((g) => g.id === groupId);
+          const box = group && groupBox(doc, catalog, group);
+          if (!group || !box) continue;
+          const dx = change.position.x - box.x;
+          const dy = change.position.y - box.y;
+          for (const m of doc.modules)
+            if (group.modules.includes(m.id)) {
+              const p = m.position ?? { x: 0, y: 0 };
+              (change.dragging ? moving : moved).set(m.id, { x: p.x + dx, y: p.y + dy });
+            }
         } else if (change.type === "select") {
           selected ??= new Set(store.getState().selection.modules);
           if (change.selected) selected.add(change.id);
@@ -213,6 +279,14 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
             <button type="button" className="lf-add-note" onClick={addNoteInView}>
               Add note
             </button>
+            <button
+              type="button"
+              className="lf-auto-layout"
+              onClick={() => store.autoLayout()}
+              title="Lay out the selected modules, or all when none is selected (L)"
+            >
+              Auto-layout
+            </button>
           </Panel>
           {findOpen && (
             <Panel position="top-center">
@@ -230,6 +304,8 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
           at={menu}
           onDuplicate={() => store.duplicateSelection()}
           onDelete={() => store.deleteSelection()}
+          onAutoLayout={() => store.autoLayout()}
+          onGroup={() => store.groupSelection()}
           onClose={closeMenu}
         />
       )}

@@ -1,6 +1,6 @@
 /**
  * The context menu of a module (right-click): Duplicate and Delete act on the selection, which
- * the right-click made include the module. Closes on Escape, on a choice or a click elsewhere.
+ * the right-click made include the module; Auto-layout lays out the selection and Group groups it. Closes on Escape, on a choice or a click elsewhere.
  */
 import { useEffect, useRef } from "react";
 
@@ -14,10 +14,12 @@ interface ModuleMenuProps {
   at: ModuleMenuAt;
   onDuplicate: () => void;
   onDelete: () => void;
+  onAutoLayout: () => void;
+  onGroup: () => void;
   onClose: () => void;
 }
 
-export function ModuleMenu({ at, onDuplicate, onDelete, onClose }: ModuleMenuProps) {
+export function ModuleMenu({ at, onDuplicate, onDelete, onAutoLayout, onGroup, onClose }: ModuleMenuProps) {
   const menu = useRef<HTMLDivElement>(null);
   useEffect(() => {
     menu.current?.querySelector("button")?.focus();
@@ -53,6 +55,12 @@ export function ModuleMenu({ at, onDuplicate, onDelete, onClose }: ModuleMenuPro
       </button>
       <button type="button" role="menuitem" onClick={choose(onDelete)}>
         Delete
+      </button>
+      <button type="button" role="menuitem" onClick={choose(onAutoLayout)}>
+        Auto-layout
+      </button>
+      <button type="button" role="menuitem" onClick={choose(onGroup)}>
+        Group
       </button>
     </div>
   );

@@ -9,6 +9,7 @@ import type { PortSpecView as PortSpec } from "../../../server/schema/catalog.js
 import type { ModuleRunState } from "../../platform/api/runs.js";
 import { inputHandle, type ModuleFlowNode, outputHandle } from "../canvas/flow-elements.js";
 import { portNameMayOverflow, subLineMayOverflow, titleMayOverflow } from "../canvas/node-text-fit.js";
+import { valuePreview } from "../run/value-preview.js";
 
 /** Texts that may not fit are clipped with an ellipsis; the others are not (node-text-fit.ts). */
 const clipIf = (long: boolean) => (long ? " is-long" : "");
@@ -19,7 +20,15 @@ function badgeText(run: ModuleRunState): string {
   return run.status;
 }
 
-function PortRow({ name, spec, side }: { name: string; spec: PortSpec; side: "input" | "output" }) {
+interface PortRowProps {
+  name: string;
+  spec: PortSpec;
+  side: "input" | "output";
+  /** After a run, the short text of the value this output produced. */
+  preview?: string | undefined;
+}
+
+function PortRow({ name, spec, side, preview }: PortRowProps) {
   const title = `${name}: ${spec.type}${spec.optional ? " (optional)" : ""}${spec.description ? ` - ${spec.description}` : ""}`;
   return (
     <div className={`lf-port lf-port-${side}`} title={title}>
@@ -31,6 +40,11 @@ function PortRow({ name, spec, side }: { name: string; spec: PortSpec; side: "in
       />
       <span className={`lf-port-name${clipIf(portNameMayOverflow(name, spec.type))}`}>{name}</span>
       <span className="lf-port-type">{spec.type}</span>
+      {preview && (
+        <span className="lf-port-preview" data-testid="port-preview" data-port={name} title={preview}>
+          {preview}
+        </span>
+      )}
     </div>
   );
 }
@@ -69,7 +83,15 @@ function ModuleNodeView({ data, selected }: NodeProps<ModuleFlowNode>) {
         </div>
         <div className="lf-outputs">
           {Object.entries(outputs).map(([name, spec]) => (
-            <PortRow key={name} name={name} spec={spec} side="output" />
+            <PortRow
+              key={name}
+              name={name}
+              spec={spec}
+              side="output"
+              preview={
+                run?.outputs && name in run.outputs ? valuePreview(run.outputs[name], spec.type) : undefined
+              }
+            />
           ))}
         </div>
       </div>

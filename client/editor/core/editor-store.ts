@@ -10,7 +10,9 @@ import { type Catalog, indexCatalog } from "../../platform/api/catalog.js";
 import { type Clipboard, copyModules, paste } from "./clipboard.js";
 import { connect, removeConnections } from "./connections.js";
 import { combineEdits, type Edit, replaceDocument } from "./edit.js";
+import { groupModules, setGroupCollapsed, setGroupName, ungroup } from "./groups.js";
 import { emptyHistory, type History, record, redo, undo } from "./history.js";
+import { layoutModules } from "./layout.js";
 import { moduleRects, moduleSize, nodeSize, type Rect } from "./module-box.js";
 import {
   addModule,
@@ -151,6 +153,18 @@ export class EditorStore {
     this.apply(moveModules(drag.base, drag.moved), "Move");
   }
 
+  /**
+   * Lays out the selected modules (every module when none is selected) from left to right along
+   * their connections: one undoable step. Returns how many modules were laid out.
+   */
+  autoLayout(): number {
+    const { doc, catalog, selection } = this.state;
+    const positions = layoutModules(doc, catalog, selection.modules);
+    if (positions.size === 0) return 0;
+    this.apply(moveModules(doc, positions), "Auto-layout");
+    return positions.size;
+  }
+
   setParam(moduleId: string, key: string, value: unknown): void {
     this.apply(
       setParam(this.state.doc, moduleId, key, value),
@@ -189,6 +203,31 @@ export class EditorStore {
 
   removeNote(id: string): void {
     this.apply(removeNotes(this.state.doc, [id]), "Delete note");
+  }
+
+  // ---- groups
+
+  /** Groups the selected modules; returns the new group's id (undefined with none selected). */
+  groupSelection(name?: string): string | undefined {
+    const e = groupModules(this.state.doc, this.state.selection.modules, name);
+    if (!e) return undefined;
+    this.apply(e, "Group");
+    return e.id;
+  }
+
+  setGroupName(id: string, name: string): void {
+    this.apply(setGroupName(this.state.doc, id, name), "Name group", `group:${id}`);
+  }
+
+  setGroupCollapsed(id: string, collapsed: boolean): void {
+    this.apply(
+      setGroupCollapsed(this.state.doc, id, collapsed),
+      collapsed ? "Collapse group" : "Expand group",
+    );
+  }
+
+  ungroup(id: string): void {
+    this.apply(ungroup(this.state.doc, [id]), "Ungroup");
   }
 
   setWorkflowInfo(info: { name?: string; description?: string }): void {

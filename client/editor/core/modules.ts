@@ -7,6 +7,7 @@ import type {
   WorkflowDocument,
 } from "../../../server/schema/workflow-document.js";
 import { type Edit, edit } from "./edit.js";
+import { dropFromGroups, renameInGroups } from "./groups.js";
 import { freshIdForType, isValidModuleId, moduleIds } from "./ids.js";
 import { defaultsOf } from "./json-schema.js";
 
@@ -47,6 +48,7 @@ export function removeModules(doc: WorkflowDocument, ids: Iterable<string>): Edi
     // One replace of each array, not a patch per shifted index.
     if (doc.modules.some((m) => gone.has(m.id))) d.modules = d.modules.filter((m) => !gone.has(m.id));
     if (doc.connections.some(attached)) d.connections = d.connections.filter((c) => !attached(c));
+    dropFromGroups(d, gone);
   });
 }
 
@@ -107,6 +109,7 @@ export function renameModule(doc: WorkflowDocument, from: string, to: string): R
         if (c.from.module === from) c.from.module = to;
         if (c.to.module === from) c.to.module = to;
       }
+      renameInGroups(d, from, to);
     }),
   };
 }

@@ -12,6 +12,8 @@ export type ShortcutAction =
   | "run"
   | "fitView"
   | "find"
+  | "autoLayout"
+  | "group"
   | "help"
   | "deselect";
 
@@ -37,6 +39,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: "run", keys: ["Ctrl+Enter"], description: "Run the workflow" },
   { action: "fitView", keys: ["F"], description: "Fit the whole workflow in view" },
   { action: "find", keys: ["Ctrl+F"], description: "Find a module by id, label or type and frame it" },
+  {
+    action: "autoLayout",
+    keys: ["L"],
+    description: "Auto-layout the selected modules (all of them when none is selected)",
+  },
+  { action: "group", keys: ["Ctrl+G"], description: "Group the selected modules" },
   { action: "help", keys: ["?"], description: "Show this help" },
   { action: "deselect", keys: ["Escape"], description: "Clear the selection" },
 ];
@@ -64,11 +72,13 @@ export function shortcutFor(e: KeyInput): ShortcutAction | undefined {
     if (key === "s" && !e.shiftKey) return "save";
     if (key === "Enter") return "run";
     if (key === "f" && !e.shiftKey) return "find";
+    if (key === "g" && !e.shiftKey) return "group";
     return undefined;
   }
   if (key === "Delete" || key === "Backspace") return "delete";
   if (key === "?") return "help";
   if (key === "f" && !e.shiftKey) return "fitView";
+  if (key === "l" && !e.shiftKey) return "autoLayout";
   if (key === "Escape") return "deselect";
   return undefined;
 }

@@ -20,6 +20,23 @@ describe("the editor store", () => {
     expect(s.getState().doc.modules[0]?.position).toBeUndefined();
   });
 
+  it("auto-layout is one undo step, and lays out only the selection when there is one", () => {
+    const s = store((w) =>
+      w
+        .module("k", "basic.Constant")
+        .module("s", "basic.Add")
+        .module("o", "basic.Constant")
+        .connect("k.value", "s.a"),
+    );
+    const before = s.getState().doc;
+    s.select({ modules: new Set(["k", "s"]), connections: new Set() });
+    expect(s.autoLayout()).toBe(2);
+    expect(s.getState().history.past).toHaveLength(1);
+    expect(s.getState().doc.modules.find((m) => m.id === "o")?.position).toBeUndefined();
+    s.undo();
+    expect(s.getState().doc).toEqual(before);
+  });
+
   it("deletes the selection with the connections attached, and undo restores both", () => {
     const s = store((w) =>
       w.module("k", "basic.Constant").module("s", "basic.Add").connect("k.value", "s.a"),
