@@ -1,17 +1,9 @@
-/**
- * `labflow run FILE` through `labflow serve` follows its run across a restart of the server: the
- * server is SIGKILLed while a jobs.Command runs and started again on the same data folder (another
- * port, another token); the command waits, reconnects through the folder's owner.json and
- * server-token, keeps printing, and exits with the run's result.
- */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type LabflowProcess, labflow, startLabflow } from "../helpers/labflow-cli.js";
+import { releasedCommandWorkflow } from "../helpers/released-command.js";
 import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { waitUntil } from "../helpers/wait-until.js";
-import { workflow } from "../helpers/workflow-builder.js";
 
 const servers: ServerProcess[] = [];
 const commands: LabflowProcess[] = [];
@@ -26,26 +18,7 @@ async function serve(dataDir: string): Promise<ServerProcess> {
   return server;
 }
 
-/** A command that notes each start in `starts` and runs until `release` exists. */
-function commandWorkflow() {
-  const dir = tempDir();
-  const starts = join(dir, "starts.txt");
-  const release = join(dir, "release");
-  const file = join(dir, "workflow.json");
-  const doc = workflow("across-restart")
-    .module("cmd", "jobs.Command", {
-      command: `echo start >> ${starts}; while [ ! -e ${release} ]; do sleep 0.05; done`,
-    })
-    .module("after", "basic.Expression", { expression: "a == 0" })
-    .connect("cmd.exitCode", "after.a")
-    .build();
-  writeFileSync(file, JSON.stringify(doc, null, 2));
-  return {
-    file,
-    startsCount: () => (existsSync(starts) ? readFileSync(starts, "utf8").split("\n").length - 1 : 0),
-    release: () => writeFileSync(release, ""),
-  };
-}
+const commandWorkflow = () => releasedCommandWorkflow("across-restart");
 
 describe("labflow run through a server that restarts", () => {
   it("waits for the restarted server, follows the run on and exits 0 when it completes", async () => {

@@ -3,11 +3,12 @@
  * while a jobs.Command runs, and the next `labflow run` of the same file (or `labflow resume RUN`)
  * finishes the original run, the command started exactly once; `labflow cancel RUN` stops it.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { isProcessGroupAlive } from "../../modules/sdk/process-alive.js";
 import { type LabflowProcess, labflow, startLabflow } from "../helpers/labflow-cli.js";
+import { releasedCommandWorkflow } from "../helpers/released-command.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { waitUntil } from "../helpers/wait-until.js";
 import { workflow } from "../helpers/workflow-builder.js";
@@ -23,29 +24,7 @@ function start(args: string[]): LabflowProcess {
   return command;
 }
 
-/**
- * A workflow whose command appends a line to `starts` each time it starts, then runs until `release`
- * exists; `after` needs its exit code.
- */
-function commandWorkflow() {
-  const dir = tempDir();
-  const starts = join(dir, "starts.txt");
-  const release = join(dir, "release");
-  const file = join(dir, "workflow.json");
-  const doc = workflow("interrupted")
-    .module("cmd", "jobs.Command", {
-      command: `echo start >> ${starts}; while [ ! -e ${release} ]; do sleep 0.05; done`,
-    })
-    .module("after", "basic.Expression", { expression: "a == 0" })
-    .connect("cmd.exitCode", "after.a")
-    .build();
-  writeFileSync(file, JSON.stringify(doc, null, 2));
-  return {
-    file,
-    startsCount: () => (existsSync(starts) ? readFileSync(starts, "utf8").split("\n").length - 1 : 0),
-    release: () => writeFileSync(release, ""),
-  };
-}
+const commandWorkflow = () => releasedCommandWorkflow("interrupted");
 
 /** Starts `labflow run FILE` and SIGKILLs it once its command runs; the id of the run it started. */
 async function runKilledWhileCommandRuns(file: string, dataDir: string): Promise<string> {
