@@ -125,7 +125,10 @@ describe("the Job Monitor panel in Chromium", { timeout: TEST_TIMEOUT_MS }, () =
     await page.locator('.react-flow__node.selected[data-id="wait"]').waitFor(WAIT);
     // The run opened with its module states: the other job's module shows suspended (it may
     // show running for a moment, until the run's state arrives).
-    await page.locator('.react-flow__node[data-id="count"][data-status="suspended"]').waitFor(WAIT);
+    // In the DOM, whether or not in view: centring on "wait" may leave "count" beside the viewport.
+    await page
+      .locator('.react-flow__node[data-id="count"][data-status="suspended"]')
+      .waitFor({ ...WAIT, state: "attached" });
     // Centred: the module's middle ends up near the middle of the canvas (after the short animation).
     const canvas = page.getByRole("region", { name: "Workflow", exact: true });
     await waitUntil(
