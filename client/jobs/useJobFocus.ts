@@ -65,6 +65,8 @@ export function useJobFocus(store: EditorStore, run: RunControls) {
       if (watched && store.getState().doc.modules.some((m) => m.id === job.moduleId)) {
         store.select(selectModules([job.moduleId]));
         centre(job.moduleId);
+        // The run shown is read afresh, so its modules show their states as they are now.
+        void run.watch(job.runId);
         return;
       }
       void openRun(job.runId, job.moduleId);

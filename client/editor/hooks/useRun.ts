@@ -172,7 +172,8 @@ export function useRun(store: EditorStore): RunControls {
 
   const watch = useCallback(
     async (runId: string) => {
-      if (watching.current === runId) return;
+      // Asked again for the run it shows: read it afresh (a person looking at it wants what is true now).
+      if (watching.current === runId) return refetch(runId);
       watching.current = runId;
       show({ runId, status: "running", modules: {} });
       void saveWatchedRun(runId);
