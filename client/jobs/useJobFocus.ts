@@ -71,7 +71,7 @@ export function useJobFocus(store: EditorStore, run: RunControls) {
       }
       void openRun(job.runId, job.moduleId);
     },
-    [store, run.view, openRun, centre],
+    [store, run.view, run.watch, openRun, centre],
   );
 
   return { openRun, focusJob };
