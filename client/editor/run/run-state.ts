@@ -34,12 +34,17 @@ export function touchedBy(view: RunView, message: EventMessage): string[] {
       return message.runId === view.runId ? [RUN_KEY] : [];
     case "module":
       return message.runId === view.runId ? [message.moduleId] : [];
+    // A job's event changes its module's progress and message only, never its state: the
+    // fetched state stays the truth (a job checked every second must not hide it).
     case "job":
-      return message.job.runId === view.runId ? [message.job.moduleId] : [];
+      return message.job.runId === view.runId ? [`${message.job.moduleId}${PROGRESS_SUFFIX}`] : [];
     default:
       return [];
   }
 }
+
+/** The key of a module's progress and message in a set of touched keys (a job event's). */
+const PROGRESS_SUFFIX = "#progress";
 
 /** The view after one event; the same object when the event is about another run. */
 export function applyEvent(view: RunView, message: EventMessage): RunView {
@@ -85,9 +90,23 @@ export function mergeFetched(
 ): RunView {
   if (!view || view.runId !== fetched.runId || touched.size === 0) return fetched;
   const modules = { ...fetched.modules };
-  for (const id of touched) {
-    const mine = view.modules[id];
-    if (id !== RUN_KEY && mine) modules[id] = mine;
+  for (const key of touched) {
+    if (key === RUN_KEY) continue;
+    if (key.endsWith(PROGRESS_SUFFIX)) {
+      // The fetched state, with the progress and message a newer job event told.
+      const id = key.slice(0, -PROGRESS_SUFFIX.length);
+      const mine = view.modules[id];
+      const theirs = modules[id];
+      if (mine && theirs && !touched.has(id))
+        modules[id] = {
+          ...theirs,
+          ...(mine.progress !== undefined ? { progress: mine.progress } : {}),
+          ...(mine.message !== undefined ? { message: mine.message } : {}),
+        };
+      continue;
+    }
+    const mine = view.modules[key];
+    if (mine) modules[key] = mine;
   }
   const status = touched.has(RUN_KEY) ? view.status : fetched.status;
   return { ...fetched, status, modules };

@@ -74,6 +74,18 @@ describe("the watched run, folded from events", () => {
     expect(merged.modules).toEqual({ a: { status: "done" }, b: { status: "done" } });
     expect(mergeFetched(mine, fetched, new Set([RUN_KEY])).modules.a).toEqual({ status: "running" });
   });
+
+  it("takes the fetched state of a module whose job was only checked meanwhile, with the job's newer progress", () => {
+    const stale: RunView = { runId: "r1", status: "running", modules: { c: { status: "running" } } };
+    const job = {
+      type: "job",
+      job: { id: "j", runId: "r1", moduleId: "c", progress: 0.5, message: "half" },
+    } as unknown as Parameters<typeof applyEvent>[1];
+    const mine = applyEvent(stale, job);
+    const fetched: RunView = { runId: "r1", status: "suspended", modules: { c: { status: "suspended" } } };
+    const merged = mergeFetched(mine, fetched, new Set(touchedBy(stale, job)));
+    expect(merged.modules.c).toEqual({ status: "suspended", progress: 0.5, message: "half" });
+  });
 });
 
 describe("what the page says about the run", () => {
