@@ -2,35 +2,19 @@
  * Groups in real Chromium: select modules, group them from the context menu, name the group,
  * move it as one, collapse it, and find it collapsed and named after a reload (the draft).
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
+import { describe, expect, it } from "vitest";
 import { canvas, clickModule, moduleNode } from "./editor-actions.js";
-import { closeSharedBrowser, type EditorSession, openEditor, sharedBrowser } from "./editor-fixture.js";
+import { editorForEachTest } from "./editor-per-test.js";
 
 const TEST_TIMEOUT_MS = 120_000;
 const WAIT = { timeout: 30_000 };
 const ATTACHED = { state: "attached", ...WAIT } as const;
 
-let server: ServerProcess;
-let editor: EditorSession;
-
-beforeAll(async () => {
-  [server] = await Promise.all([startServerProcess(), sharedBrowser()]);
-});
-afterAll(async () => {
-  await closeSharedBrowser();
-  await server?.stop();
-});
-beforeEach(async () => {
-  editor = await openEditor({ server, path: "/?workflow=arithmetic" });
-});
-afterEach(async (context) => {
-  await editor?.close(context.task);
-});
+const currentEditor = editorForEachTest("/?workflow=arithmetic");
 
 describe("groups on the canvas", { timeout: TEST_TIMEOUT_MS }, () => {
   it("groups, names, moves and collapses modules, and keeps the group across a reload", async () => {
-    const { page } = editor;
+    const { page } = currentEditor();
     await clickModule(page, "sum");
     await moduleNode(page, "scaled")
       .locator(".lf-node-title")
@@ -64,7 +48,7 @@ describe("groups on the canvas", { timeout: TEST_TIMEOUT_MS }, () => {
     // The draft keeps the group: reload, keep the draft when asked.
     await page.waitForTimeout(800);
     page.once("dialog", (dialog) => void dialog.dismiss());
-    await editor.reload();
+    await currentEditor().reload();
     await group.waitFor(ATTACHED);
     await expect.poll(() => page.getByLabel("Group group1 name").inputValue(), WAIT).toBe("Maths");
     expect(await moduleNode(page, "sum").count()).toBe(0);

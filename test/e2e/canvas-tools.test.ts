@@ -4,31 +4,15 @@
  * browser context (no draft) with the arithmetic example open.
  */
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
+import { describe, expect, it } from "vitest";
 import { canvas, connectionEdge, dragModuleOntoCanvas, moduleNode } from "./editor-actions.js";
-import { closeSharedBrowser, type EditorSession, openEditor, sharedBrowser } from "./editor-fixture.js";
+import { editorForEachTest } from "./editor-per-test.js";
 
 const TEST_TIMEOUT_MS = 120_000;
 const WAIT = { timeout: 30_000 };
 const ATTACHED = { state: "attached", ...WAIT } as const;
 
-let server: ServerProcess;
-let editor: EditorSession;
-
-beforeAll(async () => {
-  [server] = await Promise.all([startServerProcess(), sharedBrowser()]);
-});
-afterAll(async () => {
-  await closeSharedBrowser();
-  await server?.stop();
-});
-beforeEach(async () => {
-  editor = await openEditor({ server, path: "/?workflow=arithmetic" });
-});
-afterEach(async (context) => {
-  await editor?.close(context.task);
-});
+const currentEditor = editorForEachTest("/?workflow=arithmetic");
 
 async function boxOf(page: Page, id: string) {
   const box = await moduleNode(page, id).boundingBox();
@@ -38,7 +22,7 @@ async function boxOf(page: Page, id: string) {
 
 describe("canvas tools", { timeout: TEST_TIMEOUT_MS }, () => {
   it("shows each output's value beside its port after a run", async () => {
-    const { page } = editor;
+    const { page } = currentEditor();
     await page.getByRole("button", { name: "Run", exact: true }).click();
     await page.locator('[data-testid="run-status"][data-status="completed"]').waitFor(ATTACHED);
     const sum = moduleNode(page, "sum").locator('[data-testid="port-preview"][data-port="sum"]');
@@ -48,7 +32,7 @@ describe("canvas tools", { timeout: TEST_TIMEOUT_MS }, () => {
   });
 
   it("auto-layout puts upstream modules left of downstream ones, without overlaps, in one undo step", async () => {
-    const { page } = editor;
+    const { page } = currentEditor();
     const before = await boxOf(page, "log");
     await page.getByRole("button", { name: "Auto-layout", exact: true }).click();
     await expect
@@ -78,7 +62,7 @@ describe("canvas tools", { timeout: TEST_TIMEOUT_MS }, () => {
   });
 
   it("connects a wire dropped on a module's body to its first free compatible input", async () => {
-    const { page } = editor;
+    const { page } = currentEditor();
     await dragModuleOntoCanvas(page, "Add", { x: 300, y: 420 });
     await expect.poll(() => canvas(page).getAttribute("data-modules"), WAIT).toBe("6");
     const added = (

@@ -3,30 +3,14 @@
  * Chromium and one server for the file; every test has a fresh browser context (no draft).
  */
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
+import { describe, expect, it } from "vitest";
 import { canvas, clickModule, connectionEdge, moduleNode, palette } from "./editor-actions.js";
-import { closeSharedBrowser, type EditorSession, openEditor, sharedBrowser } from "./editor-fixture.js";
+import { editorForEachTest } from "./editor-per-test.js";
 
 const TEST_TIMEOUT_MS = 120_000;
 const WAIT = { timeout: 30_000 };
 
-let server: ServerProcess;
-let editor: EditorSession;
-
-beforeAll(async () => {
-  [server] = await Promise.all([startServerProcess(), sharedBrowser()]);
-});
-afterAll(async () => {
-  await closeSharedBrowser();
-  await server?.stop();
-});
-beforeEach(async () => {
-  editor = await openEditor({ server, path: "/?workflow=timed-demo" });
-});
-afterEach(async (context) => {
-  await editor?.close(context.task);
-});
+const currentEditor = editorForEachTest("/?workflow=timed-demo");
 
 interface Box {
   x: number;
@@ -94,7 +78,7 @@ const allInView = async (page: Page) => {
 
 describe("the canvas in Chromium", { timeout: TEST_TIMEOUT_MS }, () => {
   it("fits the view with F and with the fit button after a module was selected and deselected", async () => {
-    const { page } = editor;
+    const { page } = currentEditor();
     await expect.poll(() => allInView(page), WAIT).toBe(true);
     await clickModule(page, "sum");
     await expect(moduleNode(page, "sum").getAttribute("class")).resolves.toContain("selected");
@@ -112,7 +96,7 @@ describe("the canvas in Chromium", { timeout: TEST_TIMEOUT_MS }, () => {
   });
 
   it("routes the wire wait -> done around the Command module in its way, not under or over it", async () => {
-    const { page } = editor;
+    const { page } = currentEditor();
     const wire = connectionEdge(page, "wait.finished", "done.value");
     await wire.waitFor({ state: "attached", ...WAIT });
     const count = await moduleNode(page, "count").boundingBox();
@@ -143,7 +127,7 @@ describe("the canvas in Chromium", { timeout: TEST_TIMEOUT_MS }, () => {
   });
 
   it("adds a module twice from the palette without the second overlapping the first", async () => {
-    const { page } = editor;
+    const { page } = currentEditor();
     const item = palette(page).getByRole("button", { name: "Constant", exact: true });
     await item.dblclick();
     await item.dblclick();
@@ -152,7 +136,7 @@ describe("the canvas in Chromium", { timeout: TEST_TIMEOUT_MS }, () => {
   });
 
   it("finds a module with Ctrl+F and frames it", async () => {
-    const { page } = editor;
+    const { page } = currentEditor();
     await panAway(page);
     await page.keyboard.press("Control+f");
     const find = page.getByRole("searchbox", { name: "Find a module" });
@@ -173,7 +157,7 @@ describe("the canvas in Chromium", { timeout: TEST_TIMEOUT_MS }, () => {
   });
 
   it("duplicates and deletes a module from its context menu", async () => {
-    const { page } = editor;
+    const { page } = currentEditor();
     await moduleNode(page, "sum").locator(".lf-node-title").click({ button: "right" });
     const menu = page.getByRole("menu", { name: "Module sum" });
     await menu.getByRole("menuitem", { name: "Duplicate" }).click();
@@ -188,7 +172,7 @@ describe("the canvas in Chromium", { timeout: TEST_TIMEOUT_MS }, () => {
   });
 
   it("pastes a copied module beside the original, covering no module", async () => {
-    const { page } = editor;
+    const { page } = currentEditor();
     await clickModule(page, "sum");
     await page.keyboard.press("Control+c");
     await page.keyboard.press("Control+v");
