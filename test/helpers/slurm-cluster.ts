@@ -3,7 +3,7 @@
  * started once per test process (`up.sh` is idempotent: a second call finds it running).
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -28,12 +28,23 @@ export function slurmCluster(): SlurmCluster {
   if (started) return started;
   // One up.sh at a time across test files (they run in parallel): two first starts at once would
   // each lay the cluster's folders anew under the other. flock is util-linux's, on every Debian.
+  // --close keeps the lock's descriptor out of up.sh, whose daemons (munged, slurmrestd) would
+  // otherwise inherit it and hold the lock for as long as the cluster runs: every other test file
+  // then waited for it until its timeout (a CI run on a fresh machine failed so).
   const upScript = join(repoRoot, "..", "shared", "slurm", "up.sh");
-  const out = execFileSync("flock", [join(tmpdir(), "labflow-slurm-up.lock"), "bash", upScript], {
-    encoding: "utf8",
-    timeout: 600_000,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const lockFile = join(tmpdir(), "labflow-slurm-up.lock");
+  const waitSeconds = 300;
+  let out: string;
+  try {
+    out = execFileSync("flock", ["--close", "--wait", String(waitSeconds), lockFile, "bash", upScript], {
+      encoding: "utf8",
+      timeout: (waitSeconds + 300) * 1000,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+  } catch (error) {
+    const holders = describeLockHolders(lockFile);
+    throw new Error(`starting the test Slurm cluster failed (${(error as Error).message}); ${holders}`);
+  }
   const line = out.split("\n").find((l) => l.startsWith("READY"));
   if (!line) throw new Error(`up.sh did not print READY:\n${out}`);
   const field = (name: string) => {
@@ -63,6 +74,22 @@ export function slurmCluster(): SlurmCluster {
   };
   started = cluster;
   return cluster;
+}
+
+/** Which processes have the lock file open, so a failure to take it names who holds it. */
+function describeLockHolders(lockFile: string): string {
+  const holders: string[] = [];
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const fds = readdirSync(`/proc/${pid}/fd`);
+      if (fds.some((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`) === lockFile)) {
+        holders.push(`${pid} (${readFileSync(`/proc/${pid}/comm`, "utf8").trim()})`);
+      }
+    } catch {
+      // a process that ended meanwhile, or one we may not look into
+    }
+  }
+  return holders.length > 0 ? `${lockFile} is held by ${holders.join(", ")}` : `nobody holds ${lockFile}`;
 }
 
 /**
