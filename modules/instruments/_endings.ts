@@ -67,3 +67,10 @@ export async function writeEndingResults(facts: EndingFacts): Promise<void> {
 export function completedReason(jobDir: string): string {
   return `completed: ${countReadings(dataFileOf(jobDir))} readings`;
 }
+
+/**
+ * Whether a check that found its task ended should write the job's archive. A task is "stopped"
+ * only when somebody asked (a cancel, or the monitor giving up on the job): whoever asked writes
+ * the archive with the real reason, and this check, racing it, must not overwrite it.
+ */
+export const checkWritesArchive = (taskState: string): boolean => taskState !== "stopped";

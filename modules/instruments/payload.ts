@@ -16,7 +16,7 @@ import { readFrom } from "../sdk/log-chunk.js";
 import { ModuleError } from "../sdk/module-error.js";
 import { port } from "../sdk/port.js";
 import { CSV_NAME } from "./_archive.js";
-import { type Outcome, writeEndingResults } from "./_endings.js";
+import { checkWritesArchive, type Outcome, writeEndingResults } from "./_endings.js";
 import { checkRequest } from "./_param-rules.js";
 import { readProgress, stepDataFile, stepFolders, writeProgress } from "./_payload-progress.js";
 
@@ -269,9 +269,7 @@ function payloadHandle(job: PayloadJob, env: JobEnvironment): JobHandle {
         instruments.release(jobId, "failed", false);
         const message = stopped.length > 0 ? `${why}; stopped the other roles (${stopped.join(", ")})` : why;
         appendJobLog(jobDir, message);
-        // A step is stopped only when asked (a cancel, or the monitor giving up): whoever asked
-        // writes the archive with the real reason; this check, racing it, must not overwrite it.
-        if (failed.state.state !== "stopped") await endWith(env, job, "failed", message);
+        if (checkWritesArchive(failed.state.state)) await endWith(env, job, "failed", message);
         return { status: "failed", message };
       }
       if (states.every((s) => s.status === "done")) {

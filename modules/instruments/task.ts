@@ -23,7 +23,7 @@ import { readFrom } from "../sdk/log-chunk.js";
 import { ModuleError } from "../sdk/module-error.js";
 import { port } from "../sdk/port.js";
 import { CSV_NAME } from "./_archive.js";
-import { completedReason, type Outcome, writeEndingResults } from "./_endings.js";
+import { checkWritesArchive, completedReason, type Outcome, writeEndingResults } from "./_endings.js";
 import { checkRequest, taskRequest } from "./_param-rules.js";
 
 const MAX_SECONDS = 366 * 24 * 3600;
@@ -201,9 +201,7 @@ function taskHandle(job: TaskJob, env: JobEnvironment): JobHandle {
           ? `the task was stopped on the instrument after ${state.readings} readings`
           : `the task failed after ${state.readings} readings: ${state.message ?? "no reason given"}`;
       appendJobLog(jobDir, why);
-      // A task is stopped only when asked (a cancel, or the monitor giving up on the job): whoever
-      // asked writes the archive with the real reason; this check, racing it, must not overwrite it.
-      if (state.state !== "stopped") await ended("failed", why);
+      if (checkWritesArchive(state.state)) await ended("failed", why);
       return { status: "failed", message: why };
     },
     async cancel(reason = "cancelled") {
