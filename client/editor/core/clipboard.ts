@@ -1,23 +1,31 @@
-/** Copy and paste of modules: pasted modules get fresh ids, and their inner connections follow. */
+/**
+ * Copy and paste of modules: pasted modules get fresh ids, and their inner connections and the
+ * groups wholly copied follow.
+ */
 import type {
   Connection,
+  Group,
   ModuleInstance,
   WorkflowDocument,
 } from "../../../server/schema/workflow-document.js";
 import { type Edit, edit } from "./edit.js";
+import { addPastedGroups, groupsWithin } from "./groups.js";
 import { freshId, moduleIds } from "./ids.js";
 
-/** What Copy keeps: the modules and the connections among them. */
+/** What Copy keeps: the modules, the connections among them and the groups made only of them. */
 export interface Clipboard {
   modules: ModuleInstance[];
   connections: Connection[];
+  groups?: Group[];
 }
 
 export function copyModules(doc: WorkflowDocument, ids: Iterable<string>): Clipboard {
   const chosen = new Set(ids);
+  const groups = groupsWithin(doc, chosen);
   return structuredClone({
     modules: doc.modules.filter((m) => chosen.has(m.id)),
     connections: doc.connections.filter((c) => chosen.has(c.from.module) && chosen.has(c.to.module)),
+    ...(groups.length > 0 ? { groups } : {}),
   });
 }
 
@@ -49,6 +57,7 @@ export function paste(
   const result = edit(doc, (d) => {
     d.modules.push(...modules);
     d.connections.push(...connections);
+    if (clipboard.groups) addPastedGroups(d, clipboard.groups, renamed);
   });
   return { ...result, ids: modules.map((m) => m.id) };
 }

@@ -19,6 +19,29 @@ function freshGroupId(doc: WorkflowDocument): string {
   return `group${i}`;
 }
 
+/** The groups whose every module is among `ids`: what a copy of those modules carries along. */
+export function groupsWithin(doc: WorkflowDocument, ids: ReadonlySet<string>): Group[] {
+  return (doc.groups ?? []).filter((g) => g.modules.length > 0 && g.modules.every((m) => ids.has(m)));
+}
+
+/**
+ * Adds copies of `groups` whose modules were pasted under new ids (`renamed`: old id -> new id),
+ * each under a fresh group id, with its name and collapsed state. Used by `paste`.
+ */
+export function addPastedGroups(
+  d: WorkflowDocument,
+  groups: readonly Group[],
+  renamed: ReadonlyMap<string, string>,
+): void {
+  for (const g of groups) {
+    const modules = g.modules.flatMap((m) => renamed.get(m) ?? []);
+    if (modules.length === 0) continue;
+    const copy: Group = { ...structuredClone(g), id: freshGroupId(d), modules };
+    d.groups ??= [];
+    d.groups.push(copy);
+  }
+}
+
 /** Drops the `groups` field when no group is left, so a document without groups stays as it was. */
 function tidy(d: WorkflowDocument): void {
   if (!d.groups) return;

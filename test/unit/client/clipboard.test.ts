@@ -41,3 +41,33 @@ describe("copy and paste", () => {
     expect(e.doc.modules.at(-1)?.position).toEqual({ x: 40, y: 40 });
   });
 });
+
+describe("copy and paste of groups", () => {
+  const grouped = () => {
+    const d = doc((w) =>
+      w.module("a", "basic.Constant").module("b", "basic.Constant").module("c", "basic.Constant"),
+    );
+    d.groups = [
+      { id: "group1", name: "heater", modules: ["a", "b"], collapsed: true },
+      { id: "group2", name: "other", modules: ["c"] },
+    ];
+    return d;
+  };
+
+  it("carries a group whose modules were all copied, under a fresh id, with its name and collapsed state", () => {
+    const d = grouped();
+    const e = paste(d, copyModules(d, ["a", "b"]), { x: 40, y: 40 });
+    expect(e.doc.groups).toEqual([
+      ...(d.groups ?? []),
+      { id: "group3", name: "heater", modules: e.ids, collapsed: true },
+    ]);
+  });
+
+  it("leaves out a group only partly copied, and pastes its module ungrouped", () => {
+    const d = grouped();
+    const e = paste(d, copyModules(d, ["a", "c"]), { x: 40, y: 40 });
+    expect(e.doc.groups?.map((g) => g.name)).toEqual(["heater", "other", "other"]);
+    expect(e.doc.groups?.[2]?.modules).toEqual([e.ids[1]]);
+    expect(e.doc.groups?.flatMap((g) => g.modules).filter((m) => m === e.ids[0])).toEqual([]);
+  });
+});
