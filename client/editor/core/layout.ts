@@ -2,13 +2,15 @@
  * Auto-layout: new positions for some modules (or all), in layers from left to right along their
  * connections, computed by dagre (@dagrejs/dagre: synchronous, so the layout is a pure function
  * and one undoable move). The laid-out modules keep the top-left corner of their old box, so a
- * tidied selection stays where it was.
+ * tidied selection stays where it was, unless the tidied block would then cover modules left
+ * out of it: the block then goes, whole, to the nearest free spot.
  */
 import dagre from "@dagrejs/dagre";
 import type { WorkflowDocument } from "../../../server/schema/workflow-document.js";
 import type { Catalog } from "../../platform/api/catalog.js";
-import { moduleSize } from "./module-box.js";
+import { moduleRects, moduleSize, type Rect } from "./module-box.js";
 import type { Position } from "./modules.js";
+import { boundsOf, freeSpotNear } from "./placement.js";
 
 /** Space between layers (left to right) and between modules of one layer. */
 export const LAYOUT_RANK_GAP = 80;
@@ -53,5 +55,26 @@ export function layoutModules(
   // Rounded up to the grid: dagre's gaps are multiples of 10 wider than any rounding loses.
   const grid = (v: number) => Math.round(v / 10) * 10;
   for (const c of corners) positions.set(c.id, { x: grid(left + c.x - minX), y: grid(top + c.y - minY) });
-  return positions;
+  return clearOfOthers(doc, catalog, positions);
+}
+
+/** Moves the laid-out block, whole, off the modules it would cover (those not laid out). */
+function clearOfOthers(
+  doc: WorkflowDocument,
+  catalog: Catalog,
+  positions: Map<string, Position>,
+): Map<string, Position> {
+  const others = moduleRects(doc, catalog).filter((_, i) => !positions.has(doc.modules[i]?.id ?? ""));
+  if (others.length === 0) return positions;
+  const laidOut: Rect[] = doc.modules.flatMap((m) => {
+    const p = positions.get(m.id);
+    return p ? [{ ...p, ...moduleSize(doc, catalog, m) }] : [];
+  });
+  const block = boundsOf(laidOut);
+  if (!block) return positions;
+  const spot = freeSpotNear(others, block, block);
+  if (spot.x === block.x && spot.y === block.y) return positions;
+  const moved = new Map<string, Position>();
+  for (const [id, p] of positions) moved.set(id, { x: p.x + spot.x - block.x, y: p.y + spot.y - block.y });
+  return moved;
 }

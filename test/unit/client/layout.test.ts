@@ -57,7 +57,9 @@ describe("auto-layout", () => {
     const placed = {
       ...d,
       modules: d.modules.map((m) =>
-        m.id === "k" ? { ...m, position: { x: 500, y: 300 } } : { ...m, position: { x: 400, y: 320 } },
+        m.id === "k"
+          ? { ...m, position: { x: 500, y: 300 } }
+          : { ...m, position: m.id === "s" ? { x: 400, y: 320 } : { x: 2000, y: 2000 } },
       ),
     };
     const positions = layoutModules(placed, catalog, new Set(["k", "s"]));
@@ -67,6 +69,34 @@ describe("auto-layout", () => {
     expect(Math.min(k.x, s.x)).toBe(400);
     expect(Math.min(k.y, s.y)).toBe(300);
     expect(k.x + 200).toBeLessThan(s.x);
+  });
+
+  it("moves a tidied selection, whole, off a module it would cover, to the nearest free spot", () => {
+    const d = doc((w) =>
+      w
+        .module("k", "basic.Constant")
+        .module("s", "basic.Add")
+        .module("other", "basic.Constant")
+        .connect("k.value", "s.a"),
+    );
+    // k and s piled at (0, 0); once laid out left to right, s would land on "other" at (280, 0).
+    const placed = {
+      ...d,
+      modules: d.modules.map((m) => ({
+        ...m,
+        position: m.id === "other" ? { x: 280, y: 0 } : { x: 0, y: 0 },
+      })),
+    };
+    const positions = layoutModules(placed, catalog, new Set(["k", "s"]));
+    const rects = rectsAfter(placed, positions);
+    const other = rects.get("other")!;
+    for (const id of ["k", "s"]) expect(overlap(rects.get(id)!, other)).toBe(false);
+    const k = positions.get("k")!;
+    const s = positions.get("s")!;
+    expect(k.x + 200).toBeLessThan(s.x);
+    // Still one block with the layout's shape, moved as little as it takes.
+    expect(s.x - k.x).toBe(280);
+    expect(Math.abs(k.x) + Math.abs(k.y)).toBeLessThan(500);
   });
 
   it("places on the 10 px grid", () => {
