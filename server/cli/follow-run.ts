@@ -1,5 +1,5 @@
-import type { ModuleView, RunView } from "../engine/engine.js";
-import type { EngineEvent } from "../engine/engine-events.js";
+import type { ServerMessage } from "../schema/messages.js";
+import type { ModuleStateView, RunDetail } from "../schema/views.js";
 import { formatValue, percent } from "./format.js";
 import type { LabflowAccess } from "./labflow-access.js";
 
@@ -41,8 +41,8 @@ export async function followRun(
 }
 
 /** The `--json` result: `{ runId, status, modules: { id: { status, outputs?, error? } } }`. */
-function jsonResult(view: RunView) {
-  const modules: Record<string, Pick<ModuleView, "status" | "outputs" | "error">> = {};
+function jsonResult(view: RunDetail) {
+  const modules: Record<string, Pick<ModuleStateView, "status" | "outputs" | "error">> = {};
   for (const [id, m] of Object.entries(view.modules)) {
     modules[id] = {
       status: m.status,
@@ -59,7 +59,7 @@ function jsonResult(view: RunView) {
 }
 
 /** One line per change of a module's state; repeated identical lines are left out. */
-function progressPrinter(): (event: EngineEvent) => void {
+function progressPrinter(): (event: ServerMessage) => void {
   const last = new Map<string, string>();
   return (event) => {
     let key: string | undefined;
@@ -81,7 +81,7 @@ function progressPrinter(): (event: EngineEvent) => void {
   };
 }
 
-function printSummary(view: RunView): void {
+function printSummary(view: RunDetail): void {
   console.log(`run ${view.runId} ${view.status}${view.message ? `: ${view.message}` : ""}`);
   for (const [id, m] of Object.entries(view.modules)) {
     const outputs = m.outputs

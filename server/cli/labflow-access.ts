@@ -1,8 +1,14 @@
-import type { LogChunk } from "../../modules/sdk/job.js";
-import type { RunView } from "../engine/engine.js";
-import type { EngineEvent } from "../engine/engine-events.js";
-import type { JobRecord, RunOptions } from "../engine/records.js";
-import type { RunSummary } from "../engine/store.js";
+import type { RunOptions } from "../engine/records.js";
+import type { ServerMessage } from "../schema/messages.js";
+import type {
+  CancelAnswer,
+  CancelJobAnswer,
+  JobView,
+  LogChunkView,
+  ResumedRunAnswer,
+  RunDetail,
+  RunSummaryView,
+} from "../schema/views.js";
 
 /** A run an interrupted `labflow run` left unfinished. */
 export interface InterruptedRun {
@@ -13,6 +19,8 @@ export interface InterruptedRun {
 /**
  * What the CLI's commands need of labflow. Two implementations: in this process (no server owns the
  * data folder) and through a running `labflow serve` (as tomato's ketchup talks to its daemon).
+ * Both answer with the wire contract's views (server/schema/views.ts), so a command prints the
+ * same fields whichever way it reached labflow.
  */
 export interface LabflowAccess {
   readonly where: "local" | "server";
@@ -23,23 +31,23 @@ export interface LabflowAccess {
    * undefined through a server, which continues its unfinished runs itself.
    */
   interruptedRunOf(document: unknown): Promise<InterruptedRun | undefined>;
-  getRun(runId: string): Promise<RunView>;
-  listRuns(): Promise<RunSummary[]>;
+  getRun(runId: string): Promise<RunDetail>;
+  listRuns(): Promise<RunSummaryView[]>;
   /**
    * Resolves once the run is final, or (with `untilSuspended`) once only jobs remain. `onEvent`
-   * hears module and job changes on the way.
+   * hears the run's changes on the way, as the WebSocket tells them.
    */
   waitForRun(
     runId: string,
-    options: { untilSuspended?: boolean; onEvent?: (event: EngineEvent) => void },
-  ): Promise<RunView>;
-  cancelRun(runId: string): Promise<{ message?: string }>;
-  resumeRun(runId: string): Promise<{ resumedJobs: number }>;
-  listJobs(filter?: { runId?: string }): Promise<JobRecord[]>;
-  getJob(jobId: string): Promise<JobRecord>;
-  checkJob(jobId: string): Promise<JobRecord>;
-  pauseJob(jobId: string, paused: boolean): Promise<JobRecord>;
-  cancelJob(jobId: string): Promise<{ job: JobRecord; message?: string }>;
-  jobLog(jobId: string, stream: "stdout" | "stderr", offset: number): Promise<LogChunk>;
+    options: { untilSuspended?: boolean; onEvent?: (event: ServerMessage) => void },
+  ): Promise<RunDetail>;
+  cancelRun(runId: string): Promise<CancelAnswer>;
+  resumeRun(runId: string): Promise<ResumedRunAnswer>;
+  listJobs(filter?: { runId?: string }): Promise<JobView[]>;
+  getJob(jobId: string): Promise<JobView>;
+  checkJob(jobId: string): Promise<JobView>;
+  pauseJob(jobId: string, paused: boolean): Promise<JobView>;
+  cancelJob(jobId: string): Promise<CancelJobAnswer>;
+  jobLog(jobId: string, stream: "stdout" | "stderr", offset: number): Promise<LogChunkView>;
   close(): Promise<void>;
 }

@@ -1,8 +1,10 @@
-import type { Engine, RunView } from "../engine/engine.js";
-import type { EngineEvent } from "../engine/engine-events.js";
+import { eventMessage, jobView, runDetail } from "../app/views.js";
+import type { Engine } from "../engine/engine.js";
 import type { RunRecord } from "../engine/records.js";
 import { type LabflowRuntime, openRuntime } from "../labflow-runtime.js";
+import type { ServerMessage } from "../schema/messages.js";
 import { isFinishedRun } from "../schema/states.js";
+import type { RunDetail } from "../schema/views.js";
 import { findInterruptedRun } from "./interrupted-run.js";
 import type { InterruptedRun, LabflowAccess } from "./labflow-access.js";
 
@@ -44,7 +46,7 @@ export class LocalAccess implements LabflowAccess {
   }
 
   async getRun(runId: string) {
-    return this.runtime.engine.getRun(runId);
+    return runDetail(this.runtime.engine.getRun(runId));
   }
 
   async listRuns() {
@@ -53,8 +55,8 @@ export class LocalAccess implements LabflowAccess {
 
   waitForRun(
     runId: string,
-    options: { untilSuspended?: boolean; onEvent?: (event: EngineEvent) => void },
-  ): Promise<RunView> {
+    options: { untilSuspended?: boolean; onEvent?: (event: ServerMessage) => void },
+  ): Promise<RunDetail> {
     const { engine } = this.runtime;
     return new Promise((resolve) => {
       const done = () => {
@@ -62,7 +64,7 @@ export class LocalAccess implements LabflowAccess {
         const stop = isFinishedRun(view.status) || (options.untilSuspended && view.status === "suspended");
         if (stop) {
           unsubscribe();
-          resolve(view);
+          resolve(runDetail(view));
         }
         return stop;
       };
@@ -74,7 +76,7 @@ export class LocalAccess implements LabflowAccess {
               ? event.entry.runId === runId
               : event.runId === runId;
         if (!mine) return;
-        options.onEvent?.(event);
+        options.onEvent?.(eventMessage(event));
         if (event.type === "run") done();
       });
       done();
@@ -96,23 +98,24 @@ export class LocalAccess implements LabflowAccess {
   }
 
   async listJobs(filter?: { runId?: string }) {
-    return this.runtime.monitor.list(filter);
+    return this.runtime.monitor.list(filter).map(jobView);
   }
 
   async getJob(jobId: string) {
-    return this.runtime.monitor.get(jobId);
+    return jobView(this.runtime.monitor.get(jobId));
   }
 
   async checkJob(jobId: string) {
-    return this.runtime.monitor.checkNow(jobId);
+    return jobView(await this.runtime.monitor.checkNow(jobId));
   }
 
   async pauseJob(jobId: string, paused: boolean) {
-    return paused ? this.runtime.monitor.pause(jobId) : this.runtime.monitor.resume(jobId);
+    return jobView(paused ? this.runtime.monitor.pause(jobId) : this.runtime.monitor.resume(jobId));
   }
 
   async cancelJob(jobId: string) {
-    return this.runtime.monitor.cancelJob(jobId);
+    const { job, message } = await this.runtime.monitor.cancelJob(jobId);
+    return { job: jobView(job), ...(message !== undefined ? { message } : {}) };
   }
 
   async jobLog(jobId: string, stream: "stdout" | "stderr", offset: number) {

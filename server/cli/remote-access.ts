@@ -1,10 +1,18 @@
 import { randomUUID } from "node:crypto";
-import type { LogChunk } from "../../modules/sdk/job.js";
-import type { RunView } from "../engine/engine.js";
-import type { EngineEvent } from "../engine/engine-events.js";
-import type { JobRecord } from "../engine/records.js";
-import type { RunSummary } from "../engine/store.js";
+import type { z } from "zod";
+import type { ServerMessage } from "../schema/messages.js";
 import { isFinishedRun } from "../schema/states.js";
+import {
+  CancelAnswer,
+  CancelJobAnswer,
+  JobsAnswer,
+  JobView,
+  LogChunkView,
+  ResumedRunAnswer,
+  RunDetail,
+  RunsAnswer,
+  StartRunAnswer,
+} from "../schema/views.js";
 import { CliError } from "./cli-error.js";
 import type { LabflowAccess } from "./labflow-access.js";
 import { type ReconnectOptions, reachNextServer } from "./server-reconnect.js";
@@ -43,9 +51,9 @@ export class RemoteAccess implements LabflowAccess {
     private readonly reconnect?: ReconnectOptions,
   ) {}
 
-  startRun(document: unknown, options = {}) {
+  async startRun(document: unknown, options = {}) {
     // One key per command: the server starts one run for it, however often the request is sent.
-    return callServer<{ runId: string }>(
+    const answer = await callServer<unknown>(
       this.url,
       this.token,
       "POST",
@@ -53,6 +61,7 @@ export class RemoteAccess implements LabflowAccess {
       { workflow: document, ...options },
       { "idempotency-key": randomUUID() },
     );
+    return parseAnswer(StartRunAnswer, answer, "POST /api/runs");
   }
 
   /** The server restores and continues its unfinished runs itself. */
@@ -61,17 +70,17 @@ export class RemoteAccess implements LabflowAccess {
   }
 
   getRun(runId: string) {
-    return this.call<RunView>("GET", `/api/runs/${encodeURIComponent(runId)}`);
+    return this.call(RunDetail, "GET", `/api/runs/${encodeURIComponent(runId)}`);
   }
 
   async listRuns() {
-    return (await this.call<{ runs: RunSummary[] }>("GET", "/api/runs")).runs;
+    return (await this.call(RunsAnswer, "GET", "/api/runs")).runs;
   }
 
   /** Polls the run; module and job changes are reported as the differences between two polls. */
   async waitForRun(
     runId: string,
-    options: { untilSuspended?: boolean; onEvent?: (event: EngineEvent) => void },
+    options: { untilSuspended?: boolean; onEvent?: (event: ServerMessage) => void },
   ) {
     const seen = new Map<string, string>();
     for (;;) {
@@ -88,42 +97,41 @@ export class RemoteAccess implements LabflowAccess {
   }
 
   cancelRun(runId: string) {
-    return this.call<{ message?: string }>("POST", `/api/runs/${encodeURIComponent(runId)}/cancel`);
+    return this.call(CancelAnswer, "POST", `/api/runs/${encodeURIComponent(runId)}/cancel`);
   }
 
   resumeRun(runId: string) {
-    return this.call<{ resumedJobs: number }>("POST", `/api/runs/${encodeURIComponent(runId)}/resume`);
+    return this.call(ResumedRunAnswer, "POST", `/api/runs/${encodeURIComponent(runId)}/resume`);
   }
 
   async listJobs(filter?: { runId?: string }) {
     const query = filter?.runId ? `?runId=${encodeURIComponent(filter.runId)}` : "";
-    return (await this.call<{ jobs: JobRecord[] }>("GET", `/api/jobs${query}`)).jobs;
+    return (await this.call(JobsAnswer, "GET", `/api/jobs${query}`)).jobs;
   }
 
   getJob(jobId: string) {
-    return this.call<JobRecord>("GET", `/api/jobs/${encodeURIComponent(jobId)}`);
+    return this.call(JobView, "GET", `/api/jobs/${encodeURIComponent(jobId)}`);
   }
 
   checkJob(jobId: string) {
-    return this.call<JobRecord>("POST", `/api/jobs/${encodeURIComponent(jobId)}/check`);
+    return this.call(JobView, "POST", `/api/jobs/${encodeURIComponent(jobId)}/check`);
   }
 
   pauseJob(jobId: string, paused: boolean) {
-    return this.call<JobRecord>(
+    return this.call(
+      JobView,
       "POST",
       `/api/jobs/${encodeURIComponent(jobId)}/${paused ? "pause" : "resume"}`,
     );
   }
 
   cancelJob(jobId: string) {
-    return this.call<{ job: JobRecord; message?: string }>(
-      "POST",
-      `/api/jobs/${encodeURIComponent(jobId)}/cancel`,
-    );
+    return this.call(CancelJobAnswer, "POST", `/api/jobs/${encodeURIComponent(jobId)}/cancel`);
   }
 
   jobLog(jobId: string, stream: "stdout" | "stderr", offset: number) {
-    return this.call<LogChunk>(
+    return this.call(
+      LogChunkView,
       "GET",
       `/api/jobs/${encodeURIComponent(jobId)}/log?stream=${stream}&offset=${offset}`,
     );
@@ -132,7 +140,7 @@ export class RemoteAccess implements LabflowAccess {
   async close() {}
 
   /** The run, from this server or, when it went away, from the data folder's next one. */
-  private async getRunThroughRestarts(runId: string): Promise<RunView> {
+  private async getRunThroughRestarts(runId: string): Promise<RunDetail> {
     try {
       return await this.getRun(runId);
     } catch (error) {
@@ -141,17 +149,43 @@ export class RemoteAccess implements LabflowAccess {
         this.reconnect,
         { url: error.url, reason: error.reason },
         `run ${runId} goes on with the data folder`,
-        (next) => callServer<RunView>(next.url, next.token, "GET", `/api/runs/${encodeURIComponent(runId)}`),
+        (next) => callServer<unknown>(next.url, next.token, "GET", `/api/runs/${encodeURIComponent(runId)}`),
       );
       this.url = server.url;
       this.token = server.token;
-      return answer;
+      return parseAnswer(RunDetail, answer, `GET /api/runs/${runId}`);
     }
   }
 
-  private call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    return callServer<T>(this.url, this.token, method, path, body);
+  private async call<S extends z.ZodType>(
+    schema: S,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<z.infer<S>> {
+    return parseAnswer(
+      schema,
+      await callServer<unknown>(this.url, this.token, method, path, body),
+      `${method} ${path}`,
+    );
   }
+}
+
+/**
+ * An answer checked against the wire contract: a server of another version that answers in
+ * another shape is told as such, naming the field, instead of a command printing `undefined`.
+ */
+function parseAnswer<S extends z.ZodType>(schema: S, answer: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(answer);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.length ? issue.path.join(".") : "the answer";
+  throw new ServerError(200, {
+    error: {
+      code: "bad_answer",
+      message: `${what} answered in a shape this labflow does not know (${field}: ${issue?.message ?? "invalid"}): is the server the same labflow version?`,
+    },
+  });
 }
 
 /**

@@ -86,12 +86,15 @@ export type SnapshotRun = z.infer<typeof SnapshotRun>;
 
 /** `POST /api/runs` */
 export const StartRunAnswer = z.object({ runId: z.string() });
+export type StartRunAnswer = z.infer<typeof StartRunAnswer>;
 /** `POST /api/workflows/check`: what a run of the document would be refused for (none: `[]`). */
 export const CheckAnswer = z.object({ problems: z.array(Problem) });
 
 /** `POST /api/runs/:id/cancel`, `POST /api/jobs/:id/cancel` (with `job`). */
 export const CancelAnswer = z.object({ message: z.string().optional() });
+export type CancelAnswer = z.infer<typeof CancelAnswer>;
 export const CancelJobAnswer = z.object({ job: JobView, message: z.string().optional() });
+export type CancelJobAnswer = z.infer<typeof CancelJobAnswer>;
 
 /** `GET /api/jobs` */
 export const JobsAnswer = z.object({ jobs: z.array(JobView) });
@@ -158,3 +161,4 @@ export const CheckedAnswer = z.object({ checked: z.number() });
 export const PausedAnswer = z.object({ paused: z.number() });
 export const ResumedChecksAnswer = z.object({ resumed: z.number() });
 export const ResumedRunAnswer = z.object({ resumedJobs: z.number() });
+export type ResumedRunAnswer = z.infer<typeof ResumedRunAnswer>;

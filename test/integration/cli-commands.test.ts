@@ -1,12 +1,14 @@
 /**
  * The `labflow` command line as people meet it (real processes): help and usage per command, the
  * version, options of other commands refused, commands that only look never creating a data
- * folder, and one list order (newest first).
+ * folder, one list order (newest first), and the same fields whether a command works on the data
+ * folder itself or through the server that holds it.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { labflow, repoRoot } from "../helpers/labflow-cli.js";
+import { startServerProcess } from "../helpers/server-process.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { workflow } from "../helpers/workflow-builder.js";
 
@@ -140,6 +142,38 @@ describe("one list order", () => {
     expect(JSON.parse(runs.stdout).runs.map((r: { id: string }) => r.id)).toEqual(newestFirst);
     const oldestRuns = await labflow(["status", "--json", "--oldest-first", "--data", dataDir]);
     expect(JSON.parse(oldestRuns.stdout).runs.map((r: { id: string }) => r.id)).toEqual(runIds);
+  });
+});
+
+describe("one shape, with or without a server", () => {
+  it("prints the same fields for jobs and a run, on the data folder and through labflow serve", async () => {
+    const dataDir = tempDir();
+    const file = join(tempDir(), "timer.json");
+    writeFileSync(
+      file,
+      JSON.stringify(workflow("timer").module("t", "jobs.Timer", { seconds: 0.01 }).build()),
+    );
+    const ran = await labflow(["run", file, "--json", "--data", dataDir]);
+    expect(ran.code, ran.stderr).toBe(0);
+    const { runId } = JSON.parse(ran.stdout);
+    const look = async () => ({
+      jobs: JSON.parse((await labflow(["jobs", "--json", "--data", dataDir])).stdout).jobs,
+      run: JSON.parse((await labflow(["status", runId, "--json", "--data", dataDir])).stdout),
+    });
+    const local = await look();
+    const server = await startServerProcess({ dataDir });
+    try {
+      const remote = await look();
+      expect(remote).toEqual(local);
+      // The contract's job view: its letter and type, never the handle's params.
+      expect(Object.keys(local.jobs[0]).sort()).toEqual(
+        expect.arrayContaining(["letter", "moduleType", "state", "type"]),
+      );
+      expect(local.jobs[0]).not.toHaveProperty("params");
+      expect(local.run.modules.t.status).toBe("done");
+    } finally {
+      await server.stop();
+    }
   });
 });
 

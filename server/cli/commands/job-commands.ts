@@ -1,5 +1,5 @@
-import type { JobRecord } from "../../engine/records.js";
-import { JOB_STATE_LETTER } from "../../schema/states.js";
+import { isFinishedJob } from "../../schema/states.js";
+import type { JobView } from "../../schema/views.js";
 import { defineCommand } from "../command-spec.js";
 import { connect } from "../connect.js";
 import { DATA_OPTION, dataFolder } from "../data-folder-option.js";
@@ -130,7 +130,7 @@ export function jobsCommand(
         j.moduleId,
         j.moduleType,
         `${j.state}${j.paused ? " (paused)" : ""}`,
-        JOB_STATE_LETTER[j.state],
+        j.letter,
         percent(j.progress),
         j.submittedAt.replace("T", " ").slice(0, 19),
         j.message ?? "",
@@ -141,7 +141,7 @@ export function jobsCommand(
   });
 }
 
-function describe(job: JobRecord): string {
+function describe(job: JobView): string {
   return `${job.id} ${job.state}${job.paused ? " (checks paused)" : ""}${job.message ? `: ${job.message}` : ""}`;
 }
 
@@ -264,6 +264,4 @@ export function statusCommand(
   });
 }
 
-function isActive(job: JobRecord): boolean {
-  return job.state !== "completed" && job.state !== "failed" && job.state !== "cancelled";
-}
+const isActive = (job: JobView): boolean => !isFinishedJob(job.state);

@@ -1,12 +1,12 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
+import { eventMessage } from "../../app/views.js";
 import type { AppEvent } from "../../app-events.js";
 import type { LabflowRuntime } from "../../labflow-runtime.js";
 import { isAuthorized, UNAUTHORIZED_MESSAGE } from "../auth.js";
 import { type AllowedHosts, guardRefusal } from "../request-guards.js";
 import { logRefusal } from "../request-log.js";
-import { eventMessage } from "../views.js";
 import { buildSnapshot } from "./snapshot.js";
 
 export const EVENTS_PATH = "/api/events";

@@ -1,8 +1,8 @@
+import { jobView, moduleStatesView } from "../../app/views.js";
 import type { LabflowRuntime } from "../../labflow-runtime.js";
 import type { MessageOf } from "../../schema/messages.js";
 import { OPEN_JOB_STATES } from "../../schema/states.js";
 import type { SnapshotRun } from "../../schema/views.js";
-import { jobView, moduleStatesView } from "../views.js";
 
 /** Finished runs the snapshot shows besides the active ones. */
 const RECENT_RUNS = 50;

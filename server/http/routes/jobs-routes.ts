@@ -7,12 +7,12 @@ import {
   listFolderFiles,
   openFolderFile,
 } from "../../app/result-files.js";
+import { jobView } from "../../app/views.js";
 import { jobData, jobDataCsv, streamJobDataCsv } from "../../devices/lab/job-data.js";
 import { FileQuery, JobFilesQuery, JobIntervalRequest, JobsQuery, LogQuery } from "../../schema/api.js";
 import { JobDataQuery } from "../../schema/pipelines-api.js";
 import { sendAttachment } from "../send-file.js";
 import { parseBody, parseQuery } from "../validate-input.js";
-import { jobView } from "../views.js";
 
 /** `/api/jobs`: the Job Monitor's list and its actions on one job. */
 export function jobsRoutes({ runtime }: LabflowApp): Router {

@@ -3,10 +3,10 @@ import { IDEMPOTENCY_HEADER } from "../../app/idempotent-starts.js";
 import type { LabflowApp } from "../../app/labflow-app.js";
 import { folderFileInfo, openFolderFile, runFileFolder, runLog } from "../../app/result-files.js";
 import { deleteFinishedRun, requireRun } from "../../app/runs.js";
+import { runDetail } from "../../app/views.js";
 import { FileQuery, RunLogQuery, RunsQuery, StartRunRequest } from "../../schema/api.js";
 import { sendAttachment } from "../send-file.js";
 import { parseBody, parseQuery } from "../validate-input.js";
-import { runDetail } from "../views.js";
 
 /**
  * `/api/runs`: start, list, show, cancel, resume and delete runs; check or pause all their jobs;

@@ -5,8 +5,8 @@
  * snapshot, the run views and every event as the WebSocket sends it.
  */
 import { describe, expect, it } from "vitest";
+import { eventMessage, jobView, runDetail } from "../../../server/app/views.js";
 import { buildSnapshot } from "../../../server/http/events/snapshot.js";
-import { eventMessage, jobView, runDetail } from "../../../server/http/views.js";
 import { ServerMessage, SnapshotMessage } from "../../../server/schema/messages.js";
 import { JobView, RunDetail, RunsAnswer } from "../../../server/schema/views.js";
 import { testRuntime } from "../../helpers/runtime.js";

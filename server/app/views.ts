@@ -1,6 +1,6 @@
 /**
- * How records are shown over HTTP and WebSocket: jobs without their handle params and internal
- * counters, module errors without stacks (they stay in the server's store and log).
+ * How records are shown over HTTP, the WebSocket and the CLI: jobs without their handle params
+ * and internal counters, module errors without stacks (they stay in the server's store and log).
  */
 
 import type { AppEvent } from "../app-events.js";
