@@ -1,12 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { z } from "zod";
+import { jobEnvironment } from "../sdk/clean-environment.js";
 import { defineModule } from "../sdk/define-module.js";
 import { readFrom } from "../sdk/log-chunk.js";
 import { ModuleError } from "../sdk/module-error.js";
 import { port } from "../sdk/port.js";
 import { isProcessAlive } from "../sdk/process-alive.js";
 import { jobFiles, killProcessGroup, launchOnce, readExitCode } from "./_detached-process.js";
-import { jobEnvironment } from "./_job-environment.js";
 
 /**
  * Runs a command as a job: detached, in its own process group, its output in files; it outlives the
@@ -48,7 +48,7 @@ export default defineModule({
       mkdirSync(cwd, { recursive: true });
       const argv =
         typeof ctx.params.command === "string" ? ["/bin/sh", "-c", ctx.params.command] : ctx.params.command;
-      // Never the server's whole environment: its secrets stay with it (_job-environment.ts).
+      // Never the server's whole environment: its secrets stay with it (modules/sdk/clean-environment.ts).
       const env = jobEnvironment(process.env, ctx.params.env);
       Object.assign(env, { LABFLOW_JOB_ID: ctx.jobId, LABFLOW_RUN_ID: ctx.runId });
       if (ctx.inputs.input !== undefined) env.LABFLOW_INPUT = JSON.stringify(ctx.inputs.input);

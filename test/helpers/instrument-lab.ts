@@ -18,7 +18,8 @@ import { waitUntil } from "./wait-until.js";
 export interface Lab {
   dataDir: string;
   devices: Record<string, { pty: PtyPair; sim: SimulatorProcess; address: string }>;
-  serve(): Promise<ServerProcess>;
+  /** A `labflow serve` of the lab's data folder, with `env` added to its environment. */
+  serve(env?: Record<string, string>): Promise<ServerProcess>;
   /** Writes the devices file (devices get their pty addresses). */
   writeDevices(pipelines: unknown[], channels?: Record<string, string[]>): void;
   cleanup(): Promise<void>;
@@ -37,8 +38,12 @@ export async function startLab(names: string[]): Promise<Lab> {
   return {
     dataDir,
     devices,
-    async serve() {
-      const server = await startServerProcess({ dataDir, args: ["--check-interval", "250"] });
+    async serve(env) {
+      const server = await startServerProcess({
+        dataDir,
+        args: ["--check-interval", "250"],
+        ...(env ? { env } : {}),
+      });
       servers.push(server);
       return server;
     },

@@ -9,6 +9,7 @@ import { EventEmitter } from "node:events";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { driverHostEnvironment } from "../../../modules/sdk/clean-environment.js";
 import type { AttributeReading, InstrumentTarget, TaskState } from "../../../modules/sdk/instruments.js";
 import { isProcessAlive } from "../../../modules/sdk/process-alive.js";
 import type { AttributeInfo, ComponentSpec, DriverHostApi, DriverTask } from "../protocol/driver-api.js";
@@ -284,6 +285,8 @@ export class DriverSupervisor extends EventEmitter<DriverSupervisorEvents> {
       detached: true,
       stdio: ["ignore", logFd, logFd],
       cwd: paths.dir,
+      // Never the server's whole environment: its secrets (cluster key, cloud keys) stay with it.
+      env: driverHostEnvironment(process.env),
     });
     closeSync(logFd);
     let exited: string | undefined;

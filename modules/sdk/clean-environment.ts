@@ -1,6 +1,6 @@
 /**
- * The environment a job's command gets: a short allow-list of the server's variables, never the
- * rest. A server's environment often holds secrets (LABFLOW_TOKEN, cloud keys, database passwords)
+ * The environment a job's command (and a driver host) gets: a short allow-list of the server's
+ * variables, never the rest. A server's environment often holds secrets (LABFLOW_TOKEN, cloud keys, database passwords)
  * that a command's output or a shared job file could leak; what a command needs beyond the list it
  * names in the module's `env` param. docs/security.md documents the list.
  */
@@ -36,4 +36,13 @@ export function jobEnvironment(
   }
   for (const [key, value] of Object.entries(extra)) env[key] = value;
   return env;
+}
+
+/**
+ * A driver host's environment: the same allow-list (a driver is code of the lab's, run beside
+ * the server, and needs none of its secrets either), plus where this user's private sockets go.
+ */
+export function driverHostEnvironment(serverEnv: NodeJS.ProcessEnv): Record<string, string> {
+  const runtimeDir = serverEnv.XDG_RUNTIME_DIR;
+  return jobEnvironment(serverEnv, runtimeDir ? { XDG_RUNTIME_DIR: runtimeDir } : {});
 }
