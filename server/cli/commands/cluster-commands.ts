@@ -9,7 +9,7 @@ import { patternRegex } from "../../../modules/sdk/file-patterns.js";
 import { ModuleError } from "../../../modules/sdk/module-error.js";
 import type { ClusterService } from "../../cluster/cluster-service.js";
 import { openClusters } from "../../cluster/clusters-runtime.js";
-import { jwtExpiry } from "../../cluster/slurm/slurm-client.js";
+import { jwtExpiry, SlurmClient } from "../../cluster/slurm/slurm-client.js";
 import { EngineError } from "../../engine/engine-error.js";
 import { CliError } from "../cli-error.js";
 import { type CommandFamily, defineCommand } from "../command-spec.js";
@@ -258,6 +258,7 @@ async function login(clusters: ClusterService, cluster: string, user: string | u
       sshKeyPath = resolve(sshKeyPath);
       sshPassphrase = (await reader.ask("its passphrase (empty: none): ", true)) || undefined;
     }
+    await checkToken(config, who, token);
     clusters.credentials.save(cluster, who, {
       token,
       ...(sshKeyPath ? { sshKeyPath } : {}),
@@ -270,6 +271,32 @@ async function login(clusters: ClusterService, cluster: string, user: string | u
     return 0;
   } finally {
     reader.close();
+  }
+}
+
+/**
+ * Asks slurmrestd whether it takes the token before it is stored: a token it refuses (mistyped,
+ * expired, of another user) is refused here, with nothing stored and an earlier login kept. When
+ * the cluster cannot be reached (a login made off the facility's network), the token is stored
+ * with a warning: it is checked at its first use.
+ */
+async function checkToken(config: { name: string; url: string }, user: string, token: string): Promise<void> {
+  const client = new SlurmClient({
+    cluster: config.name,
+    url: config.url,
+    credentials: () => ({ user, token }),
+  });
+  try {
+    await client.ping();
+  } catch (error) {
+    const code = error instanceof ModuleError ? error.code : undefined;
+    if (code === "cluster_login_needed" || code === "cluster_login_refused")
+      throw new CliError(
+        `slurmrestd at ${config.url} refused this token for ${user}: nothing stored (make a new one with \`scontrol token username=${user}\`)`,
+      );
+    console.error(
+      `labflow: could not check the token with slurmrestd at ${config.url} (${(error as Error).message}); storing it anyway`,
+    );
   }
 }
 

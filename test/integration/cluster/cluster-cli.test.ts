@@ -6,7 +6,7 @@ import { slurmCluster, takeTheCluster } from "../../helpers/slurm-cluster.js";
 import { type Sshd, startSshd } from "../../helpers/sshd.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 import { waitUntil } from "../../helpers/wait-until.js";
-import { clusterDataFolder } from "./cluster-fixture.js";
+import { cliLogin, clusterDataFolder } from "./cluster-fixture.js";
 
 let sshd: Sshd;
 let releaseCluster: (() => void) | undefined;
@@ -99,6 +99,18 @@ describe("labflow cluster (headless, as SCARF's actions)", () => {
     expect(mismatch.stderr).toBe(
       `labflow: cluster "test": the host key of 127.0.0.1:${sshd.port} is ${sshd.fingerprint}, not ${wrongKey} as the clusters file says: nothing was sent\n`,
     );
+  });
+
+  it("refuses at login a token slurmrestd refuses, storing nothing and keeping the earlier login", async () => {
+    const { dataDir, slurm } = clusterDataFolder(sshd);
+    const [head, payload] = slurm.token().split(".");
+    const forged = `${head}.${payload}.${"A".repeat(43)}`;
+    const refused = await cliLogin(dataDir, `${forged}\n${sshd.keyPath}\n\n`);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain("refused this token for slurmjob: nothing stored");
+    expect(refused.out).not.toContain(forged);
+    // The login made before still works.
+    expect((await cluster(dataDir, "ping", "test")).code).toBe(0);
   });
 
   it("logs out one user, and the next command says how to log in", async () => {

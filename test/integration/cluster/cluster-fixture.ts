@@ -2,11 +2,13 @@
  * A data folder wired to the real Slurm cluster: a clusters file naming it (files over a real
  * sshd, or the shared jobs folder), and a stored login of the job user.
  */
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll } from "vitest";
 import { CredentialStore } from "../../../server/cluster/credential-store.js";
+import { repoRoot } from "../../helpers/labflow-cli.js";
 import { type SlurmCluster, slurmCluster } from "../../helpers/slurm-cluster.js";
 import type { Sshd } from "../../helpers/sshd.js";
 import { tempDir } from "../../helpers/temp-dir.js";
@@ -52,4 +54,20 @@ export function clusterDataFolder(
   if (options.login !== false)
     new CredentialStore(dataDir).save(name, slurm.user, { token: slurm.token(), sshKeyPath: sshd.keyPath });
   return { dataDir, slurm, remoteBase };
+}
+
+/** `labflow cluster login` as a person pipes it: the secrets on stdin, never in the arguments. */
+export function cliLogin(dataDir: string, input: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot, "bin", "labflow.js"), "cluster", "login", "test", "--data", dataDir],
+      { stdio: ["pipe", "pipe", "pipe"] },
+    );
+    let out = "";
+    child.stdout.on("data", (c) => (out += c));
+    child.stderr.on("data", (c) => (out += c));
+    child.stdin.end(input);
+    child.once("exit", (code) => resolve({ code, out }));
+  });
 }

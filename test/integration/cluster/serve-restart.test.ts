@@ -1,15 +1,14 @@
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../helpers/labflow-cli.js";
 import { startServerProcess } from "../../helpers/server-process.js";
 import { slurmCluster, takeTheCluster } from "../../helpers/slurm-cluster.js";
 import { type Sshd, startSshd } from "../../helpers/sshd.js";
 import { waitUntil } from "../../helpers/wait-until.js";
 import { workflow } from "../../helpers/workflow-builder.js";
 import { apiClient } from "../http/api-client.js";
-import { clusterDataFolder } from "./cluster-fixture.js";
+import { cliLogin, clusterDataFolder } from "./cluster-fixture.js";
 
 let sshd: Sshd;
 /** Servers still running when a test ends early: stopped, never left behind. */
@@ -27,24 +26,6 @@ afterAll(async () => {
   await sshd?.stop();
   releaseCluster?.();
 });
-
-/** `labflow cluster login` as a person pipes it: the secrets on stdin, never in the arguments. */
-function cliLogin(dataDir: string, input: string): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [join(repoRoot, "bin", "labflow.js"), "cluster", "login", "test", "--data", dataDir],
-      {
-        stdio: ["pipe", "pipe", "pipe"],
-      },
-    );
-    let out = "";
-    child.stdout.on("data", (c) => (out += c));
-    child.stderr.on("data", (c) => (out += c));
-    child.stdin.end(input);
-    child.once("exit", (code) => resolve({ code, out }));
-  });
-}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true })
