@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadAverage, medianOfRuns } from "./bench-helpers.js";
 import { clusterBench } from "./cluster-bench.js";
 import { editorBench, editorBenchReport } from "./editor-bench.js";
 import { engineBench, rawInsertFloor } from "./engine-bench.js";
@@ -53,15 +54,38 @@ try {
     console.log(`  lag, last reading to task completed      ${fmt(b.lagMs)} ms`);
     console.log(`  driver host CPU                          ${fmt(b.hostCpuPercent)} % of one core`);
     console.log(`  simulator CPU                            ${fmt(b.simulatorCpuPercent)} % of one core`);
-    console.log(
-      "\ninstruments, the same through an instruments.Task job in `labflow serve` to a WebSocket client:",
-    );
-    const w = await instrumentsEventsBench(root);
-    console.log(
-      `  readings/s received as job.data events    ${fmt(w.readingsPerSecond)} /s (${w.received} of ${w.inFile} in the file, ${w.gaps} gaps, ${w.events} events)`,
-    );
-    console.log(`  lag, last reading to the client          ${fmt(w.lagMs)} ms`);
-    console.log(`  server CPU                               ${fmt(w.serverCpuPercent)} % of one core`);
+    for (const instruments of [1, 10]) {
+      console.log(
+        `\ninstruments, ${instruments === 1 ? "the same" : `${instruments} simulated instruments at once`} through ${instruments === 1 ? "an instruments.Task job" : "one instruments.Task job each"} in ONE \`labflow serve\` to ONE WebSocket client (median of 3):`,
+      );
+      const { median: w, runs } = await medianOfRuns(3, (round) =>
+        instrumentsEventsBench(root, { instruments, round }),
+      );
+      const load = loadAverage();
+      const spread = (key: keyof typeof w) => `[${runs.map((r) => r[key].toFixed(1)).join(", ")}]`;
+      const perInstrument =
+        instruments === 1
+          ? ""
+          : ` (per instrument: slowest ${w.slowestInstrumentPerSecond.toFixed(0)}, median ${w.medianInstrumentPerSecond.toFixed(0)})`;
+      console.log(
+        `  readings/s received as job.data events    ${fmt(w.readingsPerSecond)} /s in total${perInstrument}, target ${instruments * 1000} /s, ${load}`,
+      );
+      console.log(
+        `  readings lost (file vs client), gaps      ${fmt(w.lost, 0)} lost of ${w.inFile}, ${w.gaps} gaps, ${w.events} events, target 0 and 0, ${load}`,
+      );
+      console.log(
+        `  lag, last reading to the client          ${fmt(w.lagMs)} ms (worst instrument), ${load}`,
+      );
+      console.log(
+        `  server CPU                               ${fmt(w.serverCpuPercent)} % of one core ${spread("serverCpuPercent")}${instruments === 10 ? ", target < 30 %" : ""}, ${load}`,
+      );
+      console.log(
+        `  driver host CPU                          ${fmt(w.hostCpuPercent)} % of one core ${spread("hostCpuPercent")}, ${load}`,
+      );
+      console.log(
+        `  simulators CPU (all)                     ${fmt(w.simulatorsCpuPercent)} % of one core ${spread("simulatorsCpuPercent")}, ${load}`,
+      );
+    }
   }
   // Only on request: it needs the real Slurm cluster (../shared/slurm/up.sh, as root).
   if (only === "cluster") {
