@@ -12,6 +12,7 @@ import { engineBench, rawInsertFloor } from "./engine-bench.js";
 import { instrumentsBench } from "./instruments-bench.js";
 import { instrumentsEventsBench } from "./instruments-events-bench.js";
 import { jobsBench } from "./jobs-bench.js";
+import { memoryBench } from "./memory-bench.js";
 import { monitorBench, monitorBenchReport } from "./monitor-bench.js";
 
 const only = process.argv[2];
@@ -86,6 +87,24 @@ try {
         `  simulators CPU (all)                     ${fmt(w.simulatorsCpuPercent)} % of one core ${spread("simulatorsCpuPercent")}, ${load}`,
       );
     }
+  }
+  if (!only || only === "memory") {
+    console.log(
+      "\nmemory, `labflow serve` RSS with a 10,000-module workflow (basic.Constant -> basic.Add chain), median of 3:",
+    );
+    const { median: m, runs } = await medianOfRuns(3, () => memoryBench());
+    const load = loadAverage();
+    const spread = (key: keyof typeof m) => `[${runs.map((r) => r[key].toFixed(0)).join(", ")}]`;
+    const row = (label: string, key: keyof typeof m, target = ", target < 300 MB") =>
+      console.log(`  ${label.padEnd(40)} ${fmt(m[key])} MB ${spread(key)}${target}, ${load}`);
+    row("idle, just started", "idleMb", "");
+    row("workflow saved (PUT /api/workflows)", "savedMb");
+    row("run completed (POST, GET /api/runs/:id)", "completedMb");
+    row("after one more GET /api/runs/:id", "afterGetMb");
+    row("peak (VmHWM)", "peakMb");
+    console.log(
+      `  run start to completed                   ${fmt(m.runSeconds)} s ${spread("runSeconds")}, ${load}`,
+    );
   }
   // Only on request: it needs the real Slurm cluster (../shared/slurm/up.sh, as root).
   if (only === "cluster") {
