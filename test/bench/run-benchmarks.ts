@@ -46,15 +46,25 @@ try {
   }
   if (!only || only === "instruments") {
     console.log(
-      "\ninstruments, one simulated instrument (socat pty) through the driver host into the data file:",
+      "\ninstruments, one simulated instrument (socat pty) through the driver host into the data file (median of 3):",
     );
-    const b = await instrumentsBench(root);
+    const { median: b, runs: hostRuns } = await medianOfRuns(3, (round) =>
+      instrumentsBench(root, 10, 1, round),
+    );
+    const hostLoad = loadAverage();
+    const hostSpread = (key: keyof typeof b) => `[${hostRuns.map((r) => r[key].toFixed(1)).join(", ")}]`;
     console.log(
-      `  sustained readings/s at ${b.samplingMs} ms sampling   ${fmt(b.readingsPerSecond)} /s (${b.readings} of ${b.expected} over ${b.seconds} s)`,
+      `  sustained readings/s at ${b.samplingMs} ms sampling   ${fmt(b.readingsPerSecond)} /s (${b.readings} of ${b.expected} over ${b.seconds} s), target 1000 /s, ${hostLoad}`,
     );
-    console.log(`  lag, last reading to task completed      ${fmt(b.lagMs)} ms`);
-    console.log(`  driver host CPU                          ${fmt(b.hostCpuPercent)} % of one core`);
-    console.log(`  simulator CPU                            ${fmt(b.simulatorCpuPercent)} % of one core`);
+    console.log(
+      `  lag, last reading to task completed      ${fmt(b.lagMs)} ms ${hostSpread("lagMs")}, ${hostLoad}`,
+    );
+    console.log(
+      `  driver host CPU                          ${fmt(b.hostCpuPercent)} % of one core ${hostSpread("hostCpuPercent")}, ${hostLoad}`,
+    );
+    console.log(
+      `  simulator CPU                            ${fmt(b.simulatorCpuPercent)} % of one core ${hostSpread("simulatorCpuPercent")}, ${hostLoad}`,
+    );
     for (const instruments of [1, 10]) {
       console.log(
         `\ninstruments, ${instruments === 1 ? "the same" : `${instruments} simulated instruments at once`} through ${instruments === 1 ? "an instruments.Task job" : "one instruments.Task job each"} in ONE \`labflow serve\` to ONE WebSocket client (median of 3):`,
