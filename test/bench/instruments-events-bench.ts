@@ -6,7 +6,7 @@
  * server, the driver host and the simulators from /proc. Targets: 1,000 readings/s per instrument
  * with 0 lost, and the server under 30 % of one core for 10 instruments at once.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { WebSocket } from "ws";
 import { DriverClient } from "../../server/devices/lab/driver-client.js";
@@ -43,6 +43,18 @@ export type InstrumentsEventsBenchResult = {
   simulatorsCpuPercent: number;
 };
 
+/** The client-side figures of a run nobody watched. */
+const unwatched = {
+  received: 0,
+  lost: 0,
+  gaps: 0,
+  events: 0,
+  readingsPerSecond: 0,
+  slowestInstrumentPerSecond: 0,
+  medianInstrumentPerSecond: 0,
+  lagMs: 0,
+};
+
 interface PerJob {
   received: number;
   events: number;
@@ -56,9 +68,16 @@ interface PerJob {
 
 export async function instrumentsEventsBench(
   root: string,
-  options: { instruments?: number; seconds?: number; samplingMs?: number; round?: number } = {},
+  options: {
+    instruments?: number;
+    seconds?: number;
+    samplingMs?: number;
+    round?: number;
+    /** false: no WebSocket client at all (a lab nobody watches); only the CPU and files count. */
+    watched?: boolean;
+  } = {},
 ): Promise<InstrumentsEventsBenchResult> {
-  const { instruments = 1, seconds = 10, samplingMs = 1, round = 0 } = options;
+  const { instruments = 1, seconds = 10, samplingMs = 1, round = 0, watched = true } = options;
   const dir = join(root, `instruments-events-${instruments}-${round}`);
   const dataDir = join(dir, "data");
   const names = Array.from({ length: instruments }, (_, i) => `sim${i + 1}`);
@@ -109,8 +128,8 @@ export async function instrumentsEventsBench(
 
     const jobs = new Map<string, PerJob>();
     const runStatus = new Map<string, string>();
-    socket = new WebSocket(`${url.replace("http", "ws")}/api/events`, { headers: auth });
-    socket.on("message", (raw) => {
+    if (watched) socket = new WebSocket(`${url.replace("http", "ws")}/api/events`, { headers: auth });
+    socket?.on("message", (raw) => {
       const message = JSON.parse(String(raw)) as {
         type: string;
         runId?: string;
@@ -148,7 +167,7 @@ export async function instrumentsEventsBench(
         job.lastArrival = now;
       }
     });
-    await new Promise((resolve, reject) => socket!.once("open", resolve).once("error", reject));
+    if (socket) await new Promise((resolve, reject) => socket!.once("open", resolve).once("error", reject));
 
     // Only the server is running yet: its idle cost is part of the figure, as in a lab.
     const hostPid = await driverHostPid(dataDir);
@@ -175,9 +194,15 @@ export async function instrumentsEventsBench(
     };
     const { runId } = (await post("/api/runs", { workflow })) as { runId: string };
     // The run's end is heard on the WebSocket, as a browser hears it: polling GET /api/runs/:id
-    // every 20 ms would cost the server more than the readings do.
+    // every 20 ms would cost the server more than the readings do (unwatched: asked once a second).
+    let asked = 0;
     await waitFor(
-      () => {
+      async () => {
+        if (!socket && Date.now() - asked >= 1_000) {
+          asked = Date.now();
+          const run = await (await fetch(`${url}/api/runs/${runId}`, { headers: auth })).json();
+          runStatus.set(runId, (run as { status: string }).status);
+        }
         const status = runStatus.get(runId);
         if (status === "failed" || status === "cancelled") throw new Error(`bench: the run ${status}`);
         return status === "completed";
@@ -192,6 +217,19 @@ export async function instrumentsEventsBench(
       readFileSync(join(dataDir, "runs", runId, "jobs", jobId, "data.ndjson"), "utf8")
         .trimEnd()
         .split("\n").length;
+    if (!socket) {
+      const jobIds = readdirSync(join(dataDir, "runs", runId, "jobs"));
+      return {
+        ...unwatched,
+        instruments,
+        samplingMs,
+        seconds,
+        inFile: jobIds.reduce((sum, id) => sum + inFileOf(id), 0),
+        serverCpuPercent: ((cpuAfter.server - cpuBefore.server) / wallSeconds) * 100,
+        hostCpuPercent: ((cpuAfter.host - cpuBefore.host) / wallSeconds) * 100,
+        simulatorsCpuPercent: ((cpuAfter.sims - cpuBefore.sims) / wallSeconds) * 100,
+      };
+    }
     if (jobs.size !== instruments)
       throw new Error(`bench: job.data events came for ${jobs.size} jobs, not ${instruments}`);
     const inFile = new Map([...jobs.keys()].map((id) => [id, inFileOf(id)]));

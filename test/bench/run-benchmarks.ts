@@ -97,6 +97,16 @@ try {
         `  simulators CPU (all)                     ${fmt(w.simulatorsCpuPercent)} % of one core ${spread("simulatorsCpuPercent")}, ${load}`,
       );
     }
+    console.log(
+      "\ninstruments, the same 10 with NO WebSocket client connected (a lab nobody watches), median of 3:",
+    );
+    const { median: u, runs: unwatchedRuns } = await medianOfRuns(3, (round) =>
+      instrumentsEventsBench(root, { instruments: 10, round: 10 + round, watched: false }),
+    );
+    const unwatchedLoad = loadAverage();
+    console.log(
+      `  server CPU                               ${fmt(u.serverCpuPercent)} % of one core [${unwatchedRuns.map((r) => r.serverCpuPercent.toFixed(1)).join(", ")}] (${u.inFile} readings in the files), target < 30 %, ${unwatchedLoad}`,
+    );
   }
   if (!only || only === "memory") {
     console.log(
