@@ -114,7 +114,13 @@ export async function openRuntime(options: RuntimeOptions): Promise<LabflowRunti
       };
     }
     // Live data of instrument jobs for the WebSocket, from the files their drivers append to.
-    const dataTail = instruments && new JobDataTail({ events, jobDir: (job) => engine.jobDir(job) });
+    const dataTail =
+      instruments &&
+      new JobDataTail({
+        events,
+        jobEvents: engine.events,
+        jobDir: (job) => engine.jobDir(job),
+      });
     if (options.restore !== false) engine.restore();
     for (const job of dataTail ? monitor.list({ states: ["running"] }) : []) dataTail?.follow(job);
     const opened = store;

@@ -15,7 +15,7 @@ import { cpuSeconds, waitFor } from "./bench-helpers.js";
 const repoRoot = join(fileURLToPath(import.meta.url), "..", "..", "..");
 const target = { device: "sim", channel: "1" };
 
-export interface InstrumentsBenchResult {
+export type InstrumentsBenchResult = {
   samplingMs: number;
   seconds: number;
   readings: number;
@@ -25,16 +25,17 @@ export interface InstrumentsBenchResult {
   lagMs: number;
   hostCpuPercent: number;
   simulatorCpuPercent: number;
-}
+};
 
 export async function instrumentsBench(
   root: string,
   seconds = 10,
   samplingMs = 1,
+  round = 0,
 ): Promise<InstrumentsBenchResult> {
   if (!existsSync(join(repoRoot, "dist", "server", "devices", "host", "driver-host.js")))
     throw new Error("bench instruments: build the server first (npm run build:server)");
-  const dir = join(root, "instruments");
+  const dir = join(root, `instruments-${round}`);
   const sim = join(dir, "sim");
   const dev = join(dir, "dev");
   const children: ChildProcess[] = [];

@@ -5,12 +5,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadAverage, medianOfRuns } from "./bench-helpers.js";
 import { clusterBench } from "./cluster-bench.js";
 import { editorBench, editorBenchReport } from "./editor-bench.js";
 import { engineBench, rawInsertFloor } from "./engine-bench.js";
 import { instrumentsBench } from "./instruments-bench.js";
 import { instrumentsEventsBench } from "./instruments-events-bench.js";
 import { jobsBench } from "./jobs-bench.js";
+import { memoryBench } from "./memory-bench.js";
 import { monitorBench, monitorBenchReport } from "./monitor-bench.js";
 
 const only = process.argv[2];
@@ -44,24 +46,85 @@ try {
   }
   if (!only || only === "instruments") {
     console.log(
-      "\ninstruments, one simulated instrument (socat pty) through the driver host into the data file:",
+      "\ninstruments, one simulated instrument (socat pty) through the driver host into the data file (median of 3):",
     );
-    const b = await instrumentsBench(root);
+    const { median: b, runs: hostRuns } = await medianOfRuns(3, (round) =>
+      instrumentsBench(root, 10, 1, round),
+    );
+    const hostLoad = loadAverage();
+    const hostSpread = (key: keyof typeof b) => `[${hostRuns.map((r) => r[key].toFixed(1)).join(", ")}]`;
     console.log(
-      `  sustained readings/s at ${b.samplingMs} ms sampling   ${fmt(b.readingsPerSecond)} /s (${b.readings} of ${b.expected} over ${b.seconds} s)`,
+      `  sustained readings/s at ${b.samplingMs} ms sampling   ${fmt(b.readingsPerSecond)} /s (${b.readings} of ${b.expected} over ${b.seconds} s), target 1000 /s, ${hostLoad}`,
     );
-    console.log(`  lag, last reading to task completed      ${fmt(b.lagMs)} ms`);
-    console.log(`  driver host CPU                          ${fmt(b.hostCpuPercent)} % of one core`);
-    console.log(`  simulator CPU                            ${fmt(b.simulatorCpuPercent)} % of one core`);
     console.log(
-      "\ninstruments, the same through an instruments.Task job in `labflow serve` to a WebSocket client:",
+      `  lag, last reading to task completed      ${fmt(b.lagMs)} ms ${hostSpread("lagMs")}, ${hostLoad}`,
     );
-    const w = await instrumentsEventsBench(root);
     console.log(
-      `  readings/s received as job.data events    ${fmt(w.readingsPerSecond)} /s (${w.received} of ${w.inFile} in the file, ${w.gaps} gaps, ${w.events} events)`,
+      `  driver host CPU                          ${fmt(b.hostCpuPercent)} % of one core ${hostSpread("hostCpuPercent")}, ${hostLoad}`,
     );
-    console.log(`  lag, last reading to the client          ${fmt(w.lagMs)} ms`);
-    console.log(`  server CPU                               ${fmt(w.serverCpuPercent)} % of one core`);
+    console.log(
+      `  simulator CPU                            ${fmt(b.simulatorCpuPercent)} % of one core ${hostSpread("simulatorCpuPercent")}, ${hostLoad}`,
+    );
+    for (const instruments of [1, 10]) {
+      console.log(
+        `\ninstruments, ${instruments === 1 ? "the same" : `${instruments} simulated instruments at once`} through ${instruments === 1 ? "an instruments.Task job" : "one instruments.Task job each"} in ONE \`labflow serve\` to ONE WebSocket client (median of 3):`,
+      );
+      const { median: w, runs } = await medianOfRuns(3, (round) =>
+        instrumentsEventsBench(root, { instruments, round }),
+      );
+      const load = loadAverage();
+      const spread = (key: keyof typeof w) => `[${runs.map((r) => r[key].toFixed(1)).join(", ")}]`;
+      const perInstrument =
+        instruments === 1
+          ? ""
+          : ` (per instrument: slowest ${w.slowestInstrumentPerSecond.toFixed(0)}, median ${w.medianInstrumentPerSecond.toFixed(0)})`;
+      console.log(
+        `  readings/s received as job.data events    ${fmt(w.readingsPerSecond)} /s in total${perInstrument}, target ${instruments * 1000} /s, ${load}`,
+      );
+      console.log(
+        `  readings lost (file vs client), gaps      ${fmt(w.lost, 0)} lost of ${w.inFile}, ${w.gaps} gaps, ${w.events} events, target 0 and 0, ${load}`,
+      );
+      console.log(
+        `  lag, last reading to the client          ${fmt(w.lagMs)} ms (worst instrument), ${load}`,
+      );
+      console.log(
+        `  server CPU                               ${fmt(w.serverCpuPercent)} % of one core ${spread("serverCpuPercent")}${instruments === 10 ? ", target < 30 %" : ""}, ${load}`,
+      );
+      console.log(
+        `  driver host CPU                          ${fmt(w.hostCpuPercent)} % of one core ${spread("hostCpuPercent")}, ${load}`,
+      );
+      console.log(
+        `  simulators CPU (all)                     ${fmt(w.simulatorsCpuPercent)} % of one core ${spread("simulatorsCpuPercent")}, ${load}`,
+      );
+    }
+    console.log(
+      "\ninstruments, the same 10 with NO WebSocket client connected (a lab nobody watches), median of 3:",
+    );
+    const { median: u, runs: unwatchedRuns } = await medianOfRuns(3, (round) =>
+      instrumentsEventsBench(root, { instruments: 10, round: 10 + round, watched: false }),
+    );
+    const unwatchedLoad = loadAverage();
+    console.log(
+      `  server CPU                               ${fmt(u.serverCpuPercent)} % of one core [${unwatchedRuns.map((r) => r.serverCpuPercent.toFixed(1)).join(", ")}] (${u.inFile} readings in the files), target < 30 %, ${unwatchedLoad}`,
+    );
+  }
+  if (!only || only === "memory") {
+    console.log(
+      "\nmemory, `labflow serve` RSS with a 10,000-module workflow (basic.Constant -> basic.Add chain), median of 3:",
+    );
+    const { median: m, runs } = await medianOfRuns(3, () => memoryBench());
+    const load = loadAverage();
+    const spread = (key: keyof typeof m) => `[${runs.map((r) => r[key].toFixed(0)).join(", ")}]`;
+    const row = (label: string, key: keyof typeof m, target = ", target < 300 MB") =>
+      console.log(`  ${label.padEnd(40)} ${fmt(m[key])} MB ${spread(key)}${target}, ${load}`);
+    row("idle, just started", "idleMb", "");
+    row("workflow saved (PUT /api/workflows)", "savedMb");
+    row("run completed (POST, GET /api/runs/:id)", "completedMb");
+    row("after one more GET /api/runs/:id", "afterGetMb");
+    row("peak (VmHWM)", "peakMb");
+    console.log(
+      `  run start to completed                   ${fmt(m.runSeconds)} s ${spread("runSeconds")}, ${load}`,
+    );
   }
   // Only on request: it needs the real Slurm cluster (../shared/slurm/up.sh, as root).
   if (only === "cluster") {

@@ -111,6 +111,9 @@ export async function startPtyPair(
   return pair;
 }
 
-afterEach(async () => {
-  for (const pair of [...live]) await pair.stop();
-});
+// Under vitest each test's leftovers are stopped after it; a benchmark (plain node) stops its own.
+if (process.env.VITEST) {
+  afterEach(async () => {
+    for (const pair of [...live]) await pair.stop();
+  });
+}

@@ -20,6 +20,8 @@ export interface ServerProcessOptions {
   host?: string;
   /** More arguments for `labflow serve` (e.g. `--check-interval 200`). */
   args?: string[];
+  /** Options for node itself, before the script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
   /** How long to wait for the "listening" line. */
   readyTimeoutMs?: number;
   /**
@@ -65,7 +67,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   }
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "labflow-server-"));
-  const args = [bin, "serve", "--data", dataDir, "--port", "0"];
+  const args = [...(options.nodeArgs ?? []), bin, "serve", "--data", dataDir, "--port", "0"];
   if (options.host) args.push("--host", options.host);
   args.push(...(options.args ?? []));
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };

@@ -61,6 +61,9 @@ export async function startSimulator(port: string, name = "sim-1"): Promise<Simu
   return sim;
 }
 
-afterEach(async () => {
-  for (const sim of [...live]) await sim.stop();
-});
+// Under vitest each test's leftovers are stopped after it; a benchmark (plain node) stops its own.
+if (process.env.VITEST) {
+  afterEach(async () => {
+    for (const sim of [...live]) await sim.stop();
+  });
+}

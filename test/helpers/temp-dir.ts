@@ -12,6 +12,9 @@ export function tempDir(prefix = "labflow-test-"): string {
   return dir;
 }
 
-afterEach(() => {
-  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+// Under vitest only: a benchmark (plain node) removes its own folders.
+if (process.env.VITEST) {
+  afterEach(() => {
+    for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+}

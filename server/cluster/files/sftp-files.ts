@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, posix } from "node:path";
-import SftpClient from "ssh2-sftp-client";
+import type SftpClient from "ssh2-sftp-client";
 import type { TransferProgress } from "../../../modules/sdk/clusters.js";
 import { ModuleError } from "../../../modules/sdk/module-error.js";
 import type { ClusterSecret } from "../credential-store.js";
@@ -160,9 +160,12 @@ export class SftpFiles implements RemoteFiles {
         `cluster "${cluster}" moves files over SFTP: log in again with an SSH key: labflow cluster login ${cluster} --user ${user}`,
       );
     let seen: string | undefined;
+    // Loaded on first use: ssh2 holds 16 MB of WebAssembly memory (its poly1305) from the moment it
+    // is imported, which a server that never moves files over SFTP should not pay for.
+    const { default: SftpClientClass } = await import("ssh2-sftp-client");
     // The library's default listeners print every close to stdout; a dropped connection is
     // simply opened again at the next use (below), and errors reach the awaiting call.
-    const sftp = new SftpClient(`labflow-${cluster}`, {
+    const sftp = new SftpClientClass(`labflow-${cluster}`, {
       error: () => undefined,
       end: () => undefined,
       close: () => {

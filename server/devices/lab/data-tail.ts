@@ -1,6 +1,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { dataFileOf, readReadings, readUnits } from "../../../modules/sdk/instrument-data.js";
 import type { AppEvents } from "../../app-events.js";
+import type { EngineEvents } from "../../engine/engine-events.js";
 import type { JobRecord } from "../../engine/records.js";
 import { isFinishedJob } from "../../schema/states.js";
 
@@ -8,8 +9,13 @@ import { isFinishedJob } from "../../schema/states.js";
 export const DATA_JOB_TYPES: ReadonlySet<string> = new Set(["instruments.Task"]);
 
 export interface DataTailOptions {
-  /** The application bus: job events are heard here, `job.data` events told here. */
+  /** The application bus: `job.data` events are told here, and only while it has listeners. */
   events: AppEvents;
+  /**
+   * The engine's bus, where job changes are heard: apart from `events`, so that following jobs
+   * does not count as listening to the data (which is then skipped, unparsed, until someone does).
+   */
+  jobEvents: EngineEvents;
   jobDir(job: Pick<JobRecord, "id" | "runId">): string;
   /** How often data files are looked at. */
   intervalMs?: number;
@@ -42,7 +48,7 @@ export class JobDataTail {
   private readonly stopListening: () => void;
 
   constructor(private readonly options: DataTailOptions) {
-    this.stopListening = options.events.on((event) => {
+    this.stopListening = options.jobEvents.on((event) => {
       if (event.type === "job" && DATA_JOB_TYPES.has(event.job.moduleType)) this.follow(event.job);
     });
     this.timer = setInterval(() => this.poll(), options.intervalMs ?? 200);

@@ -41,7 +41,8 @@ interface Client {
 export class EventHub {
   private readonly server = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   private readonly clients = new Set<Client>();
-  private readonly stopListening: () => void;
+  /** Set while at least one client is connected: with none, nobody is told anything. */
+  private stopListening: (() => void) | undefined;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly maxBufferedBytes: number;
   private batchTimer: NodeJS.Timeout | undefined;
@@ -52,7 +53,6 @@ export class EventHub {
     private readonly options: EventHubOptions,
   ) {
     this.maxBufferedBytes = options.maxBufferedBytes ?? 8 * 1024 * 1024;
-    this.stopListening = runtime.events.on((event) => this.broadcast(event));
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs ?? 30_000);
     this.heartbeat.unref();
   }
@@ -86,7 +86,8 @@ export class EventHub {
     this.closed = true;
     clearInterval(this.heartbeat);
     if (this.batchTimer) clearTimeout(this.batchTimer);
-    this.stopListening();
+    this.stopListening?.();
+    this.stopListening = undefined;
     const closing = [...this.clients].map(
       ({ socket }) =>
         new Promise<void>((resolve) => {
@@ -117,10 +118,21 @@ export class EventHub {
     socket.on("pong", () => {
       client.alive = true;
     });
-    socket.on("close", () => this.clients.delete(client));
+    socket.on("close", () => this.drop(client));
     // Snapshot then subscribe in the same turn: no event can fall in between.
     socket.send(JSON.stringify(buildSnapshot(this.runtime)));
     this.clients.add(client);
+    // The bus is listened to only while someone is connected, so that the engine and the live data
+    // tail skip building events nobody receives (a lab server nobody watches); a client that
+    // connects later starts from its snapshot and fetches what it missed.
+    this.stopListening ??= this.runtime.events.on((event) => this.broadcast(event));
+  }
+
+  private drop(client: Client): void {
+    this.clients.delete(client);
+    if (this.clients.size > 0) return;
+    this.stopListening?.();
+    this.stopListening = undefined;
   }
 
   private broadcast(event: AppEvent): void {
@@ -130,7 +142,7 @@ export class EventHub {
       const { socket } = client;
       if (socket.readyState !== socket.OPEN) continue;
       if (socket.bufferedAmount > this.maxBufferedBytes) {
-        this.clients.delete(client);
+        this.drop(client);
         socket.terminate();
         continue;
       }
@@ -153,7 +165,7 @@ export class EventHub {
   private beat(): void {
     for (const client of this.clients) {
       if (!client.alive) {
-        this.clients.delete(client);
+        this.drop(client);
         client.socket.terminate();
         continue;
       }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type AppEvent, AppEvents } from "../../../server/app-events.js";
 import { JobDataTail } from "../../../server/devices/lab/data-tail.js";
+import { EngineEvents } from "../../../server/engine/engine-events.js";
 import type { JobRecord } from "../../../server/engine/records.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 
@@ -10,16 +11,23 @@ const line = (i: number) => `${JSON.stringify({ t: new Date(i * 100).toISOString
 const lines = (from: number, to: number) =>
   Array.from({ length: to - from }, (_, k) => line(from + k)).join("");
 
-function tailOf(jobDir: string, options: { maxBytesPerEvent?: number; maxBytesPerPoll?: number } = {}) {
-  const events = new AppEvents();
+function tailOf(
+  jobDir: string,
+  options: { maxBytesPerEvent?: number; maxBytesPerPoll?: number; listening?: boolean } = {},
+) {
+  const { listening = true, ...limits } = options;
+  const jobEvents = new EngineEvents();
+  const events = new AppEvents(jobEvents);
   const data: Extract<AppEvent, { type: "job.data" }>[] = [];
-  events.on((event) => {
-    if (event.type === "job.data") data.push(event);
-  });
+  const listen = () =>
+    events.on((event) => {
+      if (event.type === "job.data") data.push(event);
+    });
+  if (listening) listen();
   // A long interval: the test polls by hand.
-  const tail = new JobDataTail({ events, jobDir: () => jobDir, intervalMs: 3_600_000, ...options });
+  const tail = new JobDataTail({ events, jobEvents, jobDir: () => jobDir, intervalMs: 3_600_000, ...limits });
   const job = { id: "job-1", runId: "run-1", moduleType: "instruments.Task", state: "running" } as JobRecord;
-  return { tail, data, job };
+  return { tail, data, job, jobEvents, listen };
 }
 
 describe("the live data tail", () => {
@@ -63,6 +71,30 @@ describe("the live data tail", () => {
       expect(data.flatMap((e) => e.readings).map((r) => r.temperature)).toEqual(
         Array.from({ length: 3_000 }, (_, i) => i),
       );
+    } finally {
+      tail.close();
+    }
+  });
+  it("follows a running job told by the engine, and reads none of its data while nobody listens", () => {
+    const jobDir = tempDir();
+    const file = join(jobDir, "data.ndjson");
+    writeFileSync(file, "");
+    const { tail, data, job, jobEvents, listen } = tailOf(jobDir, { listening: false });
+    try {
+      jobEvents.emit({ type: "job", job });
+      expect(tail.followedCount).toBe(1);
+      appendFileSync(file, lines(0, 100));
+      tail.poll();
+      expect(data).toEqual([]);
+      // Someone listens from now on: what was written before is history (GET /api/jobs/:id/data),
+      // what is written after comes as events, from the end of the file when they started.
+      const from = Buffer.byteLength(lines(0, 100));
+      const stop = listen();
+      appendFileSync(file, lines(100, 103));
+      tail.poll();
+      expect(data.map((e) => e.offset)).toEqual([from]);
+      expect(data.flatMap((e) => e.readings).map((r) => r.temperature)).toEqual([100, 101, 102]);
+      stop();
     } finally {
       tail.close();
     }
