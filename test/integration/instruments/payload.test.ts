@@ -3,13 +3,16 @@
  * with a heater and a detector role, a real `labflow serve`. One job, one claim, roles in parallel,
  * steps in sequence, one data set per role in one archive; cancel stops every role.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { strFromU8, unzipSync } from "fflate";
 import { afterEach, describe, expect, it } from "vitest";
 import type { PipelineStatusView } from "../../../server/schema/pipelines-api.js";
 import { api, jobInState, type Lab, loadAndReady, runEnded, startLab } from "../../helpers/instrument-lab.js";
+import { waitUntil } from "../../helpers/wait-until.js";
 import { workflow } from "../../helpers/workflow-builder.js";
+
+const readIfThere = (path: string): string => (existsSync(path) ? readFileSync(path, "utf8") : "");
 
 const labs: Lab[] = [];
 afterEach(async () => {
@@ -100,8 +103,13 @@ describe("instruments.Payload", () => {
       }),
     });
     const job = await jobInState(server, runId, ["running"], "the payload to run");
-    await devices.furnace?.sim.waitForOutput(/acquisition started/);
-    await devices.detector?.sim.waitForOutput(/acquisition started/);
+    // A reading of each role is in its data file (an acquisition that started may have none yet).
+    const jobDir = join(dataDir, "runs", runId, "jobs", job.id);
+    for (const role of ["heater", "detector"])
+      await waitUntil(
+        () => readIfThere(join(jobDir, role, "step-1", "data.ndjson")).includes("\n"),
+        `a ${role} reading`,
+      );
     await api(server, "POST", `/api/jobs/${job.id}/cancel`);
     await devices.furnace?.sim.waitForOutput(/acquisition stopped/);
     await devices.detector?.sim.waitForOutput(/acquisition stopped/);
