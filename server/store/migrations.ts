@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { CACHED_SETS_MIGRATION } from "./cached-sets-migration.js";
 import type { Migration } from "./migration.js";
 import { PIPELINES_MIGRATION } from "./pipelines-migration.js";
 import { StoreError } from "./store-error.js";
@@ -106,6 +107,7 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec("CREATE INDEX jobs_by_signature ON jobs (signature)");
     },
   },
+  CACHED_SETS_MIGRATION,
 ];
 
 /** The schema version this labflow writes. */

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type Database from "better-sqlite3";
 import type { JobRecord, ModuleRunRecord, RunLogEntry, RunRecord } from "../engine/records.js";
 import type { JobFilter, RunSummary, Store } from "../engine/store.js";
+import { type CachedSetStatements, cachedSetOf, prepareCachedSetStatements } from "./cached-module-sets.js";
 import { GroupCommit, type WriteTarget } from "./group-commit.js";
 import { PatchStatements } from "./patch-statements.js";
 import {
@@ -58,6 +59,10 @@ export function openSqliteStore(dataDir: string): SqliteStore {
  * `modules()` joins them back for modules that are done or cached. Outputs given in `createRun` or
  * `updateModule` are therefore written to the cache.
  *
+ * A run whose every module was served from the cache at its start has no module rows: it refers to
+ * one shared module set (cached-module-sets.ts), spread into rows the first time one of its modules
+ * changes. `modules()` reads either shape alike.
+ *
  * Updating or deleting a row that does not exist changes nothing.
  */
 export class SqliteStore implements Store {
@@ -66,6 +71,9 @@ export class SqliteStore implements Store {
   private readonly runPatches: PatchStatements;
   private readonly modulePatches: PatchStatements;
   private readonly jobPatches: PatchStatements;
+  private readonly sets: CachedSetStatements;
+  /** Whether a run refers to a module set, for the runs this store has met (read once otherwise). */
+  private readonly setRuns = new Map<string, boolean>();
   private closed = false;
 
   /** Takes over an open database at the latest schema; `openSqliteStore` is the usual way in. */
@@ -82,6 +90,7 @@ export class SqliteStore implements Store {
       "module_id",
     ]);
     this.jobPatches = new PatchStatements(db, "jobs", JOB_PATCH_COLUMNS, ["id"]);
+    this.sets = prepareCachedSetStatements(db);
   }
 
   createRun(run: RunRecord, modules: ModuleRunRecord[]): void {
@@ -94,9 +103,16 @@ export class SqliteStore implements Store {
       );
     }
     // Queued together, so they commit in one transaction: a run is never seen without its modules.
-    this.write(TARGETS.insertRun, this.sql.insertRun, runParams(run));
+    const set = cachedSetOf(run, modules);
+    this.setRuns.set(run.id, set !== undefined);
+    if (set) {
+      this.write(TARGETS.insertModuleSet, this.sets.insert, [set.id, set.modules]);
+      this.write(TARGETS.insertRun, this.sql.insertRunWithSet, [...runParams(run), set.id]);
+    } else {
+      this.write(TARGETS.insertRun, this.sql.insertRun, runParams(run));
+    }
     for (const module of modules) {
-      this.write(TARGETS.insertModule, this.sql.insertModule, moduleParams(run.id, module));
+      if (!set) this.write(TARGETS.insertModule, this.sql.insertModule, moduleParams(run.id, module));
       if (module.outputs !== undefined)
         this.cacheOutputs(module.signature, module.moduleType, module.outputs);
     }
@@ -130,6 +146,9 @@ export class SqliteStore implements Store {
     this.write(TARGETS.deleteRunLog, this.sql.deleteRunLog, [id]);
     this.write(TARGETS.deleteRunModules, this.sql.deleteRunModules, [id]);
     this.write(TARGETS.deleteRun, this.sql.deleteRun, [id]);
+    // The set it referred to goes with its last run; the cached outputs stay for every other run.
+    this.write(TARGETS.collectModuleSets, this.sets.collect, []);
+    this.setRuns.delete(id);
   }
 
   updateModule(
@@ -137,6 +156,13 @@ export class SqliteStore implements Store {
     moduleId: string,
     patch: Partial<Omit<ModuleRunRecord, "runId" | "moduleId">>,
   ): void {
+    if (this.refersToSet(runId)) {
+      // The run's modules become its own rows, so that this one can change alone.
+      this.write(TARGETS.spreadModuleSet, this.sets.spread, [runId]);
+      this.write(TARGETS.unlinkModuleSet, this.sets.unlink, [runId]);
+      this.write(TARGETS.collectModuleSets, this.sets.collect, []);
+      this.setRuns.set(runId, false);
+    }
     const update = this.modulePatches.bind(patch, [runId, moduleId]);
     if (update) this.write(TARGETS.updateModule, update.statement, update.params);
     if (patch.outputs !== undefined) {
@@ -150,7 +176,18 @@ export class SqliteStore implements Store {
 
   modules(runId: string): ModuleRunRecord[] {
     this.beforeRead();
-    return (this.sql.modules.all(runId) as ModuleRow[]).map((row) => moduleFromRow(runId, row));
+    const statement = this.refersToSet(runId) ? this.sets.modules : this.sql.modules;
+    return (statement.all(runId) as ModuleRow[]).map((row) => moduleFromRow(runId, row));
+  }
+
+  private refersToSet(runId: string): boolean {
+    let known = this.setRuns.get(runId);
+    if (known === undefined) {
+      this.beforeRead();
+      known = this.sets.ofRun.get(runId) != null;
+      this.setRuns.set(runId, known);
+    }
+    return known;
   }
 
   cachedOutputs(signatures: readonly string[]): Map<string, Record<string, unknown>> {

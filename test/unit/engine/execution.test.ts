@@ -59,6 +59,31 @@ describe("execution", () => {
     expect(second.log.count()).toBe(0);
   });
 
+  it("shows an unchanged re-run's modules cached, with outputs, after a restart", async () => {
+    const first = await testRuntime();
+    await first.engine.waitForRun(first.engine.startRun(chainAndBranch().build()).runId);
+    const again = first.engine.startRun(chainAndBranch().build()).runId;
+    await first.engine.waitForRun(again);
+    first.close();
+    const second = await testRuntime({ dataDir: first.dataDir });
+    const view = second.engine.getRun(again);
+    expect(Object.values(view.modules).map((m) => m.status)).toEqual(Array(5).fill("cached"));
+    expect(view.modules.c).toEqual({ status: "cached", outputs: { y: 3 } });
+  });
+
+  it("keeps an unchanged re-run whole when the run that computed its results is deleted", async () => {
+    const { engine, store } = await testRuntime();
+    const computed = engine.startRun(chainAndBranch().build()).runId;
+    await engine.waitForRun(computed);
+    const again = engine.startRun(chainAndBranch().build()).runId;
+    await engine.waitForRun(again);
+    store.deleteRun(computed);
+    expect(engine.getRun(again).modules.e).toEqual({ status: "cached", outputs: { y: 11 } });
+    const third = engine.startRun(chainAndBranch().build()).runId;
+    expect(await engine.waitForRun(third)).toBe("completed");
+    expect(engine.getRun(third).modules.c).toEqual({ status: "cached", outputs: { y: 3 } });
+  });
+
   it("marks the downstream of a failure skipped, finishes other branches, and fails the run", async () => {
     const { engine } = await testRuntime();
     const doc = workflow()
