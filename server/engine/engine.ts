@@ -10,6 +10,7 @@ import { EngineError } from "./engine-error.js";
 import { EngineEvents } from "./engine-events.js";
 import type { ExecutionEnvironment, JobTracker } from "./execution-environment.js";
 import { JobBoard } from "./job-board.js";
+import { PlanMemo } from "./plan-memo.js";
 import type { JobRecord, ModuleRunRecord, RunOptions, RunRecord, RunStatus } from "./records.js";
 import { type ModuleView, RunExecution } from "./run-execution.js";
 import { computeSignatures } from "./signature.js";
@@ -57,8 +58,11 @@ export class Engine {
   /** Which runs follow which job, and the starts and deliveries in flight (a job is its work). */
   private readonly board = new JobBoard();
   private readonly env: ExecutionEnvironment;
+  /** Validation and signatures once per document version (an unchanged re-run does neither again). */
+  private readonly plans: PlanMemo;
 
   constructor(private readonly options: EngineOptions) {
+    this.plans = new PlanMemo(options.registry);
     this.workspace = new Workspace(options.workspaceDir ?? join(options.dataDir, "workspace"));
     mkdirSync(this.workspace.root, { recursive: true });
     this.env = {
@@ -120,9 +124,7 @@ export class Engine {
   startRun(document: unknown, options: Partial<RunOptions> = {}): { runId: string } {
     // Params are also checked against the lent services (a setpoint the instrument refuses) here,
     // before anything is queued; a restored run is not: it started under the rules of its day.
-    const graph = validateWorkflow(document, this.options.registry, {
-      services: this.options.services ?? {},
-    });
+    const graph = this.plans.graph(document, this.options.services ?? {});
     const runId = newRunId();
     const rerun = options.rerun;
     if (rerun && rerun.modules !== "all") {
@@ -133,7 +135,12 @@ export class Engine {
           `rerun: no module ${unknown.map((id) => `"${id}"`).join(", ")} in the workflow`,
         );
     }
-    const signatures = computeSignatures(graph, this.workspace, runId, rerun && { modules: rerun.modules });
+    const signatures = this.plans.signatures(
+      graph,
+      this.workspace,
+      runId,
+      rerun && { modules: rerun.modules },
+    );
     const at = new Date().toISOString();
     const run: RunRecord = {
       id: runId,
@@ -309,7 +316,11 @@ export class Engine {
 }
 
 /** The modules a run serves from the cache before anything runs: hits whose upstream are all such hits. */
-function servedFromCache(graph: ValidGraph, signatures: string[], cache: Map<string, unknown>): boolean[] {
+function servedFromCache(
+  graph: ValidGraph,
+  signatures: readonly string[],
+  cache: Map<string, unknown>,
+): boolean[] {
   const served = new Array<boolean>(graph.nodes.length).fill(false);
   for (const index of graph.order) {
     const node = graph.nodes[index];

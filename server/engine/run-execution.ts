@@ -42,7 +42,7 @@ export class RunExecution implements JobFollower {
     private readonly board: JobBoard,
     readonly runId: string,
     readonly graph: ValidGraph,
-    readonly signatures: string[],
+    readonly signatures: readonly string[],
     readonly options: RunOptions,
   ) {
     this.slots = new ModuleSlots(graph);

@@ -65,15 +65,9 @@ export function validateWorkflow(
       const result = definition.params.safeParse(raw);
       if (!result.success) return paramProblems(instance, definition, result.error);
       // What the server lends may refuse params the schema takes (a setpoint out of an instrument's range).
-      if (options.services && definition.validate) {
-        const refused = definition.validate(result.data, options.services);
-        if (refused.length > 0)
-          return refused.map((problem) => ({
-            code: "param_refused",
-            moduleId: instance.id,
-            field: ["params", ...(problem.field ? [problem.field] : [])].join("."),
-            message: problem.message,
-          }));
+      if (options.services) {
+        const refused = refusedParams(instance.id, definition, result.data, options.services);
+        if (refused.length > 0) return refused;
       }
       params.set(instance.id, result.data);
       // The graph's document is what the run records: the params as this version reads them, and
@@ -104,6 +98,33 @@ export function validateWorkflow(
   }
   const byId = new Map(nodes.map((node) => [node.id, node]));
   return { document, nodes, byId, order: check.order };
+}
+
+/**
+ * The lent services' refusals of a graph that passed every other check (a setpoint the instrument
+ * refuses): what `validateWorkflow` with services adds, for a graph validated before.
+ */
+export function refuseByServices(graph: ValidGraph, services: ModuleServices): void {
+  const problems: Problem[] = [];
+  for (const node of graph.nodes)
+    if (node.definition.validate)
+      problems.push(...refusedParams(node.id, node.definition, node.params, services));
+  if (problems.length) throw invalid(problems);
+}
+
+function refusedParams(
+  moduleId: string,
+  definition: ModuleDefinition,
+  params: Record<string, unknown>,
+  services: ModuleServices,
+): Problem[] {
+  if (!definition.validate) return [];
+  return definition.validate(params, services).map((problem) => ({
+    code: "param_refused",
+    moduleId,
+    field: ["params", ...(problem.field ? [problem.field] : [])].join("."),
+    message: problem.message,
+  }));
 }
 
 function invalid(problems: Problem[]): EngineError {
