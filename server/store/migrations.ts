@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
-import { CACHED_SETS_MIGRATION } from "./cached-sets-migration.js";
 import type { Migration } from "./migration.js";
+import { MODULE_SETS_MIGRATION } from "./module-sets-migration.js";
 import { PIPELINES_MIGRATION } from "./pipelines-migration.js";
 import { StoreError } from "./store-error.js";
 
@@ -107,7 +107,7 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec("CREATE INDEX jobs_by_signature ON jobs (signature)");
     },
   },
-  CACHED_SETS_MIGRATION,
+  MODULE_SETS_MIGRATION,
 ];
 
 /** The schema version this labflow writes. */

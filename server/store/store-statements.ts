@@ -33,10 +33,6 @@ const UPSERT_CACHE_CONFLICT = `
 export function prepareStatements(db: Database.Database) {
   return {
     insertRun: db.prepare(`INSERT INTO runs (${RUN_COLUMNS}) VALUES (${placeholders(9)})`),
-    /** A run served wholly from the cache: its modules are the module set it refers to. */
-    insertRunWithSet: db.prepare(
-      `INSERT INTO runs (${RUN_COLUMNS}, cached_set) VALUES (${placeholders(10)})`,
-    ),
     getRun: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`),
     listRuns: db.prepare(
       `SELECT ${RUN_SUMMARY_COLUMNS} FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
@@ -130,8 +126,8 @@ export const TARGETS = {
   deleteJob: { table: "jobs", key: (p) => `job ${quoted(p[0])}` },
   deleteRunJobs: { table: "jobs", key: (p) => `run ${quoted(p[0])}` },
   insertModuleSet: { table: "module_sets", key: (p) => `set ${quoted(p[0])}` },
-  spreadModuleSet: { table: "run_modules", key: (p) => `modules of run ${quoted(p[0])}` },
-  unlinkModuleSet: { table: "runs", key: (p) => `run ${quoted(p[0])}` },
+  insertModuleChanges: { table: "module_changes", key: (p) => `run ${quoted(p[0])}` },
+  deleteModuleChanges: { table: "module_changes", key: (p) => `run ${quoted(p[0])}` },
   collectModuleSets: { table: "module_sets", key: () => "sets no run refers to" },
   putSetting: { table: "settings", key: (p) => `setting ${quoted(p[0])}` },
 } satisfies Record<string, WriteTarget>;

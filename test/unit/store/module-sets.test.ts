@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import type { ModuleRunRecord } from "../../../server/engine/records.js";
 import { DATABASE_FILE_NAME, openSqliteStore } from "../../../server/store/sqlite-store.js";
-import { aRun, signatureOf, storeOnDisk } from "./store-test-records.js";
+import { aRun, modulesOf, signatureOf, storeOnDisk } from "./store-test-records.js";
 
 const createdAt = aRun("x").createdAt;
 
@@ -43,7 +43,7 @@ function rowCount(dataDir: string, sql: string): number {
 const withOutputs = (runId: string) =>
   cachedModules(runId).map((m, i) => ({ ...m, outputs: { y: i } }) as ModuleRunRecord);
 
-describe("SqliteStore: a run served wholly from the cache", () => {
+describe("SqliteStore: a run's modules as a module set and logged changes", () => {
   it("lists every module cached, with its outputs, in the run's order, from one module set", () => {
     const { store, dataDir } = storeWithComputedRun();
     store.createRun(aRun("r2"), cachedModules("r2"));
@@ -82,11 +82,12 @@ describe("SqliteStore: a run served wholly from the cache", () => {
     store.flush();
     expect(rowCount(dataDir, "SELECT count(*) FROM module_sets")).toBe(1);
     store.deleteRun("r3");
+    store.deleteRun("r1"); // it computed the same modules, so it shared the set too
     store.flush();
     expect(rowCount(dataDir, "SELECT count(*) FROM module_sets")).toBe(0);
   });
 
-  it("changes one module alone: the set becomes the run's own rows first", () => {
+  it("changes one module alone, as a logged change", () => {
     const { store, dataDir } = storeWithComputedRun();
     store.createRun(aRun("r2"), cachedModules("r2"));
     store.createRun(aRun("r3"), cachedModules("r3"));
@@ -99,18 +100,71 @@ describe("SqliteStore: a run served wholly from the cache", () => {
       m2,
     ]);
     expect(store.modules("r3")).toStrictEqual(withOutputs("r3"));
-    store.flush();
-    expect(rowCount(dataDir, "SELECT count(*) FROM run_modules WHERE run_id = 'r2'")).toBe(3);
+    expect(rowCount(dataDir, "SELECT count(*) FROM run_modules")).toBe(0);
   });
 
-  it("keeps a row per module when any module is not served from the cache", () => {
+  it("starts a run that computes some modules with the others cached, and no row per module", () => {
     const { store, dataDir } = storeWithComputedRun();
     const [first, ...rest] = cachedModules("r2") as [ModuleRunRecord, ...ModuleRunRecord[]];
-    const pending: ModuleRunRecord = { ...first, status: "pending", finishedAt: undefined };
-    delete pending.finishedAt;
+    const { finishedAt: _, ...pending } = { ...first, status: "pending" as const };
     store.createRun(aRun("r2"), [pending, ...rest]);
     expect(store.modules("r2").map((m) => m.status)).toEqual(["pending", "cached", "cached"]);
+    expect(rowCount(dataDir, "SELECT count(*) FROM run_modules")).toBe(0);
+  });
+});
+
+describe("SqliteStore: changes of a run's modules", () => {
+  it("commits the changes of one turn as one row, read back in order after a restart", async () => {
+    const { store, dataDir } = storeOnDisk();
+    store.createRun(aRun("r1"), modulesOf("r1", 3));
+    store.updateModule("r1", "m0", { status: "running", startedAt: "2025-01-01T10:00:01.000Z" });
+    store.updateModule("r1", "m0", { status: "done", finishedAt: "2025-01-01T10:00:02.000Z" });
+    store.updateModule("r1", "m1", { status: "failed", error: { code: "x", message: "boom" } });
+    await new Promise((resolve) => setImmediate(resolve));
+    store.updateModule("r1", "m1", { error: undefined, status: undefined });
+    store.close();
+    expect(rowCount(dataDir, "SELECT count(*) FROM module_changes")).toBe(2);
+    const reopened = openSqliteStore(dataDir);
+    try {
+      const [m0, m1, m2] = modulesOf("r1", 3) as [ModuleRunRecord, ModuleRunRecord, ModuleRunRecord];
+      expect(reopened.modules("r1")).toStrictEqual([
+        {
+          ...m0,
+          status: "done",
+          startedAt: "2025-01-01T10:00:01.000Z",
+          finishedAt: "2025-01-01T10:00:02.000Z",
+        },
+        { ...m1, status: "failed" },
+        m2,
+      ]);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it("loses the changes of a turn that never committed (a crash), and only those", () => {
+    const { dataDir } = storeOnDisk();
+    const store = openSqliteStore(dataDir);
+    store.createRun(aRun("r1"), modulesOf("r1", 2));
+    store.updateModule("r1", "m0", { status: "done" });
     store.flush();
-    expect(rowCount(dataDir, "SELECT count(*) FROM run_modules WHERE run_id = 'r2'")).toBe(3);
+    store.updateModule("r1", "m1", { status: "done" });
+    store.closeAsIfCrashed();
+    const reopened = openSqliteStore(dataDir);
+    try {
+      expect(reopened.modules("r1").map((m) => m.status)).toEqual(["done", "pending"]);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it("deletes a run's changes with it", () => {
+    const { store, dataDir } = storeOnDisk();
+    store.createRun(aRun("r1"), modulesOf("r1", 2));
+    store.updateModule("r1", "m0", { status: "done" });
+    store.deleteRun("r1");
+    store.flush();
+    expect(rowCount(dataDir, "SELECT count(*) FROM module_changes")).toBe(0);
+    expect(rowCount(dataDir, "SELECT count(*) FROM module_sets")).toBe(0);
   });
 });
