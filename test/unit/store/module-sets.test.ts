@@ -2,7 +2,9 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import type { ModuleRunRecord } from "../../../server/engine/records.js";
+import { MIGRATIONS, migrate } from "../../../server/store/migrations.js";
 import { DATABASE_FILE_NAME, openSqliteStore } from "../../../server/store/sqlite-store.js";
+import { tempDir } from "../../helpers/temp-dir.js";
 import { aRun, modulesOf, signatureOf, storeOnDisk } from "./store-test-records.js";
 
 const createdAt = aRun("x").createdAt;
@@ -166,5 +168,32 @@ describe("SqliteStore: changes of a run's modules", () => {
     store.flush();
     expect(rowCount(dataDir, "SELECT count(*) FROM module_changes")).toBe(0);
     expect(rowCount(dataDir, "SELECT count(*) FROM module_sets")).toBe(0);
+  });
+});
+
+describe("SqliteStore: a run of a schema before module sets", () => {
+  it("is read and changed through its run_modules rows after the upgrade", () => {
+    const dataDir = tempDir("labflow-store-");
+    const file = join(dataDir, DATABASE_FILE_NAME);
+    const old = new Database(file);
+    migrate(old, file, MIGRATIONS.slice(0, 4));
+    old
+      .prepare(
+        "INSERT INTO runs (id, workflow_name, document, status, options, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      )
+      .run("r1", "w", JSON.stringify(aRun("r1").document), "running", "{}", createdAt, createdAt);
+    const insert = old.prepare(
+      "INSERT INTO run_modules (run_id, module_id, module_type, status, signature) VALUES (?, ?, ?, ?, ?)",
+    );
+    for (const m of modulesOf("r1")) insert.run("r1", m.moduleId, m.moduleType, m.status, m.signature);
+    old.close();
+    const store = openSqliteStore(dataDir);
+    try {
+      store.updateModule("r1", "m1", { status: "done", outputs: { y: 1 } });
+      const [m0, m1] = modulesOf("r1") as [ModuleRunRecord, ModuleRunRecord];
+      expect(store.modules("r1")).toStrictEqual([m0, { ...m1, status: "done", outputs: { y: 1 } }]);
+    } finally {
+      store.close();
+    }
   });
 });
