@@ -22,8 +22,8 @@ interface Plan {
  *
  * What may differ between two runs of the same text is done again every time: the lent services'
  * checks (instrument rules may have changed), the signatures of a graph with `cache: "never"` or
- * fingerprinted modules (run id, file mtimes), and of a fresh start (rerun). A plan whose module
- * types were registered anew since is dropped.
+ * fingerprinted modules (run id, file mtimes), and of a fresh start (rerun). A kept graph's module
+ * definitions stay the registry's: a type is registered once and never replaced (`register` refuses).
  *
  * Runs of one plan share its graph, so modules must treat `ctx.params` as read-only (they always had to:
  * params are part of the signature).
@@ -37,7 +37,7 @@ export class PlanMemo {
   graph(document: unknown, services: ModuleServices): ValidGraph {
     const key = documentKey(document);
     const kept = key === undefined ? undefined : this.plans.get(key);
-    if (kept && this.current(kept.graph)) {
+    if (kept) {
       // The most recently used stays longest.
       this.plans.delete(key as string);
       this.plans.set(key as string, kept);
@@ -69,11 +69,6 @@ export class PlanMemo {
   private planOf(graph: ValidGraph): Plan | undefined {
     for (const plan of this.plans.values()) if (plan.graph === graph) return plan;
     return undefined;
-  }
-
-  /** Every module type is still the definition the graph was validated with. */
-  private current(graph: ValidGraph): boolean {
-    return graph.nodes.every((node) => this.registry.get(node.instance.type) === node.definition);
   }
 }
 
