@@ -165,7 +165,7 @@ export class Engine {
     // A copy beside the run's files, for results archives and for people reading the folder.
     const runDir = this.env.runDir(runId);
     mkdirSync(runDir, { recursive: true });
-    writeFileSync(join(runDir, "workflow.json"), `${JSON.stringify(graph.document, null, 2)}\n`);
+    writeFileSync(join(runDir, "workflow.json"), this.plans.documentFile(graph));
     const execution = new RunExecution(this.env, this.board, runId, graph, signatures, run.options);
     if (rerun) {
       const which = rerun.modules === "all" ? "every module" : rerun.modules.join(", ");

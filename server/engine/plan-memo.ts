@@ -13,6 +13,8 @@ interface Plan {
   signatures?: readonly string[];
   /** The graph has a module whose signature changes from run to run or with files: never reused. */
   variable: boolean;
+  /** The document as each run's workflow.json has it. */
+  file?: string;
 }
 
 /**
@@ -55,6 +57,14 @@ export class PlanMemo {
     if (rerun || !plan || plan.variable) return computeSignatures(graph, workspace, runId, rerun);
     plan.signatures ??= computeSignatures(graph, workspace, runId);
     return plan.signatures;
+  }
+
+  /** The text of a run's workflow.json: the validated document, indented for people. */
+  documentFile(graph: ValidGraph): string {
+    const plan = this.planOf(graph);
+    const file = plan?.file ?? `${JSON.stringify(graph.document, null, 2)}\n`;
+    if (plan) plan.file = file;
+    return file;
   }
 
   private remember(key: string, graph: ValidGraph): void {
