@@ -150,8 +150,8 @@ export class Engine {
       createdAt: at,
       updatedAt: at,
     };
-    const cache = this.options.store.cachedOutputs(signatures);
-    const cachedNow = servedFromCache(graph, signatures, cache);
+    const cached = this.options.store.cachedSignatures(signatures);
+    const cachedNow = servedFromCache(graph, signatures, cached);
     const modules: ModuleRunRecord[] = graph.nodes.map((node) => ({
       runId,
       moduleId: node.id,
@@ -171,7 +171,7 @@ export class Engine {
       const which = rerun.modules === "all" ? "every module" : rerun.modules.join(", ");
       this.logRun(runId, `started afresh (rerun) for ${which}: ${rerun.reason}`);
     }
-    this.launch(execution, new Map(modules.map((m) => [m.moduleId, m])), cache);
+    this.launch(execution, new Map(modules.map((m) => [m.moduleId, m])), cached);
     return { runId };
   }
 
@@ -280,14 +280,14 @@ export class Engine {
   private launch(
     execution: RunExecution,
     recorded?: Map<string, ModuleRunRecord>,
-    cache?: Map<string, Record<string, unknown>>,
+    cached?: ReadonlySet<string>,
   ): void {
     this.active.set(execution.runId, execution);
     void execution.finished.then(() => {
       this.active.delete(execution.runId);
       execution.detachFromJobs();
     });
-    execution.begin(recorded, cache);
+    execution.begin(recorded, cached);
   }
 
   private failUnrestorableRun(run: RunRecord, reason: string): void {
@@ -319,7 +319,7 @@ export class Engine {
 function servedFromCache(
   graph: ValidGraph,
   signatures: readonly string[],
-  cache: Map<string, unknown>,
+  cache: ReadonlySet<string>,
 ): boolean[] {
   const served = new Array<boolean>(graph.nodes.length).fill(false);
   for (const index of graph.order) {

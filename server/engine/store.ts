@@ -43,6 +43,8 @@ export interface Store {
   ): void;
   modules(runId: string): ModuleRunRecord[];
 
+  /** Which of those signatures have cached outputs, without reading the outputs. */
+  cachedSignatures(signatures: readonly string[]): Set<string>;
   /** The cached outputs of those signatures that have them. */
   cachedOutputs(signatures: readonly string[]): Map<string, Record<string, unknown>>;
   cacheOutputs(signature: string, moduleType: string, outputs: Record<string, unknown>): void;

@@ -259,6 +259,21 @@ export class SqliteStore implements Store {
     return found;
   }
 
+  cachedSignatures(signatures: readonly string[]): Set<string> {
+    this.beforeRead();
+    const found = new Set<string>();
+    for (let start = 0; start < signatures.length; start += SIGNATURES_PER_LOOKUP) {
+      const chunk: (string | null)[] = signatures.slice(start, start + SIGNATURES_PER_LOOKUP);
+      const short = chunk.length <= SIGNATURES_PER_SHORT_LOOKUP;
+      const lookup = short ? this.sql.cachedSignaturesShort : this.sql.cachedSignatures;
+      // A statement has a fixed count of placeholders: NULL matches no signature.
+      const size = short ? SIGNATURES_PER_SHORT_LOOKUP : SIGNATURES_PER_LOOKUP;
+      while (chunk.length < size) chunk.push(null);
+      for (const signature of lookup.all(chunk) as string[]) found.add(signature);
+    }
+    return found;
+  }
+
   cacheOutputs(signature: string, moduleType: string, outputs: Record<string, unknown>): void {
     this.write(TARGETS.upsertCache, this.sql.upsertCache, [signature, moduleType, toJson(outputs)]);
   }

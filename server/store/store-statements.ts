@@ -56,6 +56,9 @@ export function prepareStatements(db: Database.Database) {
     /** Rows as [signature, outputs] arrays: no object per hit. Short chunks are padded with NULLs. */
     cachedOutputs: cacheLookup(db, SIGNATURES_PER_LOOKUP),
     cachedOutputsShort: cacheLookup(db, SIGNATURES_PER_SHORT_LOOKUP),
+    /** Signatures alone, for the modules a new run serves from the cache without reading results. */
+    cachedSignatures: signatureLookup(db, SIGNATURES_PER_LOOKUP),
+    cachedSignaturesShort: signatureLookup(db, SIGNATURES_PER_SHORT_LOOKUP),
 
     insertLog: db.prepare(
       "INSERT INTO run_log (run_id, module_id, at, level, message) VALUES (?, ?, ?, ?, ?)",
@@ -99,6 +102,12 @@ function cacheLookup(db: Database.Database, signatures: number): Database.Statem
   return db
     .prepare(`SELECT signature, outputs FROM cache WHERE signature IN (${placeholders(signatures)})`)
     .raw(true);
+}
+
+function signatureLookup(db: Database.Database, signatures: number): Database.Statement {
+  return db
+    .prepare(`SELECT signature FROM cache WHERE signature IN (${placeholders(signatures)})`)
+    .pluck(true);
 }
 
 /** The Store's prepared statements by purpose. */
