@@ -36,6 +36,20 @@ describe("execution", () => {
     expect(engine.getRun(again).modules.c?.outputs).toEqual({ y: 3 });
   });
 
+  it("shows an unchanged re-run's outputs in a view taken as it starts, and to listeners", async () => {
+    const { engine } = await testRuntime();
+    await engine.waitForRun(engine.startRun(chainAndBranch().build()).runId);
+    const again = engine.startRun(chainAndBranch().build()).runId;
+    expect(engine.getRun(again).modules.c).toEqual({ status: "cached", outputs: { y: 3 } });
+    const heard: unknown[] = [];
+    const stop = engine.events.on((event) => {
+      if (event.type === "module" && event.moduleId === "e") heard.push(event.outputs);
+    });
+    await engine.waitForRun(engine.startRun(chainAndBranch().build()).runId);
+    stop();
+    expect(heard).toEqual([{ y: 11 }]);
+  });
+
   it("re-runs exactly the changed module and its downstream after a param change", async () => {
     const { engine, log } = await testRuntime();
     await engine.waitForRun(engine.startRun(chainAndBranch().build()).runId);
