@@ -161,7 +161,7 @@ export class Engine {
       ...(cachedNow[node.index] ? { finishedAt: at } : {}),
     }));
     // Modules served from the cache are recorded `cached` at once: an unchanged re-run writes each row once.
-    this.options.store.createRun(run, modules);
+    this.options.store.createRun(run, modules, this.plans.documentJson(graph));
     // A copy beside the run's files, for results archives and for people reading the folder.
     const runDir = this.env.runDir(runId);
     mkdirSync(runDir, { recursive: true });

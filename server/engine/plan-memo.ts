@@ -15,6 +15,8 @@ interface Plan {
   variable: boolean;
   /** The document as each run's workflow.json has it. */
   file?: string;
+  /** The document as the Store keeps it. */
+  json?: string;
 }
 
 /**
@@ -65,6 +67,14 @@ export class PlanMemo {
     const file = plan?.file ?? `${JSON.stringify(graph.document, null, 2)}\n`;
     if (plan) plan.file = file;
     return file;
+  }
+
+  /** `JSON.stringify(graph.document)`, made once per document version. */
+  documentJson(graph: ValidGraph): string {
+    const plan = this.planOf(graph);
+    const json = plan?.json ?? JSON.stringify(graph.document);
+    if (plan) plan.json = json;
+    return json;
   }
 
   private remember(key: string, graph: ValidGraph): void {

@@ -103,7 +103,7 @@ export class SqliteStore implements Store {
     this.sets = prepareModuleSetStatements(db);
   }
 
-  createRun(run: RunRecord, modules: ModuleRunRecord[]): void {
+  createRun(run: RunRecord, modules: ModuleRunRecord[], documentJson?: string): void {
     const stranger = modules.find((m) => m.runId !== run.id);
     if (stranger) {
       throw new StoreError(
@@ -117,14 +117,18 @@ export class SqliteStore implements Store {
     this.setRuns.set(run.id, set !== undefined);
     if (set) {
       this.write(TARGETS.insertModuleSet, this.sets.insertSet, [set.id, set.text]);
-      this.write(TARGETS.insertRun, this.sets.insertRun, [...runParams(run), set.id, set.atStart]);
+      this.write(TARGETS.insertRun, this.sets.insertRun, [
+        ...runParams(run, documentJson),
+        set.id,
+        set.atStart,
+      ]);
       if (set.initial.length > 0)
         this.write(TARGETS.insertModuleChanges, this.sets.insertChanges, [
           run.id,
           JSON.stringify(set.initial),
         ]);
     } else {
-      this.write(TARGETS.insertRun, this.sql.insertRun, runParams(run));
+      this.write(TARGETS.insertRun, this.sql.insertRun, runParams(run, documentJson));
     }
     for (const module of modules) {
       if (!set) this.write(TARGETS.insertModule, this.sql.insertModule, moduleParams(run.id, module));
