@@ -89,12 +89,18 @@ export function validateWorkflow(
     inputs: new Map(),
     downstream: [],
   }));
+  // A set of pairs, not `downstream.includes`: a module feeding 5,000 others made that quadratic.
+  const linked = new Set<number>();
   for (const wire of check.wires) {
     const source = nodes[wire.from];
     const target = nodes[wire.to];
     if (!source || !target) continue;
     target.inputs.set(wire.toPort, { node: source.index, port: wire.fromPort });
-    if (!source.downstream.includes(target.index)) source.downstream.push(target.index);
+    const pair = source.index * nodes.length + target.index;
+    if (!linked.has(pair)) {
+      linked.add(pair);
+      source.downstream.push(target.index);
+    }
   }
   const byId = new Map(nodes.map((node) => [node.id, node]));
   return { document, nodes, byId, order: check.order };
