@@ -236,7 +236,7 @@ function inputsOf(
       );
     node.inputs.set(port, { node: 1, port });
   }
-  return gatherInputs(node, (index) => (index === 1 ? values : undefined));
+  return gatherInputs(node, [undefined, values]);
 }
 
 /** The state as the store keeps it: JSON. A state JSON cannot hold is a bug of the module. */

@@ -10,6 +10,7 @@ import { EngineError } from "./engine-error.js";
 import { EngineEvents } from "./engine-events.js";
 import type { ExecutionEnvironment, JobTracker } from "./execution-environment.js";
 import { JobBoard } from "./job-board.js";
+import { PlanMemo } from "./plan-memo.js";
 import type { JobRecord, ModuleRunRecord, RunOptions, RunRecord, RunStatus } from "./records.js";
 import { type ModuleView, RunExecution } from "./run-execution.js";
 import { computeSignatures } from "./signature.js";
@@ -57,8 +58,11 @@ export class Engine {
   /** Which runs follow which job, and the starts and deliveries in flight (a job is its work). */
   private readonly board = new JobBoard();
   private readonly env: ExecutionEnvironment;
+  /** Validation and signatures once per document version (an unchanged re-run does neither again). */
+  private readonly plans: PlanMemo;
 
   constructor(private readonly options: EngineOptions) {
+    this.plans = new PlanMemo(options.registry);
     this.workspace = new Workspace(options.workspaceDir ?? join(options.dataDir, "workspace"));
     mkdirSync(this.workspace.root, { recursive: true });
     this.env = {
@@ -120,9 +124,7 @@ export class Engine {
   startRun(document: unknown, options: Partial<RunOptions> = {}): { runId: string } {
     // Params are also checked against the lent services (a setpoint the instrument refuses) here,
     // before anything is queued; a restored run is not: it started under the rules of its day.
-    const graph = validateWorkflow(document, this.options.registry, {
-      services: this.options.services ?? {},
-    });
+    const graph = this.plans.graph(document, this.options.services ?? {});
     const runId = newRunId();
     const rerun = options.rerun;
     if (rerun && rerun.modules !== "all") {
@@ -133,7 +135,12 @@ export class Engine {
           `rerun: no module ${unknown.map((id) => `"${id}"`).join(", ")} in the workflow`,
         );
     }
-    const signatures = computeSignatures(graph, this.workspace, runId, rerun && { modules: rerun.modules });
+    const signatures = this.plans.signatures(
+      graph,
+      this.workspace,
+      runId,
+      rerun && { modules: rerun.modules },
+    );
     const at = new Date().toISOString();
     const run: RunRecord = {
       id: runId,
@@ -143,8 +150,8 @@ export class Engine {
       createdAt: at,
       updatedAt: at,
     };
-    const cache = this.options.store.cachedOutputs(signatures);
-    const cachedNow = servedFromCache(graph, signatures, cache);
+    const cached = this.options.store.cachedSignatures(signatures);
+    const cachedNow = servedFromCache(graph, signatures, cached);
     const modules: ModuleRunRecord[] = graph.nodes.map((node) => ({
       runId,
       moduleId: node.id,
@@ -154,17 +161,17 @@ export class Engine {
       ...(cachedNow[node.index] ? { finishedAt: at } : {}),
     }));
     // Modules served from the cache are recorded `cached` at once: an unchanged re-run writes each row once.
-    this.options.store.createRun(run, modules);
+    this.options.store.createRun(run, modules, this.plans.documentJson(graph));
     // A copy beside the run's files, for results archives and for people reading the folder.
     const runDir = this.env.runDir(runId);
     mkdirSync(runDir, { recursive: true });
-    writeFileSync(join(runDir, "workflow.json"), `${JSON.stringify(graph.document, null, 2)}\n`);
+    writeFileSync(join(runDir, "workflow.json"), this.plans.documentFile(graph));
     const execution = new RunExecution(this.env, this.board, runId, graph, signatures, run.options);
     if (rerun) {
       const which = rerun.modules === "all" ? "every module" : rerun.modules.join(", ");
       this.logRun(runId, `started afresh (rerun) for ${which}: ${rerun.reason}`);
     }
-    this.launch(execution, new Map(modules.map((m) => [m.moduleId, m])), cache);
+    this.launch(execution, new Map(modules.map((m) => [m.moduleId, m])), cached);
     return { runId };
   }
 
@@ -273,14 +280,14 @@ export class Engine {
   private launch(
     execution: RunExecution,
     recorded?: Map<string, ModuleRunRecord>,
-    cache?: Map<string, Record<string, unknown>>,
+    cached?: ReadonlySet<string>,
   ): void {
     this.active.set(execution.runId, execution);
     void execution.finished.then(() => {
       this.active.delete(execution.runId);
       execution.detachFromJobs();
     });
-    execution.begin(recorded, cache);
+    execution.begin(recorded, cached);
   }
 
   private failUnrestorableRun(run: RunRecord, reason: string): void {
@@ -309,7 +316,11 @@ export class Engine {
 }
 
 /** The modules a run serves from the cache before anything runs: hits whose upstream are all such hits. */
-function servedFromCache(graph: ValidGraph, signatures: string[], cache: Map<string, unknown>): boolean[] {
+function servedFromCache(
+  graph: ValidGraph,
+  signatures: readonly string[],
+  cache: ReadonlySet<string>,
+): boolean[] {
   const served = new Array<boolean>(graph.nodes.length).fill(false);
   for (const index of graph.order) {
     const node = graph.nodes[index];

@@ -10,12 +10,13 @@ import type { GraphNode } from "./validate-workflow.js";
  */
 export function gatherInputs(
   node: GraphNode,
-  outputsOf: (index: number) => Record<string, unknown> | undefined,
+  /** The outputs of the run's modules, by node index. */
+  outputs: readonly (Record<string, unknown> | undefined)[],
 ): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
   for (const [port, spec] of Object.entries(node.definition.inputs)) {
     const source = node.inputs.get(port);
-    const value = source ? outputsOf(source.node)?.[source.port] : undefined;
+    const value = source ? outputs[source.node]?.[source.port] : undefined;
     if (value === undefined) {
       if (spec.optional) continue;
       throw new ModuleError("missing_input", `input "${port}" received no value`, { port });

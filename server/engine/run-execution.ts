@@ -34,6 +34,8 @@ export class RunExecution implements JobFollower {
   private readonly nodesOfJob = new Map<string, Set<number>>();
   /** Completed jobs whose results wait for a person to resume the run (auto-resume off). */
   private readonly awaitingResume = new Map<number, JobRecord>();
+  /** Modules served from the cache whose results were not read yet (see adoptRecordedStates). */
+  private readonly unloaded = new Set<number>();
   /** Modules that waited for a job before a restart: they follow that job whatever its state. */
   private readonly restoredSuspended = new Set<number>();
 
@@ -42,7 +44,7 @@ export class RunExecution implements JobFollower {
     private readonly board: JobBoard,
     readonly runId: string,
     readonly graph: ValidGraph,
-    readonly signatures: string[],
+    readonly signatures: readonly string[],
     readonly options: RunOptions,
   ) {
     this.slots = new ModuleSlots(graph);
@@ -67,15 +69,16 @@ export class RunExecution implements JobFollower {
 
   /**
    * Starts a new run, or continues a restored one, from the module states the Store holds (a new run
-   * is created with its cache hits already `cached`). `cache` saves a second look-up when the caller
-   * has just made it.
+   * is created with its cache hits already `cached`). `cached` (the signatures that have results)
+   * saves a second look-up when the caller has just made it.
    */
-  begin(recorded?: Map<string, ModuleRunRecord>, cache?: Map<string, Record<string, unknown>>): void {
-    if (recorded) this.adoptRecordedStates(recorded, cache);
+  begin(recorded?: Map<string, ModuleRunRecord>, cached?: ReadonlySet<string>): void {
+    if (recorded) this.adoptRecordedStates(recorded, cached);
     const blocked = this.slots.prepare();
-    const pending = this.graph.nodes.filter((node) => !this.slots.isResolved(node.index));
-    this.cacheHits =
-      cache ?? this.env.store.cachedOutputs(pending.map((node) => this.signatures[node.index] as string));
+    const pending = this.graph.nodes
+      .filter((node) => !this.slots.isResolved(node.index))
+      .map((node) => this.signatures[node.index] as string);
+    this.cacheHits = this.env.store.cachedOutputs(cached ? pending.filter((s) => cached.has(s)) : pending);
     for (const index of blocked) this.resolve({ index, status: "skipped" });
     this.pump();
   }
@@ -158,24 +161,53 @@ export class RunExecution implements JobFollower {
 
   /** The run as the API and the CLI show it. */
   view(): Record<string, ModuleView> {
+    this.loadOutputs(this.unloaded);
     return this.slots.view();
   }
 
-  private adoptRecordedStates(
-    restored: Map<string, ModuleRunRecord>,
-    cache?: Map<string, Record<string, unknown>>,
-  ): void {
-    const done = [...restored.values()].filter((m) => m.status === "done" || m.status === "cached");
-    const outputs = cache ?? this.env.store.cachedOutputs(done.map((m) => m.signature));
+  /**
+   * Takes the finished modules' states; the results of those served from the cache are read only
+   * when something needs them (a module downstream, a listener, a view): an unchanged re-run of
+   * 10,000 modules reads none of them.
+   */
+  private adoptRecordedStates(restored: Map<string, ModuleRunRecord>, cached?: ReadonlySet<string>): void {
+    const adopted: number[] = [];
     for (const node of this.graph.nodes) {
       const record = restored.get(node.id);
       if (record?.status === "suspended") this.restoredSuspended.add(node.index);
       if (!record || !isFinishedModule(record.status)) continue;
-      const cached = outputs.get(record.signature);
-      // A result that did not reach the cache (it never should) is computed again.
-      if ((record.status === "done" || record.status === "cached") && !cached) continue;
-      this.slots.adopt(node.index, record.status, cached, record.error);
-      this.recorder.module(node.index);
+      if (record.status === "done" || record.status === "cached") {
+        const known = record.outputs !== undefined || cached?.has(record.signature);
+        // A result that did not reach the cache (it never should) is computed again.
+        if (!known) continue;
+        if (record.outputs === undefined) this.unloaded.add(node.index);
+      }
+      this.slots.adopt(node.index, record.status, record.outputs, record.error);
+      adopted.push(node.index);
+    }
+    this.loadOutputs(this.env.events.hasListeners ? this.unloaded : this.feedingUnresolved());
+    for (const index of adopted) this.recorder.module(index);
+  }
+
+  /** Resolved modules whose results are not read yet, among what feeds modules still to run. */
+  private feedingUnresolved(): Set<number> {
+    const feeding = new Set<number>();
+    if (this.unloaded.size === 0) return feeding;
+    for (const node of this.graph.nodes) {
+      if (this.slots.isResolved(node.index)) continue;
+      for (const source of node.inputs.values()) if (this.unloaded.has(source.node)) feeding.add(source.node);
+    }
+    return feeding;
+  }
+
+  /** Reads the results of those modules from the cache, in one look-up. */
+  private loadOutputs(indices: ReadonlySet<number>): void {
+    if (indices.size === 0) return;
+    const wanted = [...indices];
+    const found = this.env.store.cachedOutputs(wanted.map((i) => this.signatures[i] as string));
+    for (const index of wanted) {
+      this.slots.outputs[index] = found.get(this.signatures[index] as string);
+      this.unloaded.delete(index);
     }
   }
 
@@ -197,26 +229,29 @@ export class RunExecution implements JobFollower {
       this.busy++;
       this.slots.status[index] = "running";
       this.recorder.module(index);
-      void this.execute(this.graph.nodes[index] as GraphNode).finally(() => {
-        this.busy--;
-        this.pump();
-      });
+      void this.execute(this.graph.nodes[index] as GraphNode).finally(this.executed);
     }
     this.updateRunStatus();
   }
 
+  /** After each execution: one function for all, not a closure per module (10,000 of them add up). */
+  private readonly executed = (): void => {
+    this.busy--;
+    this.pump();
+  };
+
   private async execute(node: GraphNode): Promise<void> {
     const { definition } = node;
-    const inputs = () => gatherInputs(node, (i) => this.slots.outputs[i]);
     try {
       if (definition.job || definition.handles) {
         const restoring = this.restoredSuspended.has(node.index);
+        const inputs = () => gatherInputs(node, this.slots.outputs);
         const job = await this.bridge.jobFor(node, inputs, restoring, (jobId) =>
           this.claim(jobId, node.index),
         );
         if (job) return this.follow(node.index, job);
       }
-      const result = await definition.compute?.(this.context(node, inputs()));
+      const result = await definition.compute?.(this.context(node, gatherInputs(node, this.slots.outputs)));
       this.resolve({ index: node.index, status: "done", outputs: checkOutputs(definition, result, node.id) });
     } catch (error) {
       if (error instanceof ModuleSuspended) {
@@ -263,9 +298,7 @@ export class RunExecution implements JobFollower {
     this.slots.status[index] = "running";
     this.recorder.module(index);
     try {
-      const outputs = await this.bridge.results(node, job, () =>
-        gatherInputs(node, (i) => this.slots.outputs[i]),
-      );
+      const outputs = await this.bridge.results(node, job, () => gatherInputs(node, this.slots.outputs));
       this.resolve({ index, status: "done", outputs });
     } catch (error) {
       const failure =

@@ -26,8 +26,12 @@ export interface JobFilter {
 }
 
 export interface Store {
-  /** Records a new run with the initial state of each of its modules, atomically. */
-  createRun(run: RunRecord, modules: ModuleRunRecord[]): void;
+  /**
+   * Records a new run with the initial state of each of its modules, atomically. `documentJson`, when
+   * the caller has it, is `JSON.stringify(run.document)`: the engine keeps it per document version,
+   * so a re-run does not serialise the same document again.
+   */
+  createRun(run: RunRecord, modules: ModuleRunRecord[], documentJson?: string): void;
   updateRun(id: string, patch: Partial<Omit<RunRecord, "id" | "document" | "createdAt">>): void;
   getRun(id: string): RunRecord | undefined;
   /** Newest first. */
@@ -43,6 +47,8 @@ export interface Store {
   ): void;
   modules(runId: string): ModuleRunRecord[];
 
+  /** Which of those signatures have cached outputs, without reading the outputs. */
+  cachedSignatures(signatures: readonly string[]): Set<string>;
   /** The cached outputs of those signatures that have them. */
   cachedOutputs(signatures: readonly string[]): Map<string, Record<string, unknown>>;
   cacheOutputs(signature: string, moduleType: string, outputs: Record<string, unknown>): void;

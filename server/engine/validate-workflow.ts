@@ -65,15 +65,9 @@ export function validateWorkflow(
       const result = definition.params.safeParse(raw);
       if (!result.success) return paramProblems(instance, definition, result.error);
       // What the server lends may refuse params the schema takes (a setpoint out of an instrument's range).
-      if (options.services && definition.validate) {
-        const refused = definition.validate(result.data, options.services);
-        if (refused.length > 0)
-          return refused.map((problem) => ({
-            code: "param_refused",
-            moduleId: instance.id,
-            field: ["params", ...(problem.field ? [problem.field] : [])].join("."),
-            message: problem.message,
-          }));
+      if (options.services) {
+        const refused = refusedParams(instance.id, definition, result.data, options.services);
+        if (refused.length > 0) return refused;
       }
       params.set(instance.id, result.data);
       // The graph's document is what the run records: the params as this version reads them, and
@@ -95,15 +89,48 @@ export function validateWorkflow(
     inputs: new Map(),
     downstream: [],
   }));
+  // A set of pairs, not `downstream.includes`: a module feeding 5,000 others made that quadratic.
+  const linked = new Set<number>();
   for (const wire of check.wires) {
     const source = nodes[wire.from];
     const target = nodes[wire.to];
     if (!source || !target) continue;
     target.inputs.set(wire.toPort, { node: source.index, port: wire.fromPort });
-    if (!source.downstream.includes(target.index)) source.downstream.push(target.index);
+    const pair = source.index * nodes.length + target.index;
+    if (!linked.has(pair)) {
+      linked.add(pair);
+      source.downstream.push(target.index);
+    }
   }
   const byId = new Map(nodes.map((node) => [node.id, node]));
   return { document, nodes, byId, order: check.order };
+}
+
+/**
+ * The lent services' refusals of a graph that passed every other check (a setpoint the instrument
+ * refuses): what `validateWorkflow` with services adds, for a graph validated before.
+ */
+export function refuseByServices(graph: ValidGraph, services: ModuleServices): void {
+  const problems: Problem[] = [];
+  for (const node of graph.nodes)
+    if (node.definition.validate)
+      problems.push(...refusedParams(node.id, node.definition, node.params, services));
+  if (problems.length) throw invalid(problems);
+}
+
+function refusedParams(
+  moduleId: string,
+  definition: ModuleDefinition,
+  params: Record<string, unknown>,
+  services: ModuleServices,
+): Problem[] {
+  if (!definition.validate) return [];
+  return definition.validate(params, services).map((problem) => ({
+    code: "param_refused",
+    moduleId,
+    field: ["params", ...(problem.field ? [problem.field] : [])].join("."),
+    message: problem.message,
+  }));
 }
 
 function invalid(problems: Problem[]): EngineError {

@@ -222,9 +222,13 @@ function unknownPort(type: ModuleTypeInfo, side: "input" | "output", at: Connect
 /** For each module, the modules it feeds (each once, in connection order). */
 function downstreamOf(count: number, wires: readonly Wire[]): number[][] {
   const downstream: number[][] = Array.from({ length: count }, () => []);
+  // A set of pairs, not `list.includes`: a module feeding 5,000 others made that quadratic.
+  const seen = new Set<number>();
   for (const { from, to } of wires) {
-    const list = downstream[from];
-    if (list && !list.includes(to)) list.push(to);
+    const pair = from * count + to;
+    if (seen.has(pair)) continue;
+    seen.add(pair);
+    downstream[from]?.push(to);
   }
   return downstream;
 }

@@ -8,10 +8,13 @@ export interface WriteTarget {
   key(params: readonly unknown[]): string;
 }
 
+/** A write's parameters, or a function giving them when the group commits (a batch still growing). */
+export type WriteParams = unknown[] | (() => unknown[]);
+
 interface QueuedWrite {
   target: WriteTarget;
   statement: Database.Statement;
-  params: unknown[];
+  params: WriteParams;
 }
 
 /**
@@ -30,6 +33,7 @@ export class GroupCommit {
   private queue: QueuedWrite[] = [];
   private scheduled: NodeJS.Immediate | undefined;
   private backgroundFailure: StoreError | undefined;
+  private groupNumber = 0;
   private readonly commitInTransaction: Database.Transaction<(writes: QueuedWrite[]) => void>;
 
   constructor(db: Database.Database) {
@@ -38,6 +42,7 @@ export class GroupCommit {
       try {
         for (; index < writes.length; index++) {
           const write = writes[index] as QueuedWrite;
+          if (typeof write.params === "function") write.params = write.params();
           write.statement.run(write.params);
         }
       } catch (error) {
@@ -46,8 +51,16 @@ export class GroupCommit {
     });
   }
 
+  /**
+   * The group that writes queued now will commit in; it changes when a group is taken to commit (or
+   * dropped), so a batch that belongs to an earlier group is never added to again.
+   */
+  get group(): number {
+    return this.groupNumber;
+  }
+
   /** Queues a write for the end of this turn. */
-  enqueue(target: WriteTarget, statement: Database.Statement, params: unknown[]): void {
+  enqueue(target: WriteTarget, statement: Database.Statement, params: WriteParams): void {
     this.queue.push({ target, statement, params });
     this.scheduled ??= setImmediate(() => this.commitAtEndOfTurn());
   }
@@ -62,6 +75,7 @@ export class GroupCommit {
     if (writes.length > 0) {
       // Dropped before running: after a failure nothing of this group is retried or kept.
       this.queue = [];
+      this.groupNumber++;
       this.commitGroup(writes);
     }
     const failure = this.backgroundFailure;
@@ -76,6 +90,7 @@ export class GroupCommit {
     if (this.scheduled) clearImmediate(this.scheduled);
     this.scheduled = undefined;
     this.queue = [];
+    this.groupNumber++;
   }
 
   private commitAtEndOfTurn(): void {
@@ -83,6 +98,7 @@ export class GroupCommit {
     const writes = this.queue;
     if (writes.length === 0) return;
     this.queue = [];
+    this.groupNumber++;
     try {
       this.commitGroup(writes);
     } catch (error) {
@@ -103,7 +119,8 @@ export class GroupCommit {
 
 function failedWrite(write: QueuedWrite | undefined, groupSize: number, cause: unknown): StoreError {
   const reason = cause instanceof Error ? cause.message : String(cause);
-  const place = write ? `${write.target.table} (${write.target.key(write.params)})` : "the store";
+  const params = typeof write?.params === "function" ? [] : write?.params;
+  const place = write && params ? `${write.target.table} (${write.target.key(params)})` : "the store";
   const dropped = groupSize > 1 ? `; the ${groupSize} writes committed with it were rolled back` : "";
   return new StoreError("store_write_failed", `cannot write ${place}: ${reason}${dropped}`, { cause });
 }

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Migration } from "./migration.js";
+import { MODULE_SETS_MIGRATION } from "./module-sets-migration.js";
 import { PIPELINES_MIGRATION } from "./pipelines-migration.js";
 import { StoreError } from "./store-error.js";
 
@@ -106,6 +107,7 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec("CREATE INDEX jobs_by_signature ON jobs (signature)");
     },
   },
+  MODULE_SETS_MIGRATION,
 ];
 
 /** The schema version this labflow writes. */

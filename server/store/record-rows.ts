@@ -34,11 +34,11 @@ export interface RunRow {
 }
 
 /** The values of a new run, in the order of RUN_COLUMNS. */
-export function runParams(run: RunRecord): unknown[] {
+export function runParams(run: RunRecord, documentJson?: string): unknown[] {
   return [
     run.id,
     run.document.name,
-    toJson(run.document),
+    documentJson ?? toJson(run.document),
     run.status,
     toJson(run.options),
     run.createdAt,

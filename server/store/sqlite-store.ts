@@ -3,7 +3,15 @@ import { join } from "node:path";
 import type Database from "better-sqlite3";
 import type { JobRecord, ModuleRunRecord, RunLogEntry, RunRecord } from "../engine/records.js";
 import type { JobFilter, RunSummary, Store } from "../engine/store.js";
-import { GroupCommit, type WriteTarget } from "./group-commit.js";
+import { GroupCommit, type WriteParams, type WriteTarget } from "./group-commit.js";
+import { type ModuleSetStatements, prepareModuleSetStatements } from "./module-set-statements.js";
+import {
+  changeOf,
+  type ModuleChange,
+  type ModulesAtStart,
+  moduleSetOf,
+  replayModules,
+} from "./module-sets.js";
 import { PatchStatements } from "./patch-statements.js";
 import {
   JOB_PATCH_COLUMNS,
@@ -58,6 +66,11 @@ export function openSqliteStore(dataDir: string): SqliteStore {
  * `modules()` joins them back for modules that are done or cached. Outputs given in `createRun` or
  * `updateModule` are therefore written to the cache.
  *
+ * A run's modules are one reference to a shared module set plus a log of changes, one row per run
+ * and group commit (module-sets.ts): a 10,000-module run writes a few rows, not 10,000 twice, and
+ * an unchanged re-run writes none. Runs of earlier schemas keep a row per module; `modules()` reads
+ * both shapes alike.
+ *
  * Updating or deleting a row that does not exist changes nothing.
  */
 export class SqliteStore implements Store {
@@ -66,6 +79,11 @@ export class SqliteStore implements Store {
   private readonly runPatches: PatchStatements;
   private readonly modulePatches: PatchStatements;
   private readonly jobPatches: PatchStatements;
+  private readonly sets: ModuleSetStatements;
+  /** Whether a run's modules are a set (or rows), for the runs this store has met (read once otherwise). */
+  private readonly setRuns = new Map<string, boolean>();
+  /** Per run, the changes of the group now queued: they commit as one row. */
+  private readonly openChanges = new Map<string, { group: number; changes: ModuleChange[] }>();
   private closed = false;
 
   /** Takes over an open database at the latest schema; `openSqliteStore` is the usual way in. */
@@ -82,9 +100,10 @@ export class SqliteStore implements Store {
       "module_id",
     ]);
     this.jobPatches = new PatchStatements(db, "jobs", JOB_PATCH_COLUMNS, ["id"]);
+    this.sets = prepareModuleSetStatements(db);
   }
 
-  createRun(run: RunRecord, modules: ModuleRunRecord[]): void {
+  createRun(run: RunRecord, modules: ModuleRunRecord[], documentJson?: string): void {
     const stranger = modules.find((m) => m.runId !== run.id);
     if (stranger) {
       throw new StoreError(
@@ -94,9 +113,25 @@ export class SqliteStore implements Store {
       );
     }
     // Queued together, so they commit in one transaction: a run is never seen without its modules.
-    this.write(TARGETS.insertRun, this.sql.insertRun, runParams(run));
+    const set = moduleSetOf(run, modules);
+    this.setRuns.set(run.id, set !== undefined);
+    if (set) {
+      this.write(TARGETS.insertModuleSet, this.sets.insertSet, [set.id, set.text]);
+      this.write(TARGETS.insertRun, this.sets.insertRun, [
+        ...runParams(run, documentJson),
+        set.id,
+        set.atStart,
+      ]);
+      if (set.initial.length > 0)
+        this.write(TARGETS.insertModuleChanges, this.sets.insertChanges, [
+          run.id,
+          JSON.stringify(set.initial),
+        ]);
+    } else {
+      this.write(TARGETS.insertRun, this.sql.insertRun, runParams(run, documentJson));
+    }
     for (const module of modules) {
-      this.write(TARGETS.insertModule, this.sql.insertModule, moduleParams(run.id, module));
+      if (!set) this.write(TARGETS.insertModule, this.sql.insertModule, moduleParams(run.id, module));
       if (module.outputs !== undefined)
         this.cacheOutputs(module.signature, module.moduleType, module.outputs);
     }
@@ -129,7 +164,11 @@ export class SqliteStore implements Store {
     this.write(TARGETS.deleteRunJobs, this.sql.deleteRunJobs, [id]);
     this.write(TARGETS.deleteRunLog, this.sql.deleteRunLog, [id]);
     this.write(TARGETS.deleteRunModules, this.sql.deleteRunModules, [id]);
+    this.write(TARGETS.deleteModuleChanges, this.sets.deleteChanges, [id]);
     this.write(TARGETS.deleteRun, this.sql.deleteRun, [id]);
+    // The set it referred to goes with its last run; the cached outputs stay for every other run.
+    this.write(TARGETS.collectModuleSets, this.sets.collectSets, []);
+    this.setRuns.delete(id);
   }
 
   updateModule(
@@ -137,6 +176,17 @@ export class SqliteStore implements Store {
     moduleId: string,
     patch: Partial<Omit<ModuleRunRecord, "runId" | "moduleId">>,
   ): void {
+    if (this.isSetRun(runId)) {
+      const change = changeOf(patch);
+      if (change) this.logChange(runId, [moduleId, change]);
+      if (patch.outputs !== undefined)
+        this.write(TARGETS.upsertCacheOfModule, this.sets.upsertCacheOfModule, [
+          toJson(patch.outputs),
+          runId,
+          moduleId,
+        ]);
+      return;
+    }
     const update = this.modulePatches.bind(patch, [runId, moduleId]);
     if (update) this.write(TARGETS.updateModule, update.statement, update.params);
     if (patch.outputs !== undefined) {
@@ -150,7 +200,50 @@ export class SqliteStore implements Store {
 
   modules(runId: string): ModuleRunRecord[] {
     this.beforeRead();
-    return (this.sql.modules.all(runId) as ModuleRow[]).map((row) => moduleFromRow(runId, row));
+    if (!this.isSetRun(runId))
+      return (this.sql.modules.all(runId) as ModuleRow[]).map((row) => moduleFromRow(runId, row));
+    const set = this.sets.setOfRun.get(runId) as
+      | { modules: string; modules_at_start: ModulesAtStart; created_at: string }
+      | undefined;
+    if (!set) return [];
+    const changes = this.sets.changesOfRun.all(runId) as string[];
+    const records = replayModules(runId, set.modules, set.modules_at_start, set.created_at, changes);
+    const finished = records.filter((m) => m.status === "done" || m.status === "cached");
+    const outputs = this.cachedOutputs(finished.map((m) => m.signature));
+    for (const m of finished) {
+      const found = outputs.get(m.signature);
+      if (found !== undefined) m.outputs = found;
+    }
+    return records;
+  }
+
+  /** Whether the run's modules are a set (module-sets.ts) or rows (a run of an earlier schema). */
+  private isSetRun(runId: string): boolean {
+    let known = this.setRuns.get(runId);
+    if (known === undefined) {
+      this.beforeRead();
+      known = this.sets.isSetRun.get(runId) === 1;
+      this.setRuns.set(runId, known);
+    }
+    return known;
+  }
+
+  /**
+   * Adds a change to the run's batch of this group commit: the batch is written as one row when the
+   * group commits, at the place of its first change (changes of one run keep their order).
+   */
+  private logChange(runId: string, change: ModuleChange): void {
+    const open = this.openChanges.get(runId);
+    if (open && open.group === this.writes.group) {
+      open.changes.push(change);
+      return;
+    }
+    const batch = { group: this.writes.group, changes: [change] };
+    this.openChanges.set(runId, batch);
+    this.write(TARGETS.insertModuleChanges, this.sets.insertChanges, () => {
+      if (this.openChanges.get(runId) === batch) this.openChanges.delete(runId);
+      return [runId, JSON.stringify(batch.changes)];
+    });
   }
 
   cachedOutputs(signatures: readonly string[]): Map<string, Record<string, unknown>> {
@@ -166,6 +259,21 @@ export class SqliteStore implements Store {
       for (const [signature, outputs] of lookup.all(chunk) as [string, string][]) {
         found.set(signature, JSON.parse(outputs));
       }
+    }
+    return found;
+  }
+
+  cachedSignatures(signatures: readonly string[]): Set<string> {
+    this.beforeRead();
+    const found = new Set<string>();
+    for (let start = 0; start < signatures.length; start += SIGNATURES_PER_LOOKUP) {
+      const chunk: (string | null)[] = signatures.slice(start, start + SIGNATURES_PER_LOOKUP);
+      const short = chunk.length <= SIGNATURES_PER_SHORT_LOOKUP;
+      const lookup = short ? this.sql.cachedSignaturesShort : this.sql.cachedSignatures;
+      // A statement has a fixed count of placeholders: NULL matches no signature.
+      const size = short ? SIGNATURES_PER_SHORT_LOOKUP : SIGNATURES_PER_LOOKUP;
+      while (chunk.length < size) chunk.push(null);
+      for (const signature of lookup.all(chunk) as string[]) found.add(signature);
     }
     return found;
   }
@@ -260,7 +368,7 @@ export class SqliteStore implements Store {
     this.db.close();
   }
 
-  private write(target: WriteTarget, statement: Database.Statement, params: unknown[]): void {
+  private write(target: WriteTarget, statement: Database.Statement, params: WriteParams): void {
     this.assertOpen();
     this.writes.enqueue(target, statement, params);
   }

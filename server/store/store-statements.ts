@@ -56,6 +56,9 @@ export function prepareStatements(db: Database.Database) {
     /** Rows as [signature, outputs] arrays: no object per hit. Short chunks are padded with NULLs. */
     cachedOutputs: cacheLookup(db, SIGNATURES_PER_LOOKUP),
     cachedOutputsShort: cacheLookup(db, SIGNATURES_PER_SHORT_LOOKUP),
+    /** Signatures alone, for the modules a new run serves from the cache without reading results. */
+    cachedSignatures: signatureLookup(db, SIGNATURES_PER_LOOKUP),
+    cachedSignaturesShort: signatureLookup(db, SIGNATURES_PER_SHORT_LOOKUP),
 
     insertLog: db.prepare(
       "INSERT INTO run_log (run_id, module_id, at, level, message) VALUES (?, ?, ?, ?, ?)",
@@ -101,6 +104,12 @@ function cacheLookup(db: Database.Database, signatures: number): Database.Statem
     .raw(true);
 }
 
+function signatureLookup(db: Database.Database, signatures: number): Database.Statement {
+  return db
+    .prepare(`SELECT signature FROM cache WHERE signature IN (${placeholders(signatures)})`)
+    .pluck(true);
+}
+
 /** The Store's prepared statements by purpose. */
 export type StoreStatements = ReturnType<typeof prepareStatements>;
 
@@ -125,5 +134,9 @@ export const TARGETS = {
   updateJob: { table: "jobs", key: (p) => `job ${quoted(p.at(-1))}` },
   deleteJob: { table: "jobs", key: (p) => `job ${quoted(p[0])}` },
   deleteRunJobs: { table: "jobs", key: (p) => `run ${quoted(p[0])}` },
+  insertModuleSet: { table: "module_sets", key: (p) => `set ${quoted(p[0])}` },
+  insertModuleChanges: { table: "module_changes", key: (p) => `run ${quoted(p[0])}` },
+  deleteModuleChanges: { table: "module_changes", key: (p) => `run ${quoted(p[0])}` },
+  collectModuleSets: { table: "module_sets", key: () => "sets no run refers to" },
   putSetting: { table: "settings", key: (p) => `setting ${quoted(p[0])}` },
 } satisfies Record<string, WriteTarget>;

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { loadAverage, medianOfRuns } from "./bench-helpers.js";
 import { clusterBench } from "./cluster-bench.js";
 import { editorBench, editorBenchReport } from "./editor-bench.js";
-import { engineBench, rawInsertFloor } from "./engine-bench.js";
+import { engineBenchReport } from "./engine-bench-report.js";
 import { instrumentsBench } from "./instruments-bench.js";
 import { instrumentsEventsBench } from "./instruments-events-bench.js";
 import { jobsBench } from "./jobs-bench.js";
@@ -22,12 +22,7 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits).padStart(9);
 console.log(`labflow bench: node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"})`);
 try {
   if (!only || only === "engine") {
-    console.log("\nengine, 10,000-module DAGs of trivial modules (including SQLite persistence):");
-    const rows = [...(await engineBench(root)), ...rawInsertFloor(root)];
-    for (const r of rows)
-      console.log(
-        `  ${r.case.padEnd(32)} ${String(r.modules).padStart(6)} modules ${fmt(r.ms)} ms ${fmt(r.usPerModule, 2)} us/module`,
-      );
+    for (const line of await engineBenchReport(root)) console.log(line);
   }
   if (!only || only === "jobs") {
     console.log("\njobs, 10,000 suspended jobs.Timer at a 1 s check interval:");

@@ -2,10 +2,10 @@
  * One labflow per data folder, decided by a lock the kernel drops when its holder dies: real
  * `labflow serve` and `labflow run` processes, SIGKILL, and labflow as pid 1 of a pid namespace.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { acquireDataFolderLock, updateDataFolderOwner } from "../../server/store/data-folder-lock.js";
 import { readDataFolderOwner } from "../../server/store/data-folder-owner.js";
@@ -130,6 +130,8 @@ describe("the data folder lock", () => {
     expect(refused.stderr).toBe(
       `labflow: data folder ${dataDir} is in use by labflow pid ${owner.pid} (since ${owner.startedAt}); stop it or wait for it to finish\n`,
     );
+    // The holder takes the lock before its engine makes the workspace folder: do not race it.
+    mkdirSync(dirname(release), { recursive: true });
     writeFileSync(release, "");
     expect((await first).code).toBe(0);
     expect((await labflow(["run", join("workflows", "arithmetic.json"), "--data", dataDir])).code).toBe(0);

@@ -36,6 +36,20 @@ describe("execution", () => {
     expect(engine.getRun(again).modules.c?.outputs).toEqual({ y: 3 });
   });
 
+  it("shows an unchanged re-run's outputs in a view taken as it starts, and to listeners", async () => {
+    const { engine } = await testRuntime();
+    await engine.waitForRun(engine.startRun(chainAndBranch().build()).runId);
+    const again = engine.startRun(chainAndBranch().build()).runId;
+    expect(engine.getRun(again).modules.c).toEqual({ status: "cached", outputs: { y: 3 } });
+    const heard: unknown[] = [];
+    const stop = engine.events.on((event) => {
+      if (event.type === "module" && event.moduleId === "e") heard.push(event.outputs);
+    });
+    await engine.waitForRun(engine.startRun(chainAndBranch().build()).runId);
+    stop();
+    expect(heard).toEqual([{ y: 11 }]);
+  });
+
   it("re-runs exactly the changed module and its downstream after a param change", async () => {
     const { engine, log } = await testRuntime();
     await engine.waitForRun(engine.startRun(chainAndBranch().build()).runId);
@@ -57,6 +71,31 @@ describe("execution", () => {
     const runId = second.engine.startRun(chainAndBranch().build()).runId;
     expect(await second.engine.waitForRun(runId)).toBe("completed");
     expect(second.log.count()).toBe(0);
+  });
+
+  it("shows an unchanged re-run's modules cached, with outputs, after a restart", async () => {
+    const first = await testRuntime();
+    await first.engine.waitForRun(first.engine.startRun(chainAndBranch().build()).runId);
+    const again = first.engine.startRun(chainAndBranch().build()).runId;
+    await first.engine.waitForRun(again);
+    first.close();
+    const second = await testRuntime({ dataDir: first.dataDir });
+    const view = second.engine.getRun(again);
+    expect(Object.values(view.modules).map((m) => m.status)).toEqual(Array(5).fill("cached"));
+    expect(view.modules.c).toEqual({ status: "cached", outputs: { y: 3 } });
+  });
+
+  it("keeps an unchanged re-run whole when the run that computed its results is deleted", async () => {
+    const { engine, store } = await testRuntime();
+    const computed = engine.startRun(chainAndBranch().build()).runId;
+    await engine.waitForRun(computed);
+    const again = engine.startRun(chainAndBranch().build()).runId;
+    await engine.waitForRun(again);
+    store.deleteRun(computed);
+    expect(engine.getRun(again).modules.e).toEqual({ status: "cached", outputs: { y: 11 } });
+    const third = engine.startRun(chainAndBranch().build()).runId;
+    expect(await engine.waitForRun(third)).toBe("completed");
+    expect(engine.getRun(third).modules.c).toEqual({ status: "cached", outputs: { y: 3 } });
   });
 
   it("marks the downstream of a failure skipped, finishes other branches, and fails the run", async () => {

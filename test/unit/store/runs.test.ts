@@ -12,6 +12,13 @@ describe("SqliteStore: runs", () => {
     expect(read && "message" in read).toBe(false);
   });
 
+  it("keeps the document from the JSON text its caller made of it", () => {
+    const { store } = storeOnDisk();
+    const run = aRun("r1");
+    store.createRun(run, modulesOf("r1"), JSON.stringify(run.document));
+    expect(store.getRun("r1")).toStrictEqual(run);
+  });
+
   it("round-trips a finished run's finishedAt and message", () => {
     const { store } = storeOnDisk();
     const run = aRun("r1", { status: "failed", finishedAt: "2025-01-01T11:00:00.000Z", message: "m: boom" });
