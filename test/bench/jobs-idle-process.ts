@@ -11,9 +11,11 @@ const n = Number(count);
 const send = (message: unknown) => process.send?.(message);
 
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
 const runtime = await openRuntime({ dataDir: dataDir as string, globalInterval: 1_000, maxConcurrency: 64 });
 await waitFor(() => runtime.monitor.trackedCount === n, "all jobs to be monitored again", 120_000);
-send({ restartToMonitoredMs: performance.now() - started });
+const cpu = process.cpuUsage(cpuBefore);
+send({ restartToMonitoredMs: performance.now() - started, restartCpuMs: (cpu.user + cpu.system) / 1000 });
 process.on("message", (message) => {
   if (message !== "stop") return;
   runtime.close();
