@@ -22,6 +22,14 @@ export function jobView(job: JobRecord): JobView {
     paused: job.paused,
     intervalMs: job.intervalMs,
     ...optional("progress", job.progress),
+    ...(job.progressClock
+      ? {
+          progressClock: {
+            startedAt: new Date(job.progressClock.startedAt).toISOString(),
+            endsAt: new Date(job.progressClock.endsAt).toISOString(),
+          },
+        }
+      : {}),
     ...optional("message", job.message),
     submittedAt: job.submittedAt,
     ...optional("startedAt", job.startedAt),
