@@ -62,6 +62,8 @@ export const ModuleStateView = z.object({
   error: ModuleErrorView.optional(),
   /** 0..1, from a suspended job's last check. */
   progress: z.number().optional(),
+  /** The suspended job's progress clock, when its progress moves with time (see `JobView`). */
+  progressClock: ProgressClockView.optional(),
 });
 export type ModuleStateView = z.infer<typeof ModuleStateView>;
 

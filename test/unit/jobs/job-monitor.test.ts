@@ -111,6 +111,31 @@ describe("the job monitor", () => {
     }
   });
 
+  it("gives a waiting timer's module its progress clock, again after a restart of the server", async () => {
+    const dataDir = tempDir();
+    const doc = workflow().module("t", "jobs.Timer", { seconds: 600 }).build();
+    const first = await testRuntime({ dataDir, globalInterval: 100 });
+    const { runId } = first.engine.startRun(doc);
+    const clock = await waitUntil(
+      () => first.engine.getRun(runId).modules.t?.progressClock,
+      "the module's progress clock",
+    );
+    expect(clock.endsAt - clock.startedAt).toBe(600_000);
+    first.close();
+    const second = await testRuntime({ dataDir, globalInterval: 100 });
+    try {
+      const again = await waitUntil(
+        () => second.engine.getRun(runId).modules.t?.progressClock,
+        "the module's progress clock after the restart",
+      );
+      // The same timer: its clock did not restart with the server.
+      expect(again).toEqual(clock);
+      expect(second.engine.getRun(runId).modules.t?.status).toBe("suspended");
+    } finally {
+      second.close();
+    }
+  });
+
   it("ends a timer at its deadline, checked then, and shows it completed at 100 %", async () => {
     const runtime = await testRuntime({ globalInterval: 10_000 });
     try {
