@@ -32,15 +32,14 @@ export default defineModule({
         async check() {
           const elapsed = Date.now() - startedAt;
           if (elapsed >= durationMs) return { status: "finished" };
-          const remaining = durationMs - elapsed;
-          // Nothing changes before the next whole percent of progress (what people see) or the end.
-          const percentMs = durationMs / 100;
-          const toNextPercent = percentMs - (elapsed % percentMs);
+          // Progress is a function of time: the monitor shows it moving from the clock, so nothing
+          // changes before the end and the timer is not checked again until then.
           return {
             status: "running",
-            progress: durationMs ? elapsed / durationMs : 1,
+            progress: elapsed / durationMs,
+            progressClock: { startedAt, endsAt: startedAt + durationMs },
             message,
-            nextCheckMs: Math.ceil(Math.min(remaining, toNextPercent)),
+            nextCheckMs: Math.ceil(durationMs - elapsed),
           };
         },
         // Nothing runs outside: cancelling a timer only stops waiting for it.

@@ -36,6 +36,7 @@ export type {
   JobEnvironment,
   JobHandle,
   LogChunk,
+  ProgressClock,
 } from "./job.js";
 export { readFrom } from "./log-chunk.js";
 export { ModuleError } from "./module-error.js";

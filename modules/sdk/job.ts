@@ -22,6 +22,18 @@ export interface JobCheck {
    * any time. A person's check-now still checks at once.
    */
   nextCheckMs?: number;
+  /**
+   * Progress that is a function of time alone: 0 at `startedAt`, 1 at `endsAt` (ms epoch), straight
+   * between. The monitor and the client show it moving without checking the job, so the handle's
+   * `nextCheckMs` can be its end: nothing else changes before then.
+   */
+  progressClock?: ProgressClock;
+}
+
+/** Progress moving from 0 at `startedAt` to 1 at `endsAt` (ms epoch), straight between. */
+export interface ProgressClock {
+  startedAt: number;
+  endsAt: number;
 }
 
 /** Rebuilt from persisted params alone; never holds state the params do not. */

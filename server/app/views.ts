@@ -3,12 +3,19 @@
  * and internal counters, module errors without stacks (they stay in the server's store and log).
  */
 
+import type { ProgressClock } from "../../modules/sdk/job.js";
 import type { AppEvent } from "../app-events.js";
 import type { ModuleView, RunView } from "../engine/engine.js";
 import type { JobRecord, ModuleFailure } from "../engine/records.js";
 import type { ServerMessage } from "../schema/messages.js";
 import { JOB_STATE_LETTER } from "../schema/states.js";
-import type { JobView, ModuleErrorView, ModuleStateView, RunDetail } from "../schema/views.js";
+import type {
+  JobView,
+  ModuleErrorView,
+  ModuleStateView,
+  ProgressClockView,
+  RunDetail,
+} from "../schema/views.js";
 
 export function jobView(job: JobRecord): JobView {
   return {
@@ -22,6 +29,7 @@ export function jobView(job: JobRecord): JobView {
     paused: job.paused,
     intervalMs: job.intervalMs,
     ...optional("progress", job.progress),
+    ...(job.progressClock ? { progressClock: progressClockView(job.progressClock) } : {}),
     ...optional("message", job.message),
     submittedAt: job.submittedAt,
     ...optional("startedAt", job.startedAt),
@@ -31,14 +39,22 @@ export function jobView(job: JobRecord): JobView {
   };
 }
 
+function progressClockView(clock: ProgressClock): ProgressClockView {
+  return { startedAt: new Date(clock.startedAt).toISOString(), endsAt: new Date(clock.endsAt).toISOString() };
+}
+
 export function moduleErrorView(error: ModuleFailure): ModuleErrorView {
   return { code: error.code, message: error.message, ...optional("port", error.port) };
 }
 
 export function moduleStatesView(modules: Record<string, ModuleView>): Record<string, ModuleStateView> {
   const out: Record<string, ModuleStateView> = {};
-  for (const [id, { error, ...rest }] of Object.entries(modules)) {
-    out[id] = error ? { ...rest, error: moduleErrorView(error) } : rest;
+  for (const [id, { error, progressClock, ...rest }] of Object.entries(modules)) {
+    out[id] = {
+      ...rest,
+      ...(error ? { error: moduleErrorView(error) } : {}),
+      ...(progressClock ? { progressClock: progressClockView(progressClock) } : {}),
+    };
   }
   return out;
 }
@@ -52,8 +68,12 @@ export function eventMessage(event: AppEvent): ServerMessage {
     case "job":
       return { type: "job", job: jobView(event.job) };
     case "module": {
-      const { error, ...rest } = event;
-      return error ? { ...rest, error: moduleErrorView(error) } : rest;
+      const { error, progressClock, ...rest } = event;
+      return {
+        ...rest,
+        ...(error ? { error: moduleErrorView(error) } : {}),
+        ...(progressClock ? { progressClock: progressClockView(progressClock) } : {}),
+      };
     }
     default:
       return event;

@@ -1,3 +1,4 @@
+import type { ProgressClock } from "../../modules/sdk/job.js";
 import type { JobRecord, ModuleFailure, ModuleStatus, RunLogEntry, RunStatus } from "./records.js";
 
 /**
@@ -15,6 +16,7 @@ export type EngineEvent =
       outputs?: Record<string, unknown>;
       error?: ModuleFailure;
       progress?: number;
+      progressClock?: ProgressClock;
     }
   | { type: "job"; job: JobRecord }
   /** A job was removed from the list (`DELETE /api/jobs/:id`): views drop it. */

@@ -59,7 +59,7 @@ export class JobBridge {
         // is called again with the same job id, its idempotency key, to find the earlier submission.
         const values = inputs();
         await this.board.startOnce(latest.id, () => this.callStart(node, latest.id, values));
-      }
+      } else return latest; // Nothing awaited: the record just read is current (a restart reads 10,000).
       return this.env.store.getJob(latest.id) ?? latest;
     }
     if (!node.definition.job) return undefined;

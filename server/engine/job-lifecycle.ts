@@ -12,6 +12,7 @@
  *                 └─cancel failed: stays cancelling, retried at the next check
  * ```
  */
+import type { ProgressClock } from "../../modules/sdk/job.js";
 import { isFinishedJob } from "../schema/states.js";
 import type { JobRecord, JobState } from "./records.js";
 
@@ -19,6 +20,8 @@ import type { JobRecord, JobState } from "./records.js";
 export interface CheckAnswer {
   status: "waiting" | "running" | "finished" | "failed";
   progress?: number;
+  /** Progress as a function of time, until the next answer. */
+  progressClock?: ProgressClock;
   message?: string;
 }
 
@@ -54,11 +57,12 @@ export interface JobTransition {
 const FOLLOWED: ReadonlySet<JobState> = new Set(["queued", "waiting", "running"]);
 
 const same = (job: JobRecord): JobTransition => ({ job, changed: false, effects: {} });
-const next = (job: JobRecord, patch: Partial<JobRecord>, effects: JobEffects = {}): JobTransition => ({
-  job: { ...job, ...patch },
-  changed: true,
-  effects,
-});
+const next = (job: JobRecord, patch: Partial<JobRecord>, effects: JobEffects = {}): JobTransition => {
+  const after = { ...job, ...patch };
+  // A final job's progress no longer moves with time: it stays where it ended.
+  if (isFinishedJob(after.state)) delete after.progressClock;
+  return { job: after, changed: true, effects };
+};
 
 /** The next job after `event`, and what to do. Never mutates `job`. */
 export function applyJobEvent(job: JobRecord, event: JobEvent): JobTransition {
@@ -148,6 +152,7 @@ function answered(job: JobRecord, answer: CheckAnswer, at: string): JobTransitio
     failedChecks: 0,
     lastCheckedAt: at,
     progress: answer.progress,
+    progressClock: answer.progressClock,
     message: answer.message ?? job.message,
   });
 }

@@ -1,3 +1,4 @@
+import type { ProgressClock } from "../../modules/sdk/job.js";
 import { isFinishedModule } from "../schema/states.js";
 import type { ModuleFailure, ModuleStatus } from "./records.js";
 import type { ValidGraph } from "./validate-workflow.js";
@@ -11,6 +12,8 @@ export interface ModuleView {
   outputs?: Record<string, unknown>;
   error?: ModuleFailure;
   progress?: number;
+  /** While suspended on a job whose progress moves with time: that job's clock. */
+  progressClock?: ProgressClock;
 }
 
 /** One module reaching a resolved state, for the caller to persist and tell. */
@@ -34,6 +37,7 @@ export class ModuleSlots {
   readonly outputs: (Record<string, unknown> | undefined)[];
   readonly errors: (ModuleFailure | undefined)[];
   readonly progress: (number | undefined)[];
+  readonly progressClock: (ProgressClock | undefined)[];
   private readonly waitingUpstream: number[];
   private readonly ready: number[] = [];
   private readyHead = 0;
@@ -45,6 +49,7 @@ export class ModuleSlots {
     this.outputs = new Array(n);
     this.errors = new Array(n);
     this.progress = new Array(n);
+    this.progressClock = new Array(n);
     this.waitingUpstream = new Array<number>(n).fill(0);
     this.unresolvedCount = n;
   }
@@ -136,12 +141,15 @@ export class ModuleSlots {
     const modules: Record<string, ModuleView> = {};
     for (const node of this.graph.nodes) {
       const i = node.index;
-      const { outputs, errors, progress } = this;
+      const { outputs, errors, progress, progressClock } = this;
+      const status = this.status[i] as ModuleStatus;
+      const clock = status === "suspended" ? progressClock[i] : undefined;
       modules[node.id] = {
-        status: this.status[i] as ModuleStatus,
+        status,
         ...(outputs[i] ? { outputs: outputs[i] } : {}),
         ...(errors[i] ? { error: errors[i] } : {}),
         ...(progress[i] !== undefined ? { progress: progress[i] } : {}),
+        ...(clock ? { progressClock: clock } : {}),
       };
     }
     return modules;

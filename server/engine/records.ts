@@ -2,6 +2,7 @@
  * What the engine persists and reports: runs, the state of each module in a run, jobs.
  * Plain JSON-able data; the Store keeps it, the API and the events carry it.
  */
+import type { ProgressClock } from "../../modules/sdk/job.js";
 import type { JobState, ModuleStatus, RunStatus } from "../schema/states.js";
 import type { WorkflowDocument } from "../schema/workflow-document.js";
 
@@ -78,6 +79,11 @@ export interface JobRecord {
   lastCheckedAt?: string;
   nextCheckAt?: string;
   progress?: number;
+  /**
+   * Progress that moves with time alone (a timer), from the last check: shown moving without
+   * checks. Not stored (a restart's first check tells it again); gone once the job is final.
+   */
+  progressClock?: ProgressClock;
   message?: string;
   /** Consecutive failed checks; reset by a successful one. */
   failedChecks: number;

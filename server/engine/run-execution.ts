@@ -150,6 +150,7 @@ export class RunExecution implements JobFollower {
     for (const index of this.nodesOfJob.get(job.id) ?? []) {
       if (this.slots.status[index] !== "suspended") continue;
       this.slots.progress[index] = job.progress;
+      this.slots.progressClock[index] = job.progressClock;
       this.recorder.module(index);
     }
   }
@@ -284,6 +285,7 @@ export class RunExecution implements JobFollower {
     if (this.slots.isResolved(index)) return;
     this.slots.status[index] = "suspended";
     this.slots.progress[index] = job.progress;
+    this.slots.progressClock[index] = job.progressClock;
     this.recorder.moduleChanged(index, true);
     this.env.events.emit({ type: "job", job });
     if (isFinishedJob(job.state)) this.jobSettled(job);

@@ -61,14 +61,17 @@ export class RunRecorder {
     const outputs = this.slots.outputs[index];
     const error = this.slots.errors[index];
     const progress = this.slots.progress[index];
+    const status = this.slots.status[index] as ModuleStatus;
+    const clock = status === "suspended" ? this.slots.progressClock[index] : undefined;
     this.env.events.emit({
       type: "module",
       runId: this.runId,
       moduleId: node.id,
-      status: this.slots.status[index] as ModuleStatus,
+      status,
       ...(outputs ? { outputs } : {}),
       ...(error ? { error } : {}),
       ...(progress !== undefined ? { progress } : {}),
+      ...(clock ? { progressClock: clock } : {}),
     });
   }
 

@@ -1,4 +1,4 @@
-import type { JobCheck, JobHandle, LogChunk } from "../../modules/sdk/job.js";
+import type { JobCheck, JobHandle, LogChunk, ProgressClock } from "../../modules/sdk/job.js";
 import { EngineError } from "../engine/engine-error.js";
 import type { JobTracker } from "../engine/execution-environment.js";
 import { applyJobEvent, type JobEvent } from "../engine/job-lifecycle.js";
@@ -18,6 +18,8 @@ export type { JobMonitorOptions } from "./job-monitor-options.js";
 const percentOf = (progress: number | undefined) =>
   progress === undefined ? -1 : Math.floor(progress * 100);
 const nowIso = () => new Date().toISOString();
+const sameClock = (a: ProgressClock | undefined, b: ProgressClock | undefined) =>
+  a?.startedAt === b?.startedAt && a?.endsAt === b?.endsAt;
 
 /**
  * The job monitor: follows each active job through its handle at its interval, with backoff on
@@ -271,17 +273,25 @@ export class JobMonitor implements JobTracker {
     if (!changed) return;
     entry.job = job;
     if (effects.settle) this.settle(entry, before);
-    else if (job.state !== before.state || job.message !== before.message || job.failedChecks > 0)
-      this.recorder.write(entry, changedFields(before, job));
-    else this.checkedQuietly(entry, before);
+    else {
+      if (job.state !== before.state || job.message !== before.message || job.failedChecks > 0)
+        this.recorder.write(entry, changedFields(before, job));
+      else this.checkedQuietly(entry, before);
+      // Modules show the progress people see: a new whole percent, a new clock (a restart's first
+      // check), or the answer after failed checks.
+      if (
+        percentOf(job.progress) !== percentOf(before.progress) ||
+        !sameClock(job.progressClock, before.progressClock) ||
+        (before.failedChecks > 0 && job.failedChecks === 0)
+      )
+        this.options.onProgress(job);
+    }
     if (effects.stopWork === "failed") void this.stopWork(entry, "failed");
   }
 
-  /** A check that changed no state: told when people would see it, written at most every few seconds. */
+  /** A check that changed no state: written at most every few seconds (and after failed checks). */
   private checkedQuietly(entry: Tracked, before: JobRecord): void {
-    const { job } = entry;
     const recovered = before.failedChecks > 0;
-    if (percentOf(job.progress) !== percentOf(before.progress) || recovered) this.options.onProgress(job);
     if (recovered || Date.now() - entry.lastPersistedAt >= (this.options.persistEveryMs ?? 30_000))
       this.recorder.persist(entry);
   }

@@ -2,6 +2,7 @@ import type { JobHandle } from "../../modules/sdk/job.js";
 import type { EngineEvents } from "../engine/engine-events.js";
 import type { JobRecord } from "../engine/records.js";
 import type { Store } from "../engine/store.js";
+import { clockProgress } from "../schema/views.js";
 
 /** A job the monitor holds: followed (checked on a schedule), or passing (a command on one job). */
 export interface Tracked {
@@ -41,10 +42,20 @@ export class JobRecorder {
     if (this.events.hasListeners) this.events.emit({ type: "job", job: this.view(entry) });
   }
 
-  /** The job as people see it: the record plus when it is checked next. */
+  /**
+   * The job as people see it: the record plus when it is checked next, and its progress as of now
+   * when it moves with time (its clock), not as of the last check.
+   */
   view(entry: Tracked): JobRecord {
     const dueAt = this.nextCheckOf(entry);
-    return { ...entry.job, nextCheckAt: dueAt === undefined ? undefined : new Date(dueAt).toISOString() };
+    const { job } = entry;
+    return {
+      ...job,
+      ...(job.progressClock
+        ? { progress: clockProgress(job.progressClock.startedAt, job.progressClock.endsAt, Date.now()) }
+        : {}),
+      nextCheckAt: dueAt === undefined ? undefined : new Date(dueAt).toISOString(),
+    };
   }
 
   /** Writes the fields a quiet check changes (progress, check time, message). */

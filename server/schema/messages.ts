@@ -8,7 +8,7 @@ import { z } from "zod";
 import { Settings } from "./api.js";
 import { PipelineStatusView, Reading } from "./pipelines-api.js";
 import { ModuleStatus, RunStatus } from "./states.js";
-import { JobView, ModuleErrorView, RunLogView, SnapshotRun } from "./views.js";
+import { JobView, ModuleErrorView, ProgressClockView, RunLogView, SnapshotRun } from "./views.js";
 
 /** The current state, first on every connection: the active and recent runs, every open job. */
 export const SnapshotMessage = z.object({
@@ -36,6 +36,7 @@ export const ModuleMessage = z.object({
   outputs: z.record(z.string(), z.unknown()).optional(),
   error: ModuleErrorView.optional(),
   progress: z.number().optional(),
+  progressClock: ProgressClockView.optional(),
 });
 export type ModuleMessage = z.infer<typeof ModuleMessage>;
 

@@ -9,6 +9,19 @@ import { Problem } from "./problem.js";
 import { JobState, ModuleStatus, RunStatus } from "./states.js";
 import { WorkflowDocument } from "./workflow-document.js";
 
+/**
+ * Progress that moves with time alone (a timer): 0 at `startedAt`, 1 at `endsAt`, straight
+ * between. A job that has one is not checked to show its progress: show `clockProgress` of now.
+ */
+export const ProgressClockView = z.object({ startedAt: z.string(), endsAt: z.string() });
+export type ProgressClockView = z.infer<typeof ProgressClockView>;
+
+/** The progress a clock shows at `nowMs` (times in ms since the epoch), 0..1. */
+export function clockProgress(startedAtMs: number, endsAtMs: number, nowMs: number): number {
+  const span = endsAtMs - startedAtMs;
+  return span > 0 ? Math.min(1, Math.max(0, (nowMs - startedAtMs) / span)) : 1;
+}
+
 /** A job as every job route and event shows it. `moduleType` repeats `type` for the CLI. */
 export const JobView = z.object({
   id: z.string(),
@@ -22,7 +35,9 @@ export const JobView = z.object({
   paused: z.boolean(),
   /** The job's own check interval; null follows the global setting or the module's default. */
   intervalMs: z.number().nullable(),
+  /** 0..1: from the last check, or from the clock when the view was made. */
   progress: z.number().optional(),
+  progressClock: ProgressClockView.optional(),
   message: z.string().optional(),
   submittedAt: z.string(),
   startedAt: z.string().optional(),
@@ -47,6 +62,8 @@ export const ModuleStateView = z.object({
   error: ModuleErrorView.optional(),
   /** 0..1, from a suspended job's last check. */
   progress: z.number().optional(),
+  /** The suspended job's progress clock, when its progress moves with time (see `JobView`). */
+  progressClock: ProgressClockView.optional(),
 });
 export type ModuleStateView = z.infer<typeof ModuleStateView>;
 

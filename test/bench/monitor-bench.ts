@@ -1,6 +1,7 @@
 /**
  * The Job Monitor page in Chromium with 5,000 jobs (10 workflows x 5 runs x 100 suspended
- * jobs.Timer), all checked every second, so that 5,000 job events a second reach the page while it
+ * jobs.WaitForFile, for files that never come: a timer is no longer checked until its end), all
+ * checked every second, so that 5,000 job events a second reach the page while it
  * is measured: the worst steady case the panel meets.
  *
  * Method (the page's own clock, `performance.now()`, 0 = navigation start):
@@ -40,10 +41,15 @@ export interface MonitorBenchResult {
   eventsPerSecond: number;
 }
 
-function timers(workflow: number, run: number): WorkflowDocumentInput {
+function waitingJobs(workflow: number, run: number): WorkflowDocumentInput {
   const modules: WorkflowDocumentInput["modules"] = [];
   for (let i = 0; i < JOBS_PER_RUN; i++)
-    modules.push({ id: `t${i}`, type: "jobs.Timer", params: { seconds: 36_000 + run * 1_000 + i } });
+    // A path of its own per module: modules alike in every way would share one job.
+    modules.push({
+      id: `t${i}`,
+      type: "jobs.WaitForFile",
+      params: { path: `never/${workflow}-${run}-${i}` },
+    });
   return { version: 1, name: `monitor-bench-${workflow}`, modules, connections: [] };
 }
 
@@ -115,7 +121,7 @@ export async function monitorBench(
         const answer = await fetch(`${server.url}/api/runs`, {
           method: "POST",
           headers: { ...server.authHeaders, "content-type": "application/json" },
-          body: JSON.stringify({ workflow: timers(w, r) }),
+          body: JSON.stringify({ workflow: waitingJobs(w, r) }),
         });
         if (!answer.ok)
           throw new Error(`bench: starting a run failed: ${answer.status} ${await answer.text()}`);

@@ -154,6 +154,23 @@ describe("the Job Monitor panel in Chromium", { timeout: TEST_TIMEOUT_MS }, () =
     await waitUntil(async () => linesIn(await logText()) >= first + 2, "two more lines to appear", WAIT_MS);
   });
 
+  it("shows a timer's progress moving between its checks (a timer is checked at its start and end only)", async () => {
+    const ticking = workflow("ticking").module("ticking", "jobs.Timer", { seconds: 60 }).build();
+    await fetch(`${server.url}/api/runs`, {
+      method: "POST",
+      headers: { ...server.authHeaders, "content-type": "application/json" },
+      body: JSON.stringify({ workflow: ticking }),
+    });
+    await jobWith("ticking", "state", "running").waitFor(WAIT);
+    const bar = jobRow("ticking").getByRole("progressbar");
+    const percent = async () => Number(await bar.getAttribute("aria-valuenow"));
+    await waitUntil(async () => (await lastChecked("ticking")) !== "", "the timer's first check", WAIT_MS);
+    const checked = await lastChecked("ticking");
+    const first = await percent();
+    await waitUntil(async () => (await percent()) > first, "the timer's progress to move", WAIT_MS);
+    expect(await lastChecked("ticking")).toBe(checked);
+  });
+
   it("stops checking a paused job: its last-checked time stops moving while the other's goes on", async () => {
     await button(jobRow("wait"), "Pause checking").click();
     await jobWith("wait", "paused", "true").waitFor(WAIT);

@@ -9,6 +9,8 @@ export interface Work {
   state: "running" | "finished" | "failed" | "cancelled";
   /** Checks throw while set (the cluster does not answer). */
   unreachable: boolean;
+  /** While running, its progress moves with time (a timer's): answers carry a progress clock. */
+  clocked?: boolean;
   cancels: number;
 }
 
@@ -106,6 +108,14 @@ export class WorkWorld {
               if (w.state === "finished") return { status: "finished" as const };
               if (w.state === "failed") return { status: "failed" as const, message: "the work failed" };
               if (w.state === "cancelled") return { status: "failed" as const, message: "cancelled outside" };
+              if (w.clocked) {
+                const now = Date.now();
+                return {
+                  status: "running" as const,
+                  progressClock: { startedAt: now - 1_000, endsAt: now + 60_000 },
+                  nextCheckMs: 60_000,
+                };
+              }
               return { status: "running" as const };
             },
             cancel: async () => {

@@ -9,14 +9,14 @@ import type { PortSpecView as PortSpec } from "../../../server/schema/catalog.js
 import type { ModuleRunState } from "../../platform/api/runs.js";
 import { inputHandle, type ModuleFlowNode, outputHandle } from "../canvas/flow-elements.js";
 import { portNameMayOverflow, subLineMayOverflow, titleMayOverflow } from "../canvas/node-text-fit.js";
+import { useModuleProgress } from "../run/useModuleProgress.js";
 import { valuePreview } from "../run/value-preview.js";
 
 /** Texts that may not fit are clipped with an ellipsis; the others are not (node-text-fit.ts). */
 const clipIf = (long: boolean) => (long ? " is-long" : "");
 
-function badgeText(run: ModuleRunState): string {
-  if (run.status === "suspended" && run.progress !== undefined)
-    return `suspended ${Math.round(run.progress * 100)}%`;
+function badgeText(run: ModuleRunState, progress: number | undefined): string {
+  if (run.status === "suspended" && progress !== undefined) return `suspended ${Math.round(progress * 100)}%`;
   return run.status;
 }
 
@@ -54,6 +54,7 @@ function ModuleNodeView({ data, selected }: NodeProps<ModuleFlowNode>) {
   const title = module.label ?? entry?.label ?? module.type;
   const status = run?.status ?? "idle";
   const failure = run?.error?.message ?? (run?.status === "failed" ? run.message : undefined);
+  const progress = useModuleProgress(run);
   return (
     <div
       className={`lf-node status-${status}${selected ? " is-selected" : ""}${problems ? " has-problems" : ""}`}
@@ -68,7 +69,7 @@ function ModuleNodeView({ data, selected }: NodeProps<ModuleFlowNode>) {
         {entry?.isJob && <span className="lf-job-mark" title="job module: may suspend" />}
         {run && (
           <span className={`lf-badge badge-${status}`} data-testid="status-badge">
-            {badgeText(run)}
+            {badgeText(run, progress)}
           </span>
         )}
       </div>
@@ -95,8 +96,8 @@ function ModuleNodeView({ data, selected }: NodeProps<ModuleFlowNode>) {
           ))}
         </div>
       </div>
-      {run?.status === "suspended" && run.progress !== undefined && (
-        <progress className="lf-progress" max={1} value={run.progress} aria-label={`${module.id} progress`} />
+      {run?.status === "suspended" && progress !== undefined && (
+        <progress className="lf-progress" max={1} value={progress} aria-label={`${module.id} progress`} />
       )}
       {failure && (
         <div className="lf-node-error" title={failure}>

@@ -71,6 +71,8 @@ export function applyEvent(view: RunView, message: EventMessage): RunView {
       const previous = view.modules[job.moduleId] ?? { status: "running" };
       const state: ModuleRunState = { ...previous };
       if (job.progress !== undefined) state.progress = job.progress;
+      if (job.progressClock) state.progressClock = job.progressClock;
+      else delete state.progressClock;
       if (job.message !== undefined) state.message = job.message;
       return { ...view, modules: { ...view.modules, [job.moduleId]: state } };
     }
@@ -101,6 +103,7 @@ export function mergeFetched(
         modules[id] = {
           ...theirs,
           ...(mine.progress !== undefined ? { progress: mine.progress } : {}),
+          ...(mine.progressClock ? { progressClock: mine.progressClock } : {}),
           ...(mine.message !== undefined ? { message: mine.message } : {}),
         };
       continue;

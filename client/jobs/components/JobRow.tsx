@@ -3,6 +3,7 @@ import { memo } from "react";
 import { isFinishedJob } from "../../../server/schema/states.js";
 import type { JobView } from "../../../server/schema/views.js";
 import { clockTime, elapsed, relativeTime } from "../format-time.js";
+import { jobProgress } from "../job-progress.js";
 import type { LogStream } from "../job-types.js";
 import { ProgressBar, StateBadge } from "./StateBadge.js";
 
@@ -55,7 +56,7 @@ export const JobRow = memo(function JobRow({ job, now, selected, actions }: JobR
         <span className="lf-job-type">{job.type}</span>
         <StateBadge job={job} />
         {job.paused && !finished && <span className="lf-tag">paused</span>}
-        <ProgressBar progress={job.progress} />
+        <ProgressBar progress={jobProgress(job, now)} />
       </div>
       <div className="lf-job-line lf-job-times">
         <span title={job.submittedAt}>submitted {clockTime(job.submittedAt, now)}</span>

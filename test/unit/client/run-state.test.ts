@@ -40,6 +40,26 @@ describe("the watched run, folded from events", () => {
     expect(v.modules.a).toEqual({ status: "suspended", progress: 0.4, message: "3 s left" });
   });
 
+  it("keeps a timer's progress clock from its job's events, and drops it once the job ended", () => {
+    const progressClock = { startedAt: "2026-01-01T10:00:00.000Z", endsAt: "2026-01-01T11:00:00.000Z" };
+    const timer = (state: "running" | "completed", clock?: typeof progressClock): EventMessage => ({
+      type: "job",
+      job: {
+        ...{ id: "j", runId: "r1", moduleId: "a", type: "jobs.Timer", moduleType: "jobs.Timer", letter: "r" },
+        ...{ paused: false, intervalMs: null, submittedAt: "2026-01-01T10:00:00.000Z" },
+        ...{ state, progress: state === "running" ? 0 : 1, ...(clock ? { progressClock: clock } : {}) },
+      },
+    });
+    let v = applyEvent(
+      { ...view(), modules: { a: { status: "suspended" } } },
+      timer("running", progressClock),
+    );
+    expect(v.modules.a?.progressClock).toEqual(progressClock);
+    v = applyEvent(v, timer("completed"));
+    expect(v.modules.a?.progressClock).toBeUndefined();
+    expect(v.modules.a?.progress).toBe(1);
+  });
+
   it("takes a snapshot's states for its run", () => {
     const v = applyEvent(view(), {
       type: "snapshot",

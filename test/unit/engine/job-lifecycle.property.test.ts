@@ -47,7 +47,7 @@ const WORKFLOWS = [
 type Action =
   | { t: "run"; variant: number; autoResume: boolean }
   | { t: "release" }
-  | { t: "work"; pick: number; outcome: "finished" | "failed" | "unreachable" | "reachable" }
+  | { t: "work"; pick: number; outcome: "finished" | "failed" | "unreachable" | "reachable" | "clocked" }
   | { t: "check"; pick: number }
   /** The outside work ends well and the monitor sees it at once. */
   | { t: "complete"; pick: number }
@@ -78,6 +78,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
         "failed" as const,
         "unreachable" as const,
         "reachable" as const,
+        "clocked" as const,
       ),
     }),
   },
@@ -172,6 +173,9 @@ describe("the job lifecycle under random histories", () => {
           resolvedSeen = new Map();
           const seen = resolvedSeen;
           const stopListening = engine.events.on((event: EngineEvent) => {
+            // A final job's progress stays where it ended: it never moves with a clock.
+            if (event.type === "job" && isFinalJobState(event.job.state) && event.job.progressClock)
+              violations.push(`job ${event.job.id} is ${event.job.state}, its progress still on a clock`);
             if (event.type !== "module") return;
             const key = `${event.runId}/${event.moduleId}`;
             const earlier = seen.get(key);
@@ -228,6 +232,7 @@ describe("the job lifecycle under random histories", () => {
               if (!w) break;
               if (a.outcome === "unreachable") w.unreachable = true;
               else if (a.outcome === "reachable") w.unreachable = false;
+              else if (a.outcome === "clocked") w.clocked = true;
               else w.state = a.outcome;
               break;
             }

@@ -52,15 +52,16 @@ describe("the job monitor", () => {
 
   it("stops checking a paused job while others go on, and checks it again on resume", async () => {
     const runtime = await testRuntime({ globalInterval: 100 });
+    // Jobs waiting for files that never come: checked at every interval (a timer would not be).
     const doc = workflow()
-      .module("a", "jobs.Timer", { seconds: 60 })
-      .module("b", "jobs.Timer", { seconds: 61 })
+      .module("a", "test.Suspend", { flag: "/nonexistent/a" })
+      .module("b", "test.Suspend", { flag: "/nonexistent/b" })
       .build();
     const { runId } = runtime.engine.startRun(doc);
     const [a, b] = await waitUntil(() => {
       const jobs = runtime.monitor.list({ runId });
       return jobs.length === 2 && jobs.every((j) => j.lastCheckedAt) ? jobs : undefined;
-    }, "both timers checked");
+    }, "both jobs checked");
     const paused = runtime.monitor.pause((a as JobRecord).id);
     expect(paused.paused).toBe(true);
     const pausedAt = runtime.monitor.get(paused.id).lastCheckedAt;
@@ -84,6 +85,72 @@ describe("the job monitor", () => {
     const checked = await runtime.monitor.checkNow(job.id);
     expect(checked.lastCheckedAt).toBeDefined();
     expect(checked.progress).toBeGreaterThanOrEqual(0);
+  });
+
+  it("shows a waiting timer's progress moving with time, without checking it before its end", async () => {
+    const runtime = await testRuntime({ globalInterval: 100 });
+    try {
+      const { runId } = runtime.engine.startRun(
+        workflow().module("t", "jobs.Timer", { seconds: 60 }).build(),
+      );
+      const first = await waitUntil(() => {
+        const [job] = runtime.monitor.list({ runId });
+        return job?.lastCheckedAt ? job : undefined;
+      }, "the timer's first check");
+      const clock = first.progressClock as { startedAt: number; endsAt: number };
+      expect(clock.endsAt - clock.startedAt).toBe(60_000);
+      // Its next check is its end, not the next percent or the 100 ms interval.
+      expect(Date.parse(first.nextCheckAt ?? "")).toBeGreaterThanOrEqual(clock.endsAt - 20);
+      const moved = await waitUntil(() => {
+        const job = runtime.monitor.get(first.id);
+        return (job.progress ?? 0) > (first.progress ?? 0) ? job : undefined;
+      }, "the timer's progress to move");
+      expect(moved.lastCheckedAt).toBe(first.lastCheckedAt);
+    } finally {
+      runtime.close();
+    }
+  });
+
+  it("gives a waiting timer's module its progress clock, again after a restart of the server", async () => {
+    const dataDir = tempDir();
+    const doc = workflow().module("t", "jobs.Timer", { seconds: 600 }).build();
+    const first = await testRuntime({ dataDir, globalInterval: 100 });
+    const { runId } = first.engine.startRun(doc);
+    const clock = await waitUntil(
+      () => first.engine.getRun(runId).modules.t?.progressClock,
+      "the module's progress clock",
+    );
+    expect(clock.endsAt - clock.startedAt).toBe(600_000);
+    first.close();
+    const second = await testRuntime({ dataDir, globalInterval: 100 });
+    try {
+      const again = await waitUntil(
+        () => second.engine.getRun(runId).modules.t?.progressClock,
+        "the module's progress clock after the restart",
+      );
+      // The same timer: its clock did not restart with the server.
+      expect(again).toEqual(clock);
+      expect(second.engine.getRun(runId).modules.t?.status).toBe("suspended");
+    } finally {
+      second.close();
+    }
+  });
+
+  it("ends a timer at its deadline, checked then, and shows it completed at 100 %", async () => {
+    const runtime = await testRuntime({ globalInterval: 10_000 });
+    try {
+      const { runId } = runtime.engine.startRun(
+        workflow().module("t", "jobs.Timer", { seconds: 0.5 }).build(),
+      );
+      expect(await runtime.engine.waitForRun(runId)).toBe("completed");
+      const [job] = runtime.monitor.list({ runId }) as [JobRecord];
+      // Checked at its end, not at the next 10 s interval: it ends within one check of its deadline.
+      expect(Date.parse(job.finishedAt ?? "") - Date.parse(job.startedAt ?? "")).toBeLessThan(10_000);
+      expect(job.progress).toBe(1);
+      expect(job.progressClock).toBeUndefined();
+    } finally {
+      runtime.close();
+    }
   });
 
   it("says cancelling a finished job changes nothing", async () => {
