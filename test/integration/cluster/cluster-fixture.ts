@@ -16,7 +16,9 @@ import { tempDir } from "../../helpers/temp-dir.js";
 /** The job folders this test file made on the cluster (in the shared jobs folder), removed at its end. */
 const remoteBases: string[] = [];
 afterAll(() => {
-  for (const dir of remoteBases.splice(0)) rmSync(dir, { recursive: true, force: true });
+  // Retried: a cancelled Slurm job's step may still write its output there for a moment (ENOTEMPTY).
+  for (const dir of remoteBases.splice(0))
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 });
 
 export interface ClusterData {
