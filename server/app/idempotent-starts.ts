@@ -9,6 +9,12 @@ export const IDEMPOTENCY_HEADER = "idempotency-key";
 /** Keys are kept in the Store's key-value table (no migration), under this prefix. */
 const PREFIX = "idempotency:";
 
+/** How long a key is remembered: far longer than any client retries a lost answer. */
+export const IDEMPOTENCY_KEY_DAYS = 7;
+const KEEP_MS = IDEMPOTENCY_KEY_DAYS * 24 * 3600_000;
+/** Forgetting old keys reads them all: done at most this often. */
+const PRUNE_EVERY_MS = 3600_000;
+
 interface StoredStart {
   /** SHA-256 of the request's canonical JSON: the same key must come with the same request. */
   request: string;
@@ -22,7 +28,12 @@ interface StoredStart {
  * across restarts); a later one with that key gets the same run, or 422 when its body differs.
  */
 export class IdempotentStarts {
-  constructor(private readonly store: Store) {}
+  private lastPrune = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /**
    * Runs `start` unless `key` started a run already. Synchronous from lookup to record, so two
@@ -35,6 +46,7 @@ export class IdempotentStarts {
   ): { runId: string; replayed: boolean } {
     if (key === undefined) return { ...start(), replayed: false };
     checkKey(key);
+    this.forgetOldKeys();
     const fingerprint = createHash("sha256").update(canonicalJson(request)).digest("hex");
     const earlier = this.store.getSetting(PREFIX + key) as StoredStart | undefined;
     if (earlier) {
@@ -47,11 +59,22 @@ export class IdempotentStarts {
       return { runId: earlier.runId, replayed: true };
     }
     const { runId } = start();
-    const record: StoredStart = { request: fingerprint, runId, at: new Date().toISOString() };
+    const record: StoredStart = { request: fingerprint, runId, at: new Date(this.clock()).toISOString() };
     this.store.putSetting(PREFIX + key, record);
     // Recorded before the answer leaves: a client retrying after a crash finds its run.
     this.store.flush();
     return { runId, replayed: false };
+  }
+
+  /** Keys older than IDEMPOTENCY_KEY_DAYS go, so that a server running for months keeps few. */
+  private forgetOldKeys(): void {
+    const now = this.clock();
+    if (now - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now;
+    for (const [key, value] of this.store.settingsWithPrefix(PREFIX)) {
+      const at = Date.parse((value as Partial<StoredStart>)?.at ?? "");
+      if (!(now - at < KEEP_MS)) this.store.deleteSetting(key);
+    }
   }
 }
 

@@ -68,6 +68,9 @@ export interface Store {
   /** A setting people changed (JSON), or undefined when never set. */
   getSetting(key: string): unknown;
   putSetting(key: string, value: unknown): void;
+  /** Every setting whose key starts with `prefix`, as [key, value]. */
+  settingsWithPrefix(prefix: string): [key: string, value: unknown][];
+  deleteSetting(key: string): void;
 
   /** Makes every write so far durable. */
   flush(): void;

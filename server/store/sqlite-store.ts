@@ -339,6 +339,18 @@ export class SqliteStore implements Store {
     this.write(TARGETS.putSetting, this.sql.putSetting, [key, toJson(value)]);
   }
 
+  settingsWithPrefix(prefix: string): [key: string, value: unknown][] {
+    this.beforeRead();
+    return (this.sql.settingsWithPrefix.all({ prefix }) as { key: string; value: string }[]).map((row) => [
+      row.key,
+      JSON.parse(row.value),
+    ]);
+  }
+
+  deleteSetting(key: string): void {
+    this.write(TARGETS.deleteSetting, this.sql.deleteSetting, [key]);
+  }
+
   /** Commits every write so far, now; throws (after a rollback) when one of them fails. */
   flush(): void {
     this.assertOpen();

@@ -89,6 +89,9 @@ export function prepareStatements(db: Database.Database) {
     putSetting: db.prepare(
       "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     ),
+    // substr, not LIKE: a prefix's own _ and % are not wildcards.
+    settingsWithPrefix: db.prepare("SELECT key, value FROM settings WHERE substr(key, 1, length(@prefix)) = @prefix"),
+    deleteSetting: db.prepare("DELETE FROM settings WHERE key = ?"),
 
     // A run's rows, children first (the foreign keys refuse the reverse); the cache is shared and stays.
     deleteRunJobs: db.prepare("DELETE FROM jobs WHERE run_id = ?"),
@@ -139,4 +142,5 @@ export const TARGETS = {
   deleteModuleChanges: { table: "module_changes", key: (p) => `run ${quoted(p[0])}` },
   collectModuleSets: { table: "module_sets", key: () => "sets no run refers to" },
   putSetting: { table: "settings", key: (p) => `setting ${quoted(p[0])}` },
+  deleteSetting: { table: "settings", key: (p) => `setting ${quoted(p[0])}` },
 } satisfies Record<string, WriteTarget>;
