@@ -9,7 +9,15 @@ export function prepareModuleSetStatements(db: Database.Database) {
     insertRun: db.prepare(
       `INSERT INTO runs (${RUN_COLUMNS}, module_set, modules_at_start) VALUES (${Array(11).fill("?").join(", ")})`,
     ),
-    insertChanges: db.prepare("INSERT INTO module_changes (run_id, changes) VALUES (?, ?)"),
+    /**
+     * Changes of a run that exists: a change of a run whose creation was never committed (its
+     * group failed) changes nothing, as an update of a missing row, instead of failing, with its
+     * foreign key, every later group that holds it, and other runs' writes with them.
+     */
+    insertChanges: db.prepare(`
+      INSERT INTO module_changes (run_id, changes)
+      SELECT r.id, given.changes FROM (SELECT ? AS run_id, ? AS changes) given
+      JOIN runs r ON r.id = given.run_id`),
     /** 1 when the run's modules are a set, 0 when they are rows, undefined for no such run. */
     isSetRun: db.prepare("SELECT module_set IS NOT NULL FROM runs WHERE id = ?").pluck(true),
     setOfRun: db.prepare(`

@@ -90,7 +90,9 @@ export function prepareStatements(db: Database.Database) {
       "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     ),
     // substr, not LIKE: a prefix's own _ and % are not wildcards.
-    settingsWithPrefix: db.prepare("SELECT key, value FROM settings WHERE substr(key, 1, length(@prefix)) = @prefix"),
+    settingsWithPrefix: db.prepare(
+      "SELECT key, value FROM settings WHERE substr(key, 1, length(@prefix)) = @prefix",
+    ),
     deleteSetting: db.prepare("DELETE FROM settings WHERE key = ?"),
 
     // A run's rows, children first (the foreign keys refuse the reverse); the cache is shared and stays.

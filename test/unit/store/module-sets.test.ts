@@ -160,6 +160,24 @@ describe("SqliteStore: changes of a run's modules", () => {
     }
   });
 
+  it("keeps committing other runs' changes after a run's creation failed to commit", () => {
+    const { store } = storeWithComputedRun();
+    store.flush();
+    const pending = (runId: string) =>
+      cachedModules(runId).map((m) => ({ ...m, status: "pending" as const, finishedAt: undefined }));
+    // Run "b" is created in a group that fails (it also creates "r1" again, an id taken): rolled back.
+    store.createRun(aRun("b"), pending("b"));
+    store.createRun(aRun("r1"), pending("r1"));
+    expect(() => store.flush()).toThrow();
+    // "b", still running in memory, tells changes; another run's changes commit beside them.
+    store.createRun(aRun("r3"), pending("r3"));
+    store.updateModule("b", "m0", { status: "running" });
+    store.updateModule("r3", "m0", { status: "done", outputs: { y: 0 } });
+    store.flush();
+    expect(store.modules("r3")[0]?.status).toBe("done");
+    expect(store.modules("b")).toEqual([]);
+  });
+
   it("deletes a run's changes with it", () => {
     const { store, dataDir } = storeOnDisk();
     store.createRun(aRun("r1"), modulesOf("r1", 2));
