@@ -29,8 +29,9 @@ interface Plan {
  * fingerprinted modules (run id, file mtimes), and of a fresh start (rerun). A kept graph's module
  * definitions stay the registry's: a type is registered once and never replaced (`register` refuses).
  *
- * Runs of one plan share its graph, so modules must treat `ctx.params` as read-only (they always had to:
- * params are part of the signature).
+ * Runs of one plan share its graph, so a kept graph's params are frozen: a module that changed
+ * `ctx.params` would otherwise change the params of later runs, whose signatures were made from
+ * the params as written (it throws instead; params were always read-only, as part of the signature).
  */
 export class PlanMemo {
   private readonly plans = new Map<string, Plan>();
@@ -78,6 +79,7 @@ export class PlanMemo {
   }
 
   private remember(key: string, graph: ValidGraph): void {
+    for (const node of graph.nodes) deepFreeze(node.params);
     const variable = graph.nodes.some((n) => n.definition.cache === "never" || n.definition.fingerprint);
     this.plans.set(key, { graph, variable });
     for (const oldest of this.plans.keys()) {
@@ -99,4 +101,10 @@ function documentKey(document: unknown): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const inner of Object.values(value)) deepFreeze(inner);
 }

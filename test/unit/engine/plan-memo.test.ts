@@ -52,6 +52,35 @@ describe("an unchanged re-run of the same document", () => {
     }
   });
 
+  it("fails a module that changes its params, and a later run sees them as written", async () => {
+    const meddling = defineModule({
+      type: "test.Meddling",
+      version: 1,
+      label: "Meddling",
+      description: "changes its own params (a module must not)",
+      inputs: {},
+      outputs: { count: port.number() },
+      params: z.object({ items: z.array(z.number()) }),
+      cache: "never",
+      compute: (ctx) => {
+        ctx.params.items.push(ctx.params.items.length);
+        return { count: ctx.params.items.length };
+      },
+    });
+    const registry = await registryWithTestModules(new ExecutionLog());
+    registry.register(meddling);
+    const { engine } = await testRuntime({ registry });
+    const doc = workflow("meddle")
+      .module("m", "test.Meddling", { items: [1] })
+      .build();
+    for (let i = 0; i < 2; i++) {
+      const { runId } = engine.startRun(doc);
+      expect(await engine.waitForRun(runId)).toBe("failed");
+      expect(engine.getRun(runId).modules.m?.error?.message).toMatch(/not extensible|read.only/i);
+    }
+    expect(doc.modules[0]?.params).toEqual({ items: [1] });
+  });
+
   it("starts afresh on request (rerun) although its plan is kept", async () => {
     const { engine, log } = await testRuntime();
     const doc = workflow("again")
