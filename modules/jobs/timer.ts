@@ -2,6 +2,9 @@ import { z } from "zod";
 import { defineModule } from "../sdk/define-module.js";
 import { port } from "../sdk/port.js";
 
+/** The longest a waiting timer goes unchecked (a check that changes nothing costs nothing). */
+const CHECK_AT_LEAST_EVERY_MS = 3600_000;
+
 /** VisTrails' TimedJob: a wait that is a job, so it survives a restart of the server. */
 export default defineModule({
   type: "jobs.Timer",
@@ -39,7 +42,9 @@ export default defineModule({
             progress: elapsed / durationMs,
             progressClock: { startedAt, endsAt: startedAt + durationMs },
             message,
-            nextCheckMs: Math.ceil(durationMs - elapsed),
+            // At its end, or within the hour: timers of the process run on a monotonic clock that
+            // stops while the machine sleeps, so a machine that slept is late by an hour at most.
+            nextCheckMs: Math.min(Math.ceil(durationMs - elapsed), CHECK_AT_LEAST_EVERY_MS),
           };
         },
         // Nothing runs outside: cancelling a timer only stops waiting for it.

@@ -14,6 +14,7 @@
  */
 import type { ProgressClock } from "../../modules/sdk/job.js";
 import { isFinishedJob } from "../schema/states.js";
+import { clockProgress } from "../schema/views.js";
 import type { JobRecord, JobState } from "./records.js";
 
 /** What a check of the job's handle answered. */
@@ -59,8 +60,15 @@ const FOLLOWED: ReadonlySet<JobState> = new Set(["queued", "waiting", "running"]
 const same = (job: JobRecord): JobTransition => ({ job, changed: false, effects: {} });
 const next = (job: JobRecord, patch: Partial<JobRecord>, effects: JobEffects = {}): JobTransition => {
   const after = { ...job, ...patch };
-  // A final job's progress no longer moves with time: it stays where it ended.
-  if (isFinishedJob(after.state)) delete after.progressClock;
+  // A final job's progress no longer moves with time: it stays where it ended (a timer cancelled
+  // at 70 % shows 70 %, not the ~0 % of its first and only check).
+  if (isFinishedJob(after.state) && after.progressClock) {
+    const { startedAt, endsAt } = after.progressClock;
+    const endedAt = Date.parse(after.finishedAt ?? "");
+    if (patch.progress === undefined && Number.isFinite(endedAt))
+      after.progress = clockProgress(startedAt, endsAt, endedAt);
+    delete after.progressClock;
+  }
   return { job: after, changed: true, effects };
 };
 
