@@ -65,6 +65,35 @@ export interface TraceSummary {
   rasterMsPerSecond: number;
   /** The main thread's costliest events by self time, ms per second. */
   top: [string, number][];
+  /** CPU ms per second of the busiest threads (all processes), by thread name. */
+  threads: [string, number][];
+}
+
+/** CPU time per thread name: the top-level events' `tdur` (nested ones are inside them). */
+function threadCpu(events: readonly TraceEvent[]): Map<string, number> {
+  const names = new Map<string, string>();
+  for (const e of events)
+    if (e.ph === "M" && e.name === "thread_name") names.set(`${e.pid}:${e.tid}`, e.args?.name ?? "?");
+  const byThread = new Map<string, TraceEvent[]>();
+  for (const e of events) {
+    if (e.ph !== "X" || !e.dur) continue;
+    const key = `${e.pid}:${e.tid}`;
+    byThread.set(key, [...(byThread.get(key) ?? []), e]);
+  }
+  const cpu = new Map<string, number>();
+  for (const [key, list] of byThread) {
+    list.sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+    let end = Number.NEGATIVE_INFINITY;
+    let sum = 0;
+    for (const e of list) {
+      if (e.ts < end) continue; // nested in the one before
+      end = e.ts + (e.dur ?? 0);
+      sum += e.tdur ?? e.dur ?? 0;
+    }
+    const name = (names.get(key) ?? "?").replace(/\d+$/, "");
+    cpu.set(name, (cpu.get(name) ?? 0) + sum);
+  }
+  return cpu;
 }
 
 export function summariseTrace(events: readonly TraceEvent[]): TraceSummary {
@@ -110,6 +139,10 @@ export function summariseTrace(events: readonly TraceEvent[]): TraceSummary {
       .sort((a, b) => b[1] - a[1])
       .slice(0, 6)
       .map(([name, us]) => [name, perSecond(us)]),
+    threads: [...threadCpu(events)]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([name, us]) => [name, perSecond(us)]),
   };
 }
 
@@ -127,5 +160,6 @@ export function traceLine(t: TraceSummary): string {
     .sort((a, b) => b[1] - a[1])
     .map(([g, ms]) => `${g} ${ms.toFixed(0)}`);
   const top = t.top.map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(", ");
-  return `main thread CPU ms/s: ${parts.join(", ")} (in tasks ${t.mainWallMsPerSecond.toFixed(0)} ms/s wall); raster (other threads) ${t.rasterMsPerSecond.toFixed(0)} ms/s over ${t.seconds.toFixed(1)} s; top events CPU ms/s: ${top}`;
+  const threads = t.threads.map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(", ");
+  return `threads CPU ms/s: ${threads}; main thread CPU ms/s: ${parts.join(", ")} (in tasks ${t.mainWallMsPerSecond.toFixed(0)} ms/s wall); raster (other threads) ${t.rasterMsPerSecond.toFixed(0)} ms/s over ${t.seconds.toFixed(1)} s; top events CPU ms/s: ${top}`;
 }
