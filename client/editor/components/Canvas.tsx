@@ -83,17 +83,19 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
   // Below LOW_ZOOM modules and wires are shapes on one canvas (ShapeLayer), not nodes: this
   // re-renders the canvas only when the zoom crosses that line.
   const lowZoom = useFlowStore((s) => s.transform[2] < LOW_ZOOM);
-  const paneWidth = useFlowStore((s) => s.width);
-  const paneHeight = useFlowStore((s) => s.height);
+
   const nodeCache = useRef(new FlowNodeCache());
   const edgeCache = useRef(new FlowEdgeCache());
   const noteCache = useRef(new NoteNodeCache());
   // The first view frames the document from its positions, once the pane's size is known.
   const section = useRef<HTMLElement>(null);
   const [startView, setStartView] = useState<Viewport>();
+  const [paneSize, setPaneSize] = useState({ width: 0, height: 0 });
   useLayoutEffect(() => {
     const box = section.current?.getBoundingClientRect();
-    setStartView(viewportFor(store.getState().doc, box?.width ?? 0, box?.height ?? 0));
+    const size = { width: box?.width ?? 0, height: box?.height ?? 0 };
+    setPaneSize(size);
+    setStartView(viewportFor(store.getState().doc, size.width, size.height));
   }, [store]);
   // Ready (for people's tests and the benchmark): the first frame with the nodes is painted.
   const [ready, setReady] = useState(false);
@@ -171,7 +173,9 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
     () => (lowZoom ? buildShapeScene(moduleNodes, edges) : undefined),
     [lowZoom, moduleNodes, edges],
   );
-  const minZoom = useMemo(() => minZoomFor(doc, paneWidth, paneHeight), [doc, paneWidth, paneHeight]);
+  // From the pane's size at the start (not React Flow's, which it measures later: a change of the
+  // least zoom updates React Flow's store, and every update re-runs its selectors over all nodes).
+  const minZoom = useMemo(() => minZoomFor(doc, paneSize.width, paneSize.height), [doc, paneSize]);
 
   // At low zoom a click on a module's shape selects it (Ctrl-click adds or removes it). React
   // Flow clears the selection after this handler: the choice is applied after it.
