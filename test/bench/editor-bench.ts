@@ -209,15 +209,17 @@ async function clickToInspector(page: Page): Promise<number> {
           capture: true,
           once: true,
         });
-        const inspector = document.querySelector('section[aria-label="Inspector"]') as Element;
+        // Checked every frame (not on mutations: a value set as a property makes none, and the
+        // section may be rendered anew), and answered at the frame after the one that shows it.
         const shows = () =>
-          [...inspector.querySelectorAll("input")].some((i) => (i as HTMLInputElement).value === id);
-        const seen = new MutationObserver(() => {
-          if (!downAt || !shows()) return;
-          seen.disconnect();
-          requestAnimationFrame(() => resolve(performance.now() - downAt));
-        });
-        seen.observe(inspector, { subtree: true, childList: true, attributes: true, characterData: true });
+          [...document.querySelectorAll('section[aria-label="Inspector"] input')].some(
+            (i) => (i as HTMLInputElement).value === id,
+          );
+        const check = () => {
+          if (downAt && shows()) requestAnimationFrame(() => resolve(performance.now() - downAt));
+          else requestAnimationFrame(check);
+        };
+        requestAnimationFrame(check);
       }),
     target.id,
   );
