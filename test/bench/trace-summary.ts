@@ -103,8 +103,15 @@ export function summariseTrace(events: readonly TraceEvent[]): TraceSummary {
   const onMain = events
     .filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === "X" && (e.dur ?? 0) > 0)
     .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
-  const stamps = events.filter((e) => e.ts > 0).map((e) => e.ts);
-  const seconds = stamps.length ? (Math.max(...stamps) - Math.min(...stamps)) / 1e6 : 0;
+  // The traced interval: from the first event to the end of the last (metadata events have no time).
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const e of events) {
+    if (e.ph === "M") continue;
+    first = Math.min(first, e.ts);
+    last = Math.max(last, e.ts + (e.dur ?? 0));
+  }
+  const seconds = last > first ? (last - first) / 1e6 : 0;
   const self = new Map<string, number>();
   const byName = new Map<string, number>();
   const stack: { end: number; group: string; name: string; self: number }[] = [];
