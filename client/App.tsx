@@ -118,7 +118,7 @@ export function App({ catalogError }: { catalogError: string | undefined }) {
     delete: () => store.deleteSelection(),
     save: () => void actions.save(),
     run: () => void run.start(),
-    fitView: () => void fitView({ ...fitViewOptions(store.getState().doc.modules.length), duration: 200 }),
+    fitView: () => void fitView({ ...fitViewOptions(), duration: 200 }),
     find: () => setFindOpen(true),
     autoLayout: () => void store.autoLayout(),
     group: () => void store.groupSelection(),

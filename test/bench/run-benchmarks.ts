@@ -42,7 +42,10 @@ try {
     );
   }
   if (!only || only === "editor") {
-    for (const line of editorBenchReport(await editorBench())) console.log(line);
+    // LABFLOW_BENCH_EDITOR_MODULES=1000 for one size only.
+    const sizes = (process.env.LABFLOW_BENCH_EDITOR_MODULES ?? "1000,10000").split(",").map(Number);
+    for (const modules of sizes)
+      for (const line of editorBenchReport(await editorBench({ modules }))) console.log(line);
   }
   if (!only || only === "monitor") {
     for (const line of monitorBenchReport(await monitorBench())) console.log(line);

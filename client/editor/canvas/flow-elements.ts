@@ -15,7 +15,7 @@ import { portSpec, portsFromConnections, portTypeOf } from "../core/ports.js";
 import { type Problem, type ProblemMap, problemsKey } from "../core/problems.js";
 import type { Selection } from "../core/selection.js";
 import { detourLane } from "../core/wire-route.js";
-import { nodeGeometry } from "./node-geometry.js";
+import { type NodeGeometry, nodeGeometry } from "./node-geometry.js";
 
 export interface ModuleNodeData extends Record<string, unknown> {
   module: ModuleInstance;
@@ -82,6 +82,40 @@ export interface NodeInputs {
 
 const NO_PORTS: Readonly<Record<string, PortSpec>> = {};
 
+/**
+ * Geometry (size, handles) per set of ports: every module of a type shares the catalog entry's
+ * port objects, so 10,000 modules of a few types share a few geometries instead of allocating
+ * their own (opening a big workflow spent much of its time building, then collecting, them).
+ */
+const geometries = new WeakMap<object, WeakMap<object, NodeGeometry>>();
+function sharedGeometry(
+  inputs: Readonly<Record<string, PortSpec>>,
+  outputs: Readonly<Record<string, PortSpec>>,
+): NodeGeometry {
+  let byOutputs = geometries.get(inputs);
+  if (!byOutputs) {
+    byOutputs = new WeakMap();
+    geometries.set(inputs, byOutputs);
+  }
+  let geometry = byOutputs.get(outputs);
+  if (!geometry) {
+    geometry = nodeGeometry(inputs, outputs, { input: inputHandle, output: outputHandle });
+    byOutputs.set(outputs, geometry);
+  }
+  return geometry;
+}
+
+/** The node's DOM attributes, one object per run state. */
+const statusAttributes = new Map<string, ModuleFlowNode["domAttributes"]>();
+function domAttributesOf(status: string): ModuleFlowNode["domAttributes"] {
+  let attributes = statusAttributes.get(status);
+  if (!attributes) {
+    attributes = { "data-status": status } as ModuleFlowNode["domAttributes"];
+    statusAttributes.set(status, attributes);
+  }
+  return attributes;
+}
+
 /** Builds nodes, reusing the previous object of every node whose inputs did not change. */
 export class FlowNodeCache {
   private cache = new Map<string, CachedNode>();
@@ -124,7 +158,7 @@ function makeNode(
 ): ModuleFlowNode {
   const inputs = c.entry?.inputs ?? unknownPorts?.inputs ?? NO_PORTS;
   const outputs = c.entry?.outputs ?? unknownPorts?.outputs ?? NO_PORTS;
-  const geometry = nodeGeometry(inputs, outputs, { input: inputHandle, output: outputHandle });
+  const geometry = sharedGeometry(inputs, outputs);
   const node: ModuleFlowNode = {
     id: c.module.id,
     type: "module",
@@ -146,7 +180,7 @@ function makeNode(
     measured: { width: geometry.width, height: geometry.height },
     handles: geometry.handles,
     ariaLabel: c.module.id,
-    domAttributes: { "data-status": c.run?.status ?? "idle" } as ModuleFlowNode["domAttributes"],
+    domAttributes: domAttributesOf(c.run?.status ?? "idle"),
   };
   return node;
 }

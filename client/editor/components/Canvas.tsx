@@ -7,11 +7,14 @@ import {
   Background,
   BackgroundVariant,
   Controls,
+  type Edge,
   type EdgeChange,
   type NodeChange,
   Panel,
   ReactFlow,
+  useStore as useFlowStore,
   useReactFlow,
+  useStoreApi,
   type Viewport,
 } from "@xyflow/react";
 import {
@@ -31,7 +34,14 @@ import {
   type NoteFlowNode,
   NoteNodeCache,
 } from "../canvas/flow-elements.js";
-import { fitViewOptions, VIRTUALISE_ABOVE, viewportFor } from "../canvas/view-options.js";
+import { buildShapeScene, moduleAt } from "../canvas/shape-drawing.js";
+import {
+  fitViewOptions,
+  LOW_ZOOM,
+  minZoomFor,
+  VIRTUALISE_ABOVE,
+  viewportFor,
+} from "../canvas/view-options.js";
 import { groupBox } from "../core/group-box.js";
 import { groupIdOf, groupNodeId, hiddenModules } from "../core/groups.js";
 import type { Position } from "../core/modules.js";
@@ -48,10 +58,13 @@ import { NoteNode } from "./NoteNode.js";
 import { Overview } from "./Overview.js";
 import { MODULE_DRAG_TYPE } from "./Palette.js";
 import { RoutedEdge } from "./RoutedEdge.js";
+import { ShapeLayer } from "./ShapeLayer.js";
 
 const nodeTypes = { module: ModuleNode, note: NoteNode, group: GroupNode };
 type FlowNode = ModuleFlowNode | NoteFlowNode | GroupFlowNode;
 const edgeTypes = { routed: RoutedEdge };
+/** At low zoom the wires are drawn with the modules (ShapeLayer): React Flow holds none. */
+const NO_EDGES: Edge[] = [];
 interface CanvasProps {
   problems: ProblemMap;
   run: RunView | undefined;
@@ -62,19 +75,27 @@ interface CanvasProps {
 
 export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
   const store = useStore();
+  const flowZoom = useStoreApi();
   const doc = useEditor((s) => s.doc);
   const catalog = useEditor((s) => s.catalog);
   const selection = useEditor((s) => s.selection);
   const { screenToFlowPosition } = useReactFlow();
+  // Below LOW_ZOOM modules and wires are shapes on one canvas (ShapeLayer), not nodes: this
+  // re-renders the canvas only when the zoom crosses that line.
+  const lowZoom = useFlowStore((s) => s.transform[2] < LOW_ZOOM);
+
   const nodeCache = useRef(new FlowNodeCache());
   const edgeCache = useRef(new FlowEdgeCache());
   const noteCache = useRef(new NoteNodeCache());
   // The first view frames the document from its positions, once the pane's size is known.
   const section = useRef<HTMLElement>(null);
   const [startView, setStartView] = useState<Viewport>();
+  const [paneSize, setPaneSize] = useState({ width: 0, height: 0 });
   useLayoutEffect(() => {
     const box = section.current?.getBoundingClientRect();
-    setStartView(viewportFor(store.getState().doc, box?.width ?? 0, box?.height ?? 0));
+    const size = { width: box?.width ?? 0, height: box?.height ?? 0 };
+    setPaneSize(size);
+    setStartView(viewportFor(store.getState().doc, size.width, size.height));
   }, [store]);
   // Ready (for people's tests and the benchmark): the first frame with the nodes is painted.
   const [ready, setReady] = useState(false);
@@ -98,6 +119,11 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
         ? builtModuleNodes
         : builtModuleNodes.map((n) => (hidden.has(n.id) ? { ...n, hidden: true } : n)),
     [builtModuleNodes, hidden],
+  );
+  // At low zoom React Flow keeps the module nodes (fit and find frame them) but renders none.
+  const flowModuleNodes = useMemo(
+    () => (lowZoom ? moduleNodes.map((n) => (n.hidden ? n : { ...n, hidden: true })) : moduleNodes),
+    [moduleNodes, lowZoom],
   );
   const noteNodes = useMemo(() => noteCache.current.build(doc), [doc]);
   const groupNodes = useMemo(
@@ -128,9 +154,9 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
   const nodes = useMemo(
     (): FlowNode[] =>
       noteNodes.length > 0 || groupNodes.length > 0
-        ? [...groupNodes, ...moduleNodes, ...noteNodes]
-        : moduleNodes,
-    [moduleNodes, noteNodes, groupNodes],
+        ? [...groupNodes, ...flowModuleNodes, ...noteNodes]
+        : flowModuleNodes,
+    [flowModuleNodes, noteNodes, groupNodes],
   );
   const builtEdges = useMemo(
     () => edgeCache.current.build(doc, catalog, selection),
@@ -142,6 +168,32 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
         ? builtEdges
         : builtEdges.map((e) => (hidden.has(e.source) || hidden.has(e.target) ? { ...e, hidden: true } : e)),
     [builtEdges, hidden],
+  );
+  const shapes = useMemo(
+    () => (lowZoom ? buildShapeScene(moduleNodes, edges) : undefined),
+    [lowZoom, moduleNodes, edges],
+  );
+  // From the pane's size at the start (not React Flow's, which it measures later: a change of the
+  // least zoom updates React Flow's store, and every update re-runs its selectors over all nodes).
+  const minZoom = useMemo(() => minZoomFor(doc, paneSize.width, paneSize.height), [doc, paneSize]);
+
+  // At low zoom a click on a module's shape selects it (Ctrl-click adds or removes it). React
+  // Flow clears the selection after this handler: the choice is applied after it.
+  const onPaneClick = useCallback(
+    (event: ReactMouseEvent) => {
+      if (!shapes) return;
+      const zoom = flowZoom.getState().transform[2];
+      const id = moduleAt(shapes, screenToFlowPosition({ x: event.clientX, y: event.clientY }), 3 / zoom);
+      const adding = event.ctrlKey || event.metaKey;
+      const before = store.getState().selection.modules;
+      queueMicrotask(() => {
+        const modules = new Set(adding ? before : []);
+        if (id !== undefined && adding && before.has(id)) modules.delete(id);
+        else if (id !== undefined) modules.add(id);
+        store.select({ modules, connections: new Set() });
+      });
+    },
+    [shapes, store, screenToFlowPosition, flowZoom],
   );
 
   // Sizes React Flow measures are not fed back: every node's size and handle positions are known
@@ -238,6 +290,8 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
     store.addNote({ x: centre.x - 110, y: centre.y - 55 });
   }, [store, screenToFlowPosition]);
 
+  // The dot pattern moves with the view (a full repaint per frame): not for big workflows nor at
+  // low zoom, where it is a dense grey anyway.
   const big = nodes.length > VIRTUALISE_ABOVE;
   return (
     <section
@@ -246,11 +300,12 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
       aria-label="Workflow"
       data-ready={ready ? "true" : "false"}
       data-modules={doc.modules.length}
+      data-detail={lowZoom ? "shapes" : "nodes"}
     >
       {startView && (
         <ReactFlow<FlowNode>
           nodes={nodes}
-          edges={edges}
+          edges={lowZoom ? NO_EDGES : edges}
           nodeTypes={nodeTypes}
           edgeTypes={edgeTypes}
           onNodesChange={onNodesChange}
@@ -261,20 +316,21 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
           onDragOver={onDragOver}
           onDrop={onDrop}
           onNodeContextMenu={onNodeContextMenu}
+          onPaneClick={onPaneClick}
           deleteKeyCode={null}
           selectionKeyCode="Shift"
           multiSelectionKeyCode={["Meta", "Control"]}
           snapToGrid
           snapGrid={[10, 10]}
-          minZoom={0.05}
+          minZoom={minZoom}
           maxZoom={2}
           defaultViewport={startView}
           onlyRenderVisibleElements={big}
           elevateEdgesOnSelect
           elevateNodesOnSelect={false}
         >
-          {/* The moving dot pattern costs a full repaint per frame: only for small workflows. */}
-          {!big && <Background variant={BackgroundVariant.Dots} gap={20} size={1} />}
+          {shapes && <ShapeLayer scene={shapes} />}
+          {!big && !lowZoom && <Background variant={BackgroundVariant.Dots} gap={20} size={1} />}
           <Panel position="top-left">
             <button type="button" className="lf-add-note" onClick={addNoteInView}>
               Add note
@@ -296,7 +352,7 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
           <Panel position="bottom-right">
             <Overview nodes={moduleNodes} />
           </Panel>
-          <Controls showInteractive={false} fitViewOptions={fitViewOptions(doc.modules.length)} />
+          <Controls showInteractive={false} fitViewOptions={fitViewOptions()} />
         </ReactFlow>
       )}
       {menu && (

@@ -24,7 +24,7 @@ export function FindBox({ onClose }: { onClose: () => void }) {
     const id = matches[next % matches.length] as string;
     setNext((n) => (n + 1) % matches.length);
     store.select(selectModules([id]));
-    void fitView({ nodes: [{ id }], maxZoom: 1, padding: 0.5, duration: 200 });
+    void fitView({ nodes: [{ id }], maxZoom: 1, padding: 0.5, duration: 200, includeHiddenNodes: true });
   };
 
   return (

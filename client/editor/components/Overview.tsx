@@ -47,6 +47,29 @@ function union(a: Rect | undefined, b: Rect): Rect {
   };
 }
 
+/** The modules within `content`, drawn at the map's full resolution on a canvas not in the page. */
+function drawModules(nodes: readonly ModuleFlowNode[], content: Rect | undefined) {
+  if (!content || typeof document === "undefined") return undefined;
+  const ratio = window.devicePixelRatio || 1;
+  const fit = Math.min((WIDTH * ratio) / content.width, (HEIGHT * ratio) / content.height);
+  const scale = Number.isFinite(fit) && fit > 0 ? fit : 1;
+  const picture = document.createElement("canvas");
+  picture.width = Math.max(1, Math.ceil(content.width * scale));
+  picture.height = Math.max(1, Math.ceil(content.height * scale));
+  const context = picture.getContext("2d");
+  if (!context) return undefined;
+  for (const n of nodes) {
+    context.fillStyle = STATUS_COLOURS[n.data.run?.status ?? "idle"] ?? "#c3ccd5";
+    context.fillRect(
+      (n.position.x - content.x) * scale,
+      (n.position.y - content.y) * scale,
+      Math.max(1, (n.initialWidth ?? 0) * scale),
+      Math.max(1, (n.initialHeight ?? 0) * scale),
+    );
+  }
+  return picture;
+}
+
 export function Overview({ nodes }: { nodes: readonly ModuleFlowNode[] }) {
   const [tx, ty, zoom] = useFlowStore((s) => s.transform);
   const paneWidth = useFlowStore((s) => s.width);
@@ -64,22 +87,24 @@ export function Overview({ nodes }: { nodes: readonly ModuleFlowNode[] }) {
   const ox = MARGIN + (WIDTH - 2 * MARGIN - world.width * scale) / 2 - world.x * scale;
   const oy = MARGIN + (HEIGHT - 2 * MARGIN - world.height * scale) / 2 - world.y * scale;
 
+  // The modules are drawn once per change of the nodes, on a canvas of their own; the view's
+  // moves only draw that picture again, placed and scaled (one drawImage, not one box per module).
+  const picture = useMemo(() => drawModules(nodes, content), [nodes, content]);
   useEffect(() => {
     const context = canvas.current?.getContext("2d");
     if (!context) return;
     const ratio = window.devicePixelRatio || 1;
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.clearRect(0, 0, WIDTH, HEIGHT);
-    for (const n of nodes) {
-      context.fillStyle = STATUS_COLOURS[n.data.run?.status ?? "idle"] ?? "#c3ccd5";
-      context.fillRect(
-        ox + n.position.x * scale,
-        oy + n.position.y * scale,
-        Math.max(1, (n.initialWidth ?? 0) * scale),
-        Math.max(1, (n.initialHeight ?? 0) * scale),
-      );
-    }
-  }, [nodes, ox, oy, scale]);
+    if (!picture || !content) return;
+    context.drawImage(
+      picture,
+      ox + content.x * scale,
+      oy + content.y * scale,
+      Math.max(1, content.width * scale),
+      Math.max(1, content.height * scale),
+    );
+  }, [picture, content, ox, oy, scale]);
 
   const moveTo = useCallback(
     (event: PointerEvent<HTMLDivElement>) => {

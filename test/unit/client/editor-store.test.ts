@@ -78,6 +78,16 @@ describe("the editor store", () => {
     expect(s.getState().doc).toEqual(first);
   });
 
+  it("freezes an opened document, and redo after undo opens it again", () => {
+    const s = store((w) => w.module("k", "basic.Constant"));
+    const opened = doc((w) => w.module("a", "basic.Add"));
+    s.openDocument(opened, "Open", false);
+    expect(Object.isFrozen(s.getState().doc.modules[0])).toBe(true);
+    s.undo();
+    s.redo();
+    expect(s.getState().doc).toEqual(opened);
+  });
+
   it("refuses an id already in use when renaming", () => {
     const s = store((w) => w.module("k", "basic.Constant").module("s", "basic.Add"));
     expect(s.renameModule("k", "s")).toBe('the id "s" is taken');
