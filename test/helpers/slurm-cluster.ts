@@ -3,7 +3,7 @@
  * started once per test process (`up.sh` is idempotent: a second call finds it running).
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -24,8 +24,53 @@ export interface SlurmCluster {
 
 let started: SlurmCluster | undefined;
 
+/** The READY line of the last up.sh that started the cluster, kept for the test files after it. */
+const READY_FILE = join(tmpdir(), "labflow-slurm-ready.txt");
+
+/**
+ * The READY line of a cluster that is up and answers, without running up.sh again: up.sh decides
+ * "already up" from one ping, and when that ping fails for a moment (slurmctld busy on a loaded
+ * machine) it starts the whole cluster anew under the daemons still running, breaking every test
+ * using it. A few patient pings here leave up.sh to a cluster that is really down.
+ */
+function readyClusterLine(): string | undefined {
+  if (!existsSync(READY_FILE)) return undefined;
+  const line = readFileSync(READY_FILE, "utf8").trim();
+  const url = /url=(\S+)/.exec(line)?.[1];
+  const user = /user=(\S+)/.exec(line)?.[1];
+  const tokenFile = /token_file=(\S+)/.exec(line)?.[1];
+  if (!url || !user || !tokenFile || !existsSync(tokenFile)) return undefined;
+  const token = readFileSync(tokenFile, "utf8").trim();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      execFileSync(
+        "curl",
+        [
+          "-sf",
+          "--max-time",
+          "10",
+          "-o",
+          "/dev/null",
+          "-H",
+          `X-SLURM-USER-NAME: ${user}`,
+          "-H",
+          `X-SLURM-USER-TOKEN: ${token}`,
+          `${url}/slurm/v0.0.38/ping`,
+        ],
+        { stdio: "ignore" },
+      );
+      return line;
+    } catch {
+      execFileSync("sleep", ["2"]);
+    }
+  }
+  return undefined;
+}
+
 export function slurmCluster(): SlurmCluster {
   if (started) return started;
+  const ready = readyClusterLine();
+  if (ready) return (started = clusterOf(ready));
   // One up.sh at a time across test files (they run in parallel): two first starts at once would
   // each lay the cluster's folders anew under the other. flock is util-linux's, on every Debian.
   // --close keeps the lock's descriptor out of up.sh, whose daemons (munged, slurmrestd) would
@@ -47,6 +92,12 @@ export function slurmCluster(): SlurmCluster {
   }
   const line = out.split("\n").find((l) => l.startsWith("READY"));
   if (!line) throw new Error(`up.sh did not print READY:\n${out}`);
+  writeFileSync(READY_FILE, `${line}\n`);
+  started = clusterOf(line);
+  return started;
+}
+
+function clusterOf(line: string): SlurmCluster {
   const field = (name: string) => {
     const value = new RegExp(`${name}=(\\S+)`).exec(line)?.[1];
     if (!value) throw new Error(`READY line without ${name}: ${line}`);
@@ -72,7 +123,6 @@ export function slurmCluster(): SlurmCluster {
       return body.jobs;
     },
   };
-  started = cluster;
   return cluster;
 }
 
