@@ -86,29 +86,22 @@ export function validateWorkflow(
   });
   if (check.problems.length) throw invalid(check.problems);
 
-  const nodes: GraphNode[] = check.modules.map(({ index, instance, type }) => ({
-    index,
-    id: instance.id,
-    instance,
-    // Without problems every module's type is known and its params parsed.
-    definition: type as ModuleDefinition,
-    params: params.get(instance.id) ?? {},
-    inputs: new Map(),
-    downstream: [],
-  }));
-  // A set of pairs, not `downstream.includes`: a module feeding 5,000 others made that quadratic.
-  const linked = new Set<number>();
-  for (const wire of check.wires) {
-    const source = nodes[wire.from];
-    const target = nodes[wire.to];
-    if (!source || !target) continue;
-    target.inputs.set(wire.toPort, { node: source.index, port: wire.fromPort });
-    const pair = source.index * nodes.length + target.index;
-    if (!linked.has(pair)) {
-      linked.add(pair);
-      source.downstream.push(target.index);
-    }
+  const nodes: GraphNode[] = new Array(check.modules.length);
+  for (const { index, instance, type } of check.modules) {
+    nodes[index] = {
+      index,
+      id: instance.id,
+      instance,
+      // Without problems every module's type is known and its params parsed.
+      definition: type as ModuleDefinition,
+      params: params.get(instance.id) ?? {},
+      inputs: new Map(),
+      // The contract's: each module fed once, in wire order.
+      downstream: check.downstream[index] ?? [],
+    };
   }
+  for (const wire of check.wires)
+    nodes[wire.to]?.inputs.set(wire.toPort, { node: wire.from, port: wire.fromPort });
   const byId = new Map(nodes.map((node) => [node.id, node]));
   return { document, nodes, byId, order: check.order };
 }
