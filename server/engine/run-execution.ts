@@ -353,7 +353,8 @@ export class RunExecution implements JobFollower {
       moduleId: node.id,
       inputs,
       params: node.params,
-      log: (message) => this.recorder.log(node.id, message),
+      // Bound, not an arrow: no closure to name per module (a cold run makes thousands of contexts).
+      log: this.recorder.log.bind(this.recorder, node.id),
       signal: this.abort.signal,
       workspace: this.env.workspace,
       runDir: this.runDir,
