@@ -8,6 +8,7 @@ import { GroupCommit, type WriteParams, type WriteStatement, type WriteTarget } 
 import { type ModuleSetStatements, prepareModuleSetStatements } from "./module-set-statements.js";
 import {
   changeOf,
+  changesText,
   type ModuleChange,
   type ModulesAtStart,
   moduleSetOf,
@@ -128,10 +129,7 @@ export class SqliteStore implements Store {
         set.atStart,
       ]);
       if (set.initial.length > 0)
-        this.write(TARGETS.insertModuleChanges, this.sets.insertChanges, [
-          run.id,
-          JSON.stringify(set.initial),
-        ]);
+        this.write(TARGETS.insertModuleChanges, this.sets.insertChanges, [run.id, changesText(set.initial)]);
     } else {
       this.write(TARGETS.insertRun, this.sql.insertRun, runParams(run, documentJson));
     }
@@ -250,7 +248,7 @@ export class SqliteStore implements Store {
     this.openChanges.set(runId, batch);
     this.write(TARGETS.insertModuleChanges, this.sets.insertChanges, () => {
       if (this.openChanges.get(runId) === batch) this.openChanges.delete(runId);
-      return [runId, JSON.stringify(batch.changes)];
+      return [runId, changesText(batch.changes)];
     });
   }
 
