@@ -8,6 +8,7 @@ import type { Problem } from "../schema/problem.js";
 import { type ModuleInstance, WorkflowDocument } from "../schema/workflow-document.js";
 import { EngineError } from "./engine-error.js";
 import { upgradeDocument } from "./upgrade-document.js";
+import { validDocument } from "./valid-document.js";
 
 /** An upstream output feeding one input port. */
 export interface InputSource {
@@ -51,9 +52,13 @@ export function validateWorkflow(
 ): ValidGraph {
   const upgraded = upgradeDocument(raw);
   if (upgraded.problems.length) throw invalid(upgraded.problems);
-  const parsed = WorkflowDocument.safeParse(upgraded.document);
-  if (!parsed.success) throw invalid(schemaProblems(parsed.error, upgraded.document));
-  const document = parsed.data;
+  // zod only when the fast path is unsure: it names every problem of a document that has some.
+  let document = validDocument(upgraded.document);
+  if (!document) {
+    const parsed = WorkflowDocument.safeParse(upgraded.document);
+    if (!parsed.success) throw invalid(schemaProblems(parsed.error, upgraded.document));
+    document = parsed.data;
+  }
 
   const params = new Map<string, Record<string, unknown>>();
   const accepted = new AcceptedParams();
