@@ -18,8 +18,8 @@ const ON_CONFLICT = `
 
 /**
  * Runs a flat list of cache rows ([signature, module_type, outputs, ...]) as upserts of a power of
- * two rows each, so at most nine statements are ever prepared, in signature order. A signature
- * given twice ends with its last outputs, as separate upserts would.
+ * two rows each, so at most nine statements are ever prepared. Rows keep their order, and a
+ * signature given twice ends with its last outputs, as separate upserts would.
  */
 export class CacheRowsStatement implements WriteStatement {
   private readonly bySize = new Map<number, Database.Statement>();
@@ -28,14 +28,10 @@ export class CacheRowsStatement implements WriteStatement {
 
   run(values: unknown[]): void {
     const rows = values.length / CACHE_ROW_VALUES;
-    const order = bySignature(values, rows);
     for (let start = 0; start < rows; ) {
       const count = largestPowerOfTwoUpTo(Math.min(MOST_ROWS, rows - start));
-      const chunk: unknown[] = new Array(count * CACHE_ROW_VALUES);
-      for (let i = 0; i < count; i++) {
-        const from = (order[start + i] as number) * CACHE_ROW_VALUES;
-        for (let v = 0; v < CACHE_ROW_VALUES; v++) chunk[i * CACHE_ROW_VALUES + v] = values[from + v];
-      }
+      const chunk =
+        count === rows ? values : values.slice(start * CACHE_ROW_VALUES, (start + count) * CACHE_ROW_VALUES);
       this.statementFor(count).run(chunk);
       start += count;
     }
@@ -53,22 +49,6 @@ export class CacheRowsStatement implements WriteStatement {
     }
     return statement;
   }
-}
-
-/**
- * Row numbers in signature order, rows of one signature in the order given (the last wins, as
- * before). Signatures are hashes, scattered over the cache's index: inserted in order, a batch
- * touches each page of the index once instead of at random (a third less CPU for 10,000 rows).
- */
-function bySignature(values: readonly unknown[], rows: number): number[] {
-  const order = new Array<number>(rows);
-  for (let i = 0; i < rows; i++) order[i] = i;
-  const key = (row: number) => values[row * CACHE_ROW_VALUES] as string;
-  return order.sort((a, b) => {
-    const x = key(a);
-    const y = key(b);
-    return x < y ? -1 : x > y ? 1 : a - b;
-  });
 }
 
 function largestPowerOfTwoUpTo(n: number): number {
