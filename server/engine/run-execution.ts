@@ -38,6 +38,8 @@ export class RunExecution implements JobFollower {
   private readonly unloaded = new Set<number>();
   /** Modules that waited for a job before a restart: they follow that job whatever its state. */
   private readonly restoredSuspended = new Set<number>();
+  /** The run's folder, for every module's context (made once, not per module). */
+  private readonly runDir: string;
 
   constructor(
     private readonly env: ExecutionEnvironment,
@@ -47,6 +49,7 @@ export class RunExecution implements JobFollower {
     readonly signatures: readonly string[],
     readonly options: RunOptions,
   ) {
+    this.runDir = env.runDir(runId);
     this.slots = new ModuleSlots(graph);
     this.recorder = new RunRecorder(env, runId, graph, signatures, this.slots);
     this.bridge = new JobBridge(env, board, {
@@ -350,10 +353,11 @@ export class RunExecution implements JobFollower {
       moduleId: node.id,
       inputs,
       params: node.params,
-      log: (message) => this.recorder.log(node.id, message),
+      // Bound, not an arrow: no closure to name per module (a cold run makes thousands of contexts).
+      log: this.recorder.log.bind(this.recorder, node.id),
       signal: this.abort.signal,
       workspace: this.env.workspace,
-      runDir: this.env.runDir(this.runId),
+      runDir: this.runDir,
       services: this.env.services,
     };
   }

@@ -3,7 +3,17 @@ import type { ModuleSlots, Resolution } from "./module-slots.js";
 import type { ModuleStatus, RunStatus } from "./records.js";
 import type { ValidGraph } from "./validate-workflow.js";
 
-const now = () => new Date().toISOString();
+let nowMs = Number.NaN;
+let nowText = "";
+/** The time as ISO text, made once per millisecond: a run resolving thousands of modules a ms asks often. */
+function now(): string {
+  const ms = Date.now();
+  if (ms !== nowMs) {
+    nowMs = ms;
+    nowText = new Date(ms).toISOString();
+  }
+  return nowText;
+}
 
 /**
  * What a run writes and tells: module states and results into the Store and out as events, the

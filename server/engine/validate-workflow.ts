@@ -8,6 +8,7 @@ import type { Problem } from "../schema/problem.js";
 import { type ModuleInstance, WorkflowDocument } from "../schema/workflow-document.js";
 import { EngineError } from "./engine-error.js";
 import { upgradeDocument } from "./upgrade-document.js";
+import { validDocument } from "./valid-document.js";
 
 /** An upstream output feeding one input port. */
 export interface InputSource {
@@ -51,25 +52,36 @@ export function validateWorkflow(
 ): ValidGraph {
   const upgraded = upgradeDocument(raw);
   if (upgraded.problems.length) throw invalid(upgraded.problems);
-  const parsed = WorkflowDocument.safeParse(upgraded.document);
-  if (!parsed.success) throw invalid(schemaProblems(parsed.error, upgraded.document));
-  const document = parsed.data;
+  // zod only when the fast path is unsure: it names every problem of a document that has some.
+  let document = validDocument(upgraded.document);
+  if (!document) {
+    const parsed = WorkflowDocument.safeParse(upgraded.document);
+    if (!parsed.success) throw invalid(schemaProblems(parsed.error, upgraded.document));
+    document = parsed.data;
+  }
 
   const params = new Map<string, Record<string, unknown>>();
+  const accepted = new AcceptedParams();
   const check = checkGraph<ModuleDefinition>(document, {
     types: (type) => registry.get(type),
     checkParams(instance, definition) {
       const problems: Problem[] = [];
       const raw = upgradedParams(instance, definition, problems);
       if (!raw) return problems;
-      const result = definition.params.safeParse(raw);
-      if (!result.success) return paramProblems(instance, definition, result.error);
+      const key = jsonKey(raw);
+      let data = key === undefined ? undefined : accepted.get(definition, key);
+      if (!data) {
+        const result = definition.params.safeParse(raw);
+        if (!result.success) return paramProblems(instance, definition, result.error);
+        data = result.data;
+        if (key !== undefined) accepted.set(definition, key, data);
+      }
       // What the server lends may refuse params the schema takes (a setpoint out of an instrument's range).
       if (options.services) {
-        const refused = refusedParams(instance.id, definition, result.data, options.services);
+        const refused = refusedParams(instance.id, definition, data, options.services);
         if (refused.length > 0) return refused;
       }
-      params.set(instance.id, result.data);
+      params.set(instance.id, data);
       // The graph's document is what the run records: the params as this version reads them, and
       // the version they are for, so a later labflow can upgrade them again.
       if (instance.version !== undefined && instance.version < definition.version) instance.params = raw;
@@ -79,31 +91,88 @@ export function validateWorkflow(
   });
   if (check.problems.length) throw invalid(check.problems);
 
-  const nodes: GraphNode[] = check.modules.map(({ index, instance, type }) => ({
-    index,
-    id: instance.id,
-    instance,
-    // Without problems every module's type is known and its params parsed.
-    definition: type as ModuleDefinition,
-    params: params.get(instance.id) ?? {},
-    inputs: new Map(),
-    downstream: [],
-  }));
-  // A set of pairs, not `downstream.includes`: a module feeding 5,000 others made that quadratic.
-  const linked = new Set<number>();
-  for (const wire of check.wires) {
-    const source = nodes[wire.from];
-    const target = nodes[wire.to];
-    if (!source || !target) continue;
-    target.inputs.set(wire.toPort, { node: source.index, port: wire.fromPort });
-    const pair = source.index * nodes.length + target.index;
-    if (!linked.has(pair)) {
-      linked.add(pair);
-      source.downstream.push(target.index);
-    }
+  const nodes: GraphNode[] = new Array(check.modules.length);
+  for (const { index, instance, type } of check.modules) {
+    nodes[index] = {
+      index,
+      id: instance.id,
+      instance,
+      // Without problems every module's type is known and its params parsed.
+      definition: type as ModuleDefinition,
+      params: params.get(instance.id) ?? {},
+      inputs: new Map(),
+      // The contract's: each module fed once, in wire order.
+      downstream: check.downstream[index] ?? [],
+    };
   }
+  for (const wire of check.wires)
+    nodes[wire.to]?.inputs.set(wire.toPort, { node: wire.from, port: wire.fromPort });
   const byId = new Map(nodes.map((node) => [node.id, node]));
   return { document, nodes, byId, order: check.order };
+}
+
+/**
+ * Params a module's schema accepted, by module type and params text: modules of one type often share
+ * their params (10,000 modules, a handful of distinct params), and a schema without transforms that
+ * depend on anything but its input answers the same for the same JSON. Modules sharing params share
+ * the parsed object, which they treat as read-only (params are part of the signature).
+ */
+class AcceptedParams {
+  private readonly byType = new Map<ModuleDefinition, Map<string, Record<string, unknown>>>();
+
+  get(definition: ModuleDefinition, key: string): Record<string, unknown> | undefined {
+    return this.byType.get(definition)?.get(key);
+  }
+
+  set(definition: ModuleDefinition, key: string, data: Record<string, unknown>): void {
+    let kept = this.byType.get(definition);
+    if (!kept) {
+      kept = new Map();
+      this.byType.set(definition, kept);
+    }
+    kept.set(key, data);
+  }
+}
+
+/**
+ * The JSON text of params that are plain JSON (what a document read from JSON holds); undefined for
+ * anything JSON would not give back as it is (undefined, a function, a Date, NaN, -0, a class
+ * instance, a sparse array): such params are always parsed by their schema.
+ */
+function jsonKey(value: unknown): string | undefined {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return JSON.stringify(value);
+    case "number":
+      return Number.isFinite(value) && !Object.is(value, -0) ? JSON.stringify(value) : undefined;
+    case "object": {
+      if (value === null) return "null";
+      if (Array.isArray(value)) {
+        let text = "[";
+        for (let i = 0; i < value.length; i++) {
+          if (!(i in value)) return undefined;
+          const item = jsonKey(value[i]);
+          if (item === undefined) return undefined;
+          text += i === 0 ? item : `,${item}`;
+        }
+        return `${text}]`;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return undefined;
+      let text = "{";
+      let first = true;
+      for (const key of Object.keys(value)) {
+        const item = jsonKey((value as Record<string, unknown>)[key]);
+        if (item === undefined) return undefined;
+        text += `${first ? "" : ","}${JSON.stringify(key)}:${item}`;
+        first = false;
+      }
+      return `${text}}`;
+    }
+    default:
+      return undefined;
+  }
 }
 
 /**

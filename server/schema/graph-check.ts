@@ -62,6 +62,8 @@ export interface GraphCheck<T extends ModuleTypeInfo> {
   wires: Wire[];
   /** Module indices, upstream before downstream (modules on a cycle are left out). */
   order: number[];
+  /** For each module, the modules it feeds along `wires` (each once, in wire order). */
+  downstream: number[][];
 }
 
 /** Checks the graph of a document that passed the document schema. */
@@ -116,10 +118,15 @@ export function checkGraph<T extends ModuleTypeInfo>(
   }
 
   const wires: Wire[] = [];
-  /** `moduleIndex:port` of every input a connection goes into (fitting or not). */
-  const targeted = new Set<string>();
-  const wiredFrom = new Map<string, Connection["from"]>();
-  for (const [i, connection] of document.connections.entries()) {
+  /**
+   * Per module, the inputs a connection goes into (fitting or not), each with the output wired into
+   * it (undefined while none fits). A map per module, allocated when first targeted: no key string
+   * per connection.
+   */
+  const into: (Map<string, Connection["from"] | undefined> | undefined)[] = new Array(modules.length);
+  const connections = document.connections;
+  for (let i = 0; i < connections.length; i++) {
+    const connection = connections[i] as Connection;
     const { from, to } = connection;
     const source = byId.get(from.module);
     const target = byId.get(to.module);
@@ -133,7 +140,13 @@ export function checkGraph<T extends ModuleTypeInfo>(
       });
       continue;
     }
-    targeted.add(`${target.index}:${to.port}`);
+    let inputs = into[target.index];
+    if (!inputs) {
+      inputs = new Map();
+      into[target.index] = inputs;
+    }
+    const existing = inputs.get(to.port);
+    if (existing === undefined && !inputs.has(to.port)) inputs.set(to.port, undefined);
     const refused = types ? portProblem(connection, source, target) : undefined;
     if (refused) {
       problems.push(refused);
@@ -142,8 +155,6 @@ export function checkGraph<T extends ModuleTypeInfo>(
     // A module of an unknown type (reported above) carries no data; before the types are known,
     // every connection counts (for cycles and one connection per input).
     if (types && (!source.type || !target.type)) continue;
-    const key = `${target.index}:${to.port}`;
-    const existing = wiredFrom.get(key);
     if (existing) {
       problems.push({
         code: "input_already_connected",
@@ -153,14 +164,21 @@ export function checkGraph<T extends ModuleTypeInfo>(
       });
       continue;
     }
-    wiredFrom.set(key, from);
+    inputs.set(to.port, from);
     wires.push({ from: source.index, fromPort: from.port, to: target.index, toPort: to.port });
   }
 
+  const required = new Map<T, string[]>();
   for (const { index, instance, type } of modules) {
     if (!type) continue;
-    for (const [port, spec] of Object.entries(type.inputs)) {
-      if (!spec.optional && !targeted.has(`${index}:${port}`)) {
+    let ports = required.get(type);
+    if (!ports) {
+      ports = Object.keys(type.inputs).filter((port) => !type.inputs[port]?.optional);
+      required.set(type, ports);
+    }
+    const inputs = into[index];
+    for (const port of ports) {
+      if (!inputs?.has(port)) {
         problems.push({
           code: "missing_input",
           moduleId: instance.id,
@@ -174,7 +192,7 @@ export function checkGraph<T extends ModuleTypeInfo>(
   const downstream = downstreamOf(modules.length, wires);
   const order = topologicalOrder(downstream);
   if (order.length < modules.length) problems.push(cycleProblem(modules, downstream, order));
-  return { problems, modules, byId, wires, order };
+  return { problems, modules, byId, wires, order, downstream };
 }
 
 /** A port of a module type, if it has one of that name (an own property: never `__proto__`'s). */
@@ -221,7 +239,8 @@ function unknownPort(type: ModuleTypeInfo, side: "input" | "output", at: Connect
 
 /** For each module, the modules it feeds (each once, in connection order). */
 function downstreamOf(count: number, wires: readonly Wire[]): number[][] {
-  const downstream: number[][] = Array.from({ length: count }, () => []);
+  const downstream: number[][] = new Array(count);
+  for (let i = 0; i < count; i++) downstream[i] = [];
   // A set of pairs, not `list.includes`: a module feeding 5,000 others made that quadratic.
   const seen = new Set<number>();
   for (const { from, to } of wires) {
@@ -235,10 +254,10 @@ function downstreamOf(count: number, wires: readonly Wire[]): number[][] {
 
 /** Kahn's algorithm; modules on a cycle never reach in-degree 0 and are left out. */
 function topologicalOrder(downstream: readonly number[][]): number[] {
-  const inDegree = downstream.map(() => 0);
+  const inDegree = new Array<number>(downstream.length).fill(0);
   for (const list of downstream) for (const d of list) inDegree[d] = (inDegree[d] ?? 0) + 1;
   const order: number[] = [];
-  for (const [i, degree] of inDegree.entries()) if (degree === 0) order.push(i);
+  for (let i = 0; i < inDegree.length; i++) if (inDegree[i] === 0) order.push(i);
   for (let i = 0; i < order.length; i++) {
     for (const d of downstream[order[i] as number] ?? []) {
       inDegree[d] = (inDegree[d] ?? 0) - 1;

@@ -7,20 +7,22 @@ import { z } from "zod";
 /** The document version this build writes. Older versions are upgraded on load. */
 export const CURRENT_DOCUMENT_VERSION = 1;
 
+/** The patterns of ids, ports and types: the schemas below, and the engine's fast path for valid documents. */
+export const MODULE_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+export const PORT_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+export const MODULE_TYPE_PATTERN = /^[a-z][a-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$/;
+
 /** Module ids name places in error messages and in file names, so they are kept plain. */
 export const ModuleId = z
   .string()
-  .regex(
-    /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/,
-    "a module id starts with a letter or _ and holds letters, digits, _ . -",
-  );
+  .regex(MODULE_ID_PATTERN, "a module id starts with a letter or _ and holds letters, digits, _ . -");
 
-export const PortName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "a port name is an identifier");
+export const PortName = z.string().regex(PORT_NAME_PATTERN, "a port name is an identifier");
 
 /** A module type is `package.Name`, e.g. `basic.Add`. */
 export const ModuleType = z
   .string()
-  .regex(/^[a-z][a-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$/, "a module type is package.Name, e.g. basic.Add");
+  .regex(MODULE_TYPE_PATTERN, "a module type is package.Name, e.g. basic.Add");
 
 export const Position = z.strictObject({ x: z.number(), y: z.number() });
 

@@ -11,9 +11,14 @@ export interface WriteTarget {
 /** A write's parameters, or a function giving them when the group commits (a batch still growing). */
 export type WriteParams = unknown[] | (() => unknown[]);
 
+/** What runs a write: a prepared statement, or several (a batch of rows split into multi-row INSERTs). */
+export interface WriteStatement {
+  run(params: unknown[]): unknown;
+}
+
 interface QueuedWrite {
   target: WriteTarget;
-  statement: Database.Statement;
+  statement: WriteStatement;
   params: WriteParams;
 }
 
@@ -60,7 +65,7 @@ export class GroupCommit {
   }
 
   /** Queues a write for the end of this turn. */
-  enqueue(target: WriteTarget, statement: Database.Statement, params: WriteParams): void {
+  enqueue(target: WriteTarget, statement: WriteStatement, params: WriteParams): void {
     this.queue.push({ target, statement, params });
     this.scheduled ??= setImmediate(() => this.commitAtEndOfTurn());
   }

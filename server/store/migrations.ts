@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { GROUPED_CHANGES_MIGRATION } from "./grouped-changes-migration.js";
 import type { Migration } from "./migration.js";
 import { MODULE_SETS_MIGRATION } from "./module-sets-migration.js";
 import { PIPELINES_MIGRATION } from "./pipelines-migration.js";
@@ -108,6 +109,7 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   MODULE_SETS_MIGRATION,
+  GROUPED_CHANGES_MIGRATION,
 ];
 
 /** The schema version this labflow writes. */

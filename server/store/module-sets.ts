@@ -9,6 +9,29 @@ import { MODULE_PATCH_COLUMNS } from "./record-rows.js";
 /** One module's change: the fields set, `null` for a field cleared. */
 export type ModuleChange = [moduleId: string, fields: Record<string, unknown>];
 
+/**
+ * The text of a row of changes (schema 6): a run of consecutive changes with the same fields is ONE
+ * entry naming its modules, `[[id1, id2, ...], fields]`; a lone change stays `[id, fields]`. A
+ * 10,000-module run resolves modules by the hundred within one millisecond, each `{status: "done",
+ * finishedAt}`: its row shrinks tenfold. Only consecutive changes are joined, so order is kept.
+ */
+export function changesText(changes: readonly ModuleChange[]): string {
+  const fields = changes.map((change) => JSON.stringify(change[1]));
+  let text = "";
+  for (let i = 0; i < changes.length; ) {
+    const same = fields[i] as string;
+    let end = i + 1;
+    while (end < changes.length && fields[end] === same) end++;
+    const target =
+      end - i === 1
+        ? JSON.stringify((changes[i] as ModuleChange)[0])
+        : JSON.stringify(changes.slice(i, end).map((change) => change[0]));
+    text += `${text ? "," : ""}[${target},${same}]`;
+    i = end;
+  }
+  return `[${text}]`;
+}
+
 /** The state of every module that no change names. */
 export type ModulesAtStart = "pending" | "cached";
 
@@ -95,14 +118,20 @@ export function replayModules(
     records.map((record) => [record.moduleId, record as unknown as Record<string, unknown>]),
   );
   for (const row of changeRows) {
-    for (const [moduleId, fields] of JSON.parse(row) as ModuleChange[]) {
-      const record = byId.get(moduleId);
-      if (!record) continue; // like an UPDATE of a row that does not exist
-      for (const [field, value] of Object.entries(fields)) {
-        if (value === null) delete record[field];
-        else record[field] = value;
-      }
+    for (const [target, fields] of JSON.parse(row) as [string | string[], Record<string, unknown>][]) {
+      if (typeof target === "string") apply(byId.get(target), fields);
+      else for (const moduleId of target) apply(byId.get(moduleId), fields);
     }
   }
   return records;
+}
+
+/** A change to a module record; a module the set does not have is skipped, like an UPDATE of no row. */
+function apply(record: Record<string, unknown> | undefined, fields: Record<string, unknown>): void {
+  if (!record) return;
+  for (const field of Object.keys(fields)) {
+    const value = fields[field];
+    if (value === null) delete record[field];
+    else record[field] = value;
+  }
 }

@@ -3,10 +3,12 @@ import { join } from "node:path";
 import type Database from "better-sqlite3";
 import type { JobRecord, ModuleRunRecord, RunLogEntry, RunRecord } from "../engine/records.js";
 import type { JobFilter, RunSummary, Store } from "../engine/store.js";
-import { GroupCommit, type WriteParams, type WriteTarget } from "./group-commit.js";
+import { CacheRowsStatement } from "./cache-rows.js";
+import { GroupCommit, type WriteParams, type WriteStatement, type WriteTarget } from "./group-commit.js";
 import { type ModuleSetStatements, prepareModuleSetStatements } from "./module-set-statements.js";
 import {
   changeOf,
+  changesText,
   type ModuleChange,
   type ModulesAtStart,
   moduleSetOf,
@@ -84,6 +86,9 @@ export class SqliteStore implements Store {
   private readonly setRuns = new Map<string, boolean>();
   /** Per run, the changes of the group now queued: they commit as one row. */
   private readonly openChanges = new Map<string, { group: number; changes: ModuleChange[] }>();
+  /** The cache rows of the group now queued, written together where the first was queued. */
+  private openCacheRows: { group: number; values: unknown[] } | undefined;
+  private readonly cacheRows: CacheRowsStatement;
   private closed = false;
 
   /** Takes over an open database at the latest schema; `openSqliteStore` is the usual way in. */
@@ -101,6 +106,7 @@ export class SqliteStore implements Store {
     ]);
     this.jobPatches = new PatchStatements(db, "jobs", JOB_PATCH_COLUMNS, ["id"]);
     this.sets = prepareModuleSetStatements(db);
+    this.cacheRows = new CacheRowsStatement(db);
   }
 
   createRun(run: RunRecord, modules: ModuleRunRecord[], documentJson?: string): void {
@@ -123,10 +129,7 @@ export class SqliteStore implements Store {
         set.atStart,
       ]);
       if (set.initial.length > 0)
-        this.write(TARGETS.insertModuleChanges, this.sets.insertChanges, [
-          run.id,
-          JSON.stringify(set.initial),
-        ]);
+        this.write(TARGETS.insertModuleChanges, this.sets.insertChanges, [run.id, changesText(set.initial)]);
     } else {
       this.write(TARGETS.insertRun, this.sql.insertRun, runParams(run, documentJson));
     }
@@ -179,17 +182,20 @@ export class SqliteStore implements Store {
     if (this.isSetRun(runId)) {
       const change = changeOf(patch);
       if (change) this.logChange(runId, [moduleId, change]);
-      if (patch.outputs !== undefined)
+      if (patch.outputs !== undefined) {
+        this.closeCacheRows();
         this.write(TARGETS.upsertCacheOfModule, this.sets.upsertCacheOfModule, [
           toJson(patch.outputs),
           runId,
           moduleId,
         ]);
+      }
       return;
     }
     const update = this.modulePatches.bind(patch, [runId, moduleId]);
     if (update) this.write(TARGETS.updateModule, update.statement, update.params);
     if (patch.outputs !== undefined) {
+      this.closeCacheRows();
       this.write(TARGETS.upsertCacheOfModule, this.sql.upsertCacheOfModule, [
         toJson(patch.outputs),
         runId,
@@ -242,7 +248,7 @@ export class SqliteStore implements Store {
     this.openChanges.set(runId, batch);
     this.write(TARGETS.insertModuleChanges, this.sets.insertChanges, () => {
       if (this.openChanges.get(runId) === batch) this.openChanges.delete(runId);
-      return [runId, JSON.stringify(batch.changes)];
+      return [runId, changesText(batch.changes)];
     });
   }
 
@@ -278,8 +284,29 @@ export class SqliteStore implements Store {
     return found;
   }
 
+  /**
+   * Queued as a row of this group's cache batch (multi-row upserts, cache-rows.ts), which commits
+   * at the place of its first row; a write of a module's outputs to the cache closes the batch, so
+   * cache writes keep their order.
+   */
   cacheOutputs(signature: string, moduleType: string, outputs: Record<string, unknown>): void {
-    this.write(TARGETS.upsertCache, this.sql.upsertCache, [signature, moduleType, toJson(outputs)]);
+    const json = toJson(outputs);
+    this.assertOpen();
+    const open = this.openCacheRows;
+    if (open && open.group === this.writes.group) {
+      open.values.push(signature, moduleType, json);
+      return;
+    }
+    const batch = { group: this.writes.group, values: [signature, moduleType, json] };
+    this.openCacheRows = batch;
+    this.write(TARGETS.upsertCache, this.cacheRows, () => {
+      if (this.openCacheRows === batch) this.openCacheRows = undefined;
+      return batch.values;
+    });
+  }
+
+  private closeCacheRows(): void {
+    this.openCacheRows = undefined;
   }
 
   appendLog(entry: Omit<RunLogEntry, "seq">): void {
@@ -380,7 +407,7 @@ export class SqliteStore implements Store {
     this.db.close();
   }
 
-  private write(target: WriteTarget, statement: Database.Statement, params: WriteParams): void {
+  private write(target: WriteTarget, statement: WriteStatement, params: WriteParams): void {
     this.assertOpen();
     this.writes.enqueue(target, statement, params);
   }

@@ -44,9 +44,6 @@ export function prepareStatements(db: Database.Database) {
     insertModule: db.prepare(`INSERT INTO run_modules (${MODULE_COLUMNS}) VALUES (${placeholders(8)})`),
     modules: db.prepare(MODULES_WITH_OUTPUTS),
 
-    upsertCache: db.prepare(
-      `INSERT INTO cache (signature, module_type, outputs) VALUES (?, ?, ?) ${UPSERT_CACHE_CONFLICT}`,
-    ),
     /** Outputs given in a module patch: cached under that module's signature. */
     upsertCacheOfModule: db.prepare(
       `INSERT INTO cache (signature, module_type, outputs)
@@ -128,7 +125,11 @@ export const TARGETS = {
   insertModule: { table: "run_modules", key: (p) => `run ${quoted(p[0])}, module ${quoted(p[1])}` },
   updateModule: { table: "run_modules", key: (p) => `run ${quoted(p.at(-2))}, module ${quoted(p.at(-1))}` },
   deleteRunModules: { table: "run_modules", key: (p) => `run ${quoted(p[0])}` },
-  upsertCache: { table: "cache", key: (p) => `signature ${quoted(p[0])}` },
+  /** A batch of cache rows (cache-rows.ts): three values per row, the first row's signature named. */
+  upsertCache: {
+    table: "cache",
+    key: (p) => `signature ${quoted(p[0])}${p.length > 3 ? ` and ${p.length / 3 - 1} more` : ""}`,
+  },
   upsertCacheOfModule: {
     table: "cache",
     key: (p) => `outputs of run ${quoted(p[1])}, module ${quoted(p[2])}`,

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { defineModule } from "../../../modules/sdk/define-module.js";
+import { ModuleRegistry } from "../../../modules/sdk/registry.js";
 import { EngineError } from "../../../server/engine/engine-error.js";
+import { validateWorkflow } from "../../../server/engine/validate-workflow.js";
 import { testRuntime } from "../../helpers/runtime.js";
 import { workflow } from "../../helpers/workflow-builder.js";
 
@@ -136,5 +140,81 @@ describe("workflow validation", () => {
     expect(await problemsOf({ version: 2, name: "x", modules: [] })).toContainEqual(
       expect.objectContaining({ code: "document_too_new", field: "version" }),
     );
+  });
+
+  it("parses each distinct params text once per module type, and names every module of refused params", () => {
+    let parses = 0;
+    const counted = z.object({ value: z.number().default(1) }).superRefine(() => {
+      parses++;
+    });
+    const registry = new ModuleRegistry();
+    for (const type of ["count.A", "count.B"])
+      registry.register(
+        defineModule({
+          type,
+          version: 1,
+          label: type,
+          description: "counts parses",
+          inputs: {},
+          outputs: {},
+          params: counted,
+          compute: () => ({}),
+        }),
+      );
+    const doc = workflow()
+      .module("a1", "count.A", { value: 2 })
+      .module("a2", "count.A", { value: 2 })
+      .module("a3", "count.A")
+      .module("b1", "count.B", { value: 2 })
+      .build();
+    const graph = validateWorkflow(doc, registry);
+    expect(parses).toBe(3);
+    expect(graph.nodes.map((n) => n.params)).toEqual([
+      { value: 2 },
+      { value: 2 },
+      { value: 1 },
+      { value: 2 },
+    ]);
+
+    const bad = workflow()
+      .module("x1", "count.A", { value: "two" })
+      .module("x2", "count.A", { value: "two" })
+      .build();
+    expect(() => validateWorkflow(bad, registry)).toThrow(EngineError);
+    try {
+      validateWorkflow(bad, registry);
+    } catch (error) {
+      expect((error as EngineError).problems.map((p) => [p.moduleId, p.field])).toEqual([
+        ["x1", "params.value"],
+        ["x2", "params.value"],
+      ]);
+    }
+  });
+
+  it("parses params JSON could not hold (undefined, NaN, a Date) every time", () => {
+    let parses = 0;
+    const registry = new ModuleRegistry();
+    registry.register(
+      defineModule({
+        type: "count.C",
+        version: 1,
+        label: "C",
+        description: "counts parses",
+        inputs: {},
+        outputs: {},
+        params: z.object({ at: z.unknown() }).superRefine(() => {
+          parses++;
+        }),
+        compute: () => ({}),
+      }),
+    );
+    const doc = workflow()
+      .module("c1", "count.C", { at: new Date(0) })
+      .module("c2", "count.C", { at: new Date(0) })
+      .module("c3", "count.C", { at: Number.NaN })
+      .module("c4", "count.C", { at: Number.NaN })
+      .build();
+    validateWorkflow(doc, registry);
+    expect(parses).toBe(4);
   });
 });

@@ -215,3 +215,82 @@ describe("SqliteStore: a run of a schema before module sets", () => {
     }
   });
 });
+
+describe("SqliteStore: grouped changes (schema 6)", () => {
+  const changesRows = (dataDir: string): string[] => {
+    const db = new Database(join(dataDir, DATABASE_FILE_NAME), { readonly: true });
+    try {
+      return db.prepare("SELECT changes FROM module_changes ORDER BY seq").pluck(true).all() as string[];
+    } finally {
+      db.close();
+    }
+  };
+
+  it("writes consecutive changes with the same fields as one entry naming their modules, in order", () => {
+    const { store, dataDir } = storeOnDisk();
+    store.createRun(aRun("r1"), modulesOf("r1", 4));
+    const done = { status: "done" as const, finishedAt: "2025-01-01T10:00:02.000Z" };
+    store.updateModule("r1", "m0", done);
+    store.updateModule("r1", "m1", done);
+    store.updateModule("r1", "m2", { status: "failed", error: { code: "x", message: "boom" } });
+    store.updateModule("r1", "m3", done);
+    store.updateModule("r1", "m0", { status: "running" });
+    store.close();
+    const fields = JSON.stringify(done);
+    expect(changesRows(dataDir)).toEqual([
+      `[[["m0","m1"],${fields}],["m2",{"status":"failed","error":{"code":"x","message":"boom"}}],["m3",${fields}],["m0",{"status":"running"}]]`,
+    ]);
+    const reopened = openSqliteStore(dataDir);
+    try {
+      const [m0, m1, m2, m3] = modulesOf("r1", 4) as ModuleRunRecord[] as [
+        ModuleRunRecord,
+        ModuleRunRecord,
+        ModuleRunRecord,
+        ModuleRunRecord,
+      ];
+      expect(reopened.modules("r1")).toStrictEqual([
+        { ...m0, status: "running", finishedAt: done.finishedAt },
+        { ...m1, ...done },
+        { ...m2, status: "failed", error: { code: "x", message: "boom" } },
+        { ...m3, ...done },
+      ]);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it("reads the single-module entries a schema 5 labflow wrote", () => {
+    const dataDir = tempDir("labflow-store-");
+    const file = join(dataDir, DATABASE_FILE_NAME);
+    const old = new Database(file);
+    migrate(old, file, MIGRATIONS.slice(0, 5));
+    old.close();
+    const { store } = storeOnDisk(dataDir);
+    store.createRun(aRun("r1"), modulesOf("r1", 2));
+    store.flush();
+    store.close();
+    const db = new Database(file);
+    db.prepare("INSERT INTO module_changes (run_id, changes) VALUES (?, ?)").run(
+      "r1",
+      '[["m0",{"status":"done"}],["m1",{"status":"done"}],["m0",{"status":"failed"}]]',
+    );
+    db.close();
+    const reopened = openSqliteStore(dataDir);
+    try {
+      expect(reopened.modules("r1").map((m) => m.status)).toEqual(["failed", "done"]);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it("is refused by a labflow that knows schema 5 only, which would misread its rows", () => {
+    const { store, dataDir } = storeOnDisk();
+    store.close();
+    const db = new Database(join(dataDir, DATABASE_FILE_NAME));
+    try {
+      expect(() => migrate(db, "labflow.db", MIGRATIONS.slice(0, 5))).toThrow(/schema version 6/);
+    } finally {
+      db.close();
+    }
+  });
+});
