@@ -70,7 +70,10 @@ function readyClusterLine(): string | undefined {
 export function slurmCluster(): SlurmCluster {
   if (started) return started;
   const ready = readyClusterLine();
-  if (ready) return (started = clusterOf(ready));
+  if (ready) {
+    started = clusterOf(ready);
+    return started;
+  }
   // One up.sh at a time across test files (they run in parallel): two first starts at once would
   // each lay the cluster's folders anew under the other. flock is util-linux's, on every Debian.
   // --close keeps the lock's descriptor out of up.sh, whose daemons (munged, slurmrestd) would
