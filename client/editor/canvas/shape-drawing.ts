@@ -1,7 +1,8 @@
 /**
  * Below LOW_ZOOM (canvas/view-options.ts) modules and wires are drawn as simple shapes on one
  * <canvas> instead of as React Flow nodes: a box per module, filled with its run state's colour
- * (outlined when selected), and a straight line per wire. The scene is built from the nodes and
+ * (outlined when selected, and in red when it has a problem, so that problems stay findable in
+ * the whole workflow), and a straight line per wire. The scene is built from the nodes and
  * edges the canvas already has (positions, sizes, handle offsets), in flow coordinates, once per
  * change; a frame only sets the view's transform and fills a few paths. No DOM, no React here.
  */
@@ -17,6 +18,8 @@ export interface ShapeBox {
   height: number;
   colour: string;
   selected: boolean;
+  /** The module has problems (the node shows them; a shape can only be outlined). */
+  problem: boolean;
 }
 
 export interface ShapeScene {
@@ -28,6 +31,8 @@ export interface ShapeScene {
 /** Colours of the drawing: a wire, a selected module's outline (the CSS --lf-accent). */
 export const WIRE_COLOUR = "#9aa5b1";
 export const SELECTED_COLOUR = "#1f6fb2";
+/** A module with problems (the CSS --st-failed). */
+export const PROBLEM_COLOUR = "#c9372c";
 
 function handlePoint(node: ModuleFlowNode, handleId: string | null | undefined) {
   const h = node.handles?.find((candidate) => candidate.id === handleId);
@@ -51,6 +56,7 @@ export function buildShapeScene(nodes: readonly ModuleFlowNode[], edges: readonl
       height: n.initialHeight ?? 0,
       colour: STATUS_COLOURS[n.data.run?.status ?? "idle"] ?? "#c3ccd5",
       selected: n.selected === true,
+      problem: (n.data.problems?.length ?? 0) > 0,
     });
   }
   const wires: number[] = [];

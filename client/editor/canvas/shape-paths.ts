@@ -3,23 +3,26 @@
  * and the drawing of a frame: clear, set the view's transform, fill and stroke those paths. The
  * per-frame cost is then the pixels, not the number of modules.
  */
-import { SELECTED_COLOUR, type ShapeScene, WIRE_COLOUR } from "./shape-drawing.js";
+import { PROBLEM_COLOUR, SELECTED_COLOUR, type ShapeScene, WIRE_COLOUR } from "./shape-drawing.js";
 
 export interface ShapePaths {
   /** One path per fill colour. */
   fills: [string, Path2D][];
   selected: Path2D;
+  problems: Path2D;
   wires: Path2D;
 }
 
 export function shapePaths(scene: ShapeScene): ShapePaths {
   const fills = new Map<string, Path2D>();
   const selected = new Path2D();
+  const problems = new Path2D();
   for (const b of scene.boxes) {
     const path = fills.get(b.colour) ?? new Path2D();
     fills.set(b.colour, path);
     path.rect(b.x, b.y, b.width, b.height);
     if (b.selected) selected.rect(b.x, b.y, b.width, b.height);
+    if (b.problem) problems.rect(b.x, b.y, b.width, b.height);
   }
   const wires = new Path2D();
   const w = scene.wires;
@@ -27,7 +30,7 @@ export function shapePaths(scene: ShapeScene): ShapePaths {
     wires.moveTo(w[i] as number, w[i + 1] as number);
     wires.lineTo(w[i + 2] as number, w[i + 3] as number);
   }
-  return { fills: [...fills], selected, wires };
+  return { fills: [...fills], selected, problems, wires };
 }
 
 /** Draws the paths through the view's transform [x, y, zoom] on a canvas of CSS size w x h. */
@@ -45,11 +48,14 @@ export function drawShapes(
     context.fillStyle = colour;
     context.fill(path);
   }
-  // Lines one screen pixel wide (two for a selected module's outline), whatever the zoom.
+  // Lines one screen pixel wide (two for a module's outline), whatever the zoom; a selected
+  // module's outline over a problem's.
   context.lineWidth = 1 / zoom;
   context.strokeStyle = WIRE_COLOUR;
   context.stroke(paths.wires);
   context.lineWidth = 2 / zoom;
+  context.strokeStyle = PROBLEM_COLOUR;
+  context.stroke(paths.problems);
   context.strokeStyle = SELECTED_COLOUR;
   context.stroke(paths.selected);
 }

@@ -33,6 +33,24 @@ describe("low-zoom shapes", () => {
     ]);
   });
 
+  it("marks the modules that have problems (an unconnected required input here)", () => {
+    const d = twoConnected();
+    const nodes = new FlowNodeCache().build({
+      doc: d,
+      catalog,
+      selection: none,
+      problems: new Map([
+        ["s", [{ code: "missing_input", moduleId: "s", message: 'required input "b" is not connected' }]],
+      ]),
+      run: undefined,
+    });
+    const scene = buildShapeScene(nodes, new FlowEdgeCache().build(d, catalog, none));
+    expect(scene.boxes.map((b) => [b.id, b.problem])).toEqual([
+      ["a", false],
+      ["s", true],
+    ]);
+  });
+
   it("draws a wire from the output's handle to the input's handle", () => {
     const scene = sceneOf(twoConnected());
     // The centres of Constant's output handle and Add's first input handle (they stick out 5 px).
