@@ -54,5 +54,34 @@ export class EventBus<E> {
 
 export type EngineListener = EventListener<EngineEvent>;
 
-/** The engine's bus. */
-export class EngineEvents extends EventBus<EngineEvent> {}
+/**
+ * The engine's bus. A listener to jobs alone (`onJob`: the instrument data tail follows its jobs
+ * so) does not count in `hasListeners`, so the engine still skips building the module and run
+ * events nobody receives; `hasJobListeners` counts both.
+ */
+export class EngineEvents extends EventBus<EngineEvent> {
+  private readonly jobListeners = new Set<EventListener<JobRecord>>();
+
+  get hasJobListeners(): boolean {
+    return this.hasListeners || this.jobListeners.size > 0;
+  }
+
+  onJob(listener: EventListener<JobRecord>): () => void {
+    this.jobListeners.add(listener);
+    return () => {
+      this.jobListeners.delete(listener);
+    };
+  }
+
+  override emit(event: EngineEvent): void {
+    super.emit(event);
+    if (event.type !== "job") return;
+    for (const listener of this.jobListeners) {
+      try {
+        listener(event.job);
+      } catch (error) {
+        console.error("labflow: an event listener failed:", error);
+      }
+    }
+  }
+}

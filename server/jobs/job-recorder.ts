@@ -39,7 +39,7 @@ export class JobRecorder {
 
   /** Tells a job as it is now, when anyone listens. */
   tell(entry: Tracked): void {
-    if (this.events.hasListeners) this.events.emit({ type: "job", job: this.view(entry) });
+    if (this.events.hasJobListeners) this.events.emit({ type: "job", job: this.view(entry) });
   }
 
   /**

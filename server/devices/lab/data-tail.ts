@@ -12,8 +12,9 @@ export interface DataTailOptions {
   /** The application bus: `job.data` events are told here, and only while it has listeners. */
   events: AppEvents;
   /**
-   * The engine's bus, where job changes are heard: apart from `events`, so that following jobs
-   * does not count as listening to the data (which is then skipped, unparsed, until someone does).
+   * The engine's bus, where job changes are heard (jobs alone: the engine then still skips the
+   * module events nobody receives); apart from `events`, so that following jobs does not count as
+   * listening to the data (which is then skipped, unparsed, until someone does).
    */
   jobEvents: EngineEvents;
   jobDir(job: Pick<JobRecord, "id" | "runId">): string;
@@ -48,8 +49,8 @@ export class JobDataTail {
   private readonly stopListening: () => void;
 
   constructor(private readonly options: DataTailOptions) {
-    this.stopListening = options.jobEvents.on((event) => {
-      if (event.type === "job" && DATA_JOB_TYPES.has(event.job.moduleType)) this.follow(event.job);
+    this.stopListening = options.jobEvents.onJob((job) => {
+      if (DATA_JOB_TYPES.has(job.moduleType)) this.follow(job);
     });
     this.timer = setInterval(() => this.poll(), options.intervalMs ?? 200);
     this.timer.unref();
