@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { countReadings } from "../../../modules/sdk/instrument-data.js";
+import type { ForcedSettingRecord } from "../../../modules/sdk/instrument-job-files.js";
 import type {
   AttributeReading,
   ClaimResult,
@@ -17,16 +18,6 @@ import type { DriverHostApi } from "../protocol/driver-api.js";
 import { isDriverError } from "../protocol/driver-protocol.js";
 import { readTaskMeta } from "../protocol/task-files.js";
 import type { PipelineService } from "./pipelines.js";
-
-/** A setting made with `force` on a channel a job was using: kept in the job's log and data. */
-export interface ForcedSetting {
-  at: string;
-  device: string;
-  channel: string;
-  attribute: string;
-  value: number | string | boolean;
-  by: string;
-}
 
 /** Reaches the driver host process that serves a device (the supervisor spawns or reattaches it). */
 export interface DriverHosts {
@@ -184,7 +175,7 @@ export class InstrumentService implements InstrumentAccess {
   }
 
   /** Told of a setting forced on a channel in use, to record it with the job (its log and data). */
-  onForcedSet: ((jobId: string, setting: ForcedSetting) => void) | undefined;
+  onForcedSet: ((jobId: string, setting: ForcedSettingRecord) => void) | undefined;
 
   /** The open claim of a job holding a pipeline that uses the channel. */
   jobUsing(target: InstrumentTarget): ClaimRecord | undefined {
