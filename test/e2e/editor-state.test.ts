@@ -2,33 +2,19 @@
  * The page tells the truth about the run and the draft: the status line and the run badge follow
  * the run shown, and `?workflow=` never silently replaces newer work on that workflow.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
+import { describe, expect, it } from "vitest";
 import { clickModule, paramField, setParam, statusLine } from "./editor-actions.js";
-import { closeSharedBrowser, type EditorSession, openEditor, sharedBrowser } from "./editor-fixture.js";
+import { editorsForFile } from "./editor-per-test.js";
 
 const TEST_TIMEOUT_MS = 120_000;
 const WAIT = { timeout: 30_000 };
 const ATTACHED = { state: "attached", ...WAIT } as const;
 
-let server: ServerProcess;
-let editor: EditorSession | undefined;
-
-beforeAll(async () => {
-  [server] = await Promise.all([startServerProcess(), sharedBrowser()]);
-});
-afterAll(async () => {
-  await closeSharedBrowser();
-  await server?.stop();
-});
-afterEach(async (context) => {
-  await editor?.close(context.task);
-  editor = undefined;
-});
+const editors = editorsForFile();
 
 describe("what the editor says about runs and drafts", { timeout: TEST_TIMEOUT_MS }, () => {
   it("says the run completed on the status line once it has, not that it started", async () => {
-    editor = await openEditor({ server, path: "/?workflow=arithmetic" });
+    const editor = await editors.open("/?workflow=arithmetic");
     const { page } = editor;
     await page.getByRole("button", { name: "Run", exact: true }).click();
     await page.locator('[data-testid="run-status"][data-status="completed"]').waitFor(ATTACHED);
@@ -36,7 +22,7 @@ describe("what the editor says about runs and drafts", { timeout: TEST_TIMEOUT_M
   });
 
   it("shows no CANCELLED badge on a new workflow", async () => {
-    editor = await openEditor({ server, path: "/?workflow=timed-demo" });
+    const editor = await editors.open("/?workflow=timed-demo");
     const { page } = editor;
     await page.getByRole("button", { name: "Run", exact: true }).click();
     // Going: running, or suspended on its jobs (the timer) a moment later.
@@ -66,15 +52,19 @@ describe("what the editor says about runs and drafts", { timeout: TEST_TIMEOUT_M
         { from: { module: "q", port: "sum" }, to: { module: "p", port: "a" } },
       ],
     };
-    await fetch(`${server.url}/api/workflows/flawed`, {
+    await fetch(`${editors.server().url}/api/workflows/flawed`, {
       method: "PUT",
-      headers: { ...server.authHeaders, "Content-Type": "application/json" },
+      headers: { ...editors.server().authHeaders, "Content-Type": "application/json" },
       body: JSON.stringify(doc),
     });
     const runCount = async () =>
-      (await (await fetch(`${server.url}/api/runs`, { headers: server.authHeaders })).json()).runs.length;
+      (
+        await (
+          await fetch(`${editors.server().url}/api/runs`, { headers: editors.server().authHeaders })
+        ).json()
+      ).runs.length;
     const runsBefore = await runCount();
-    editor = await openEditor({ server, path: "/?workflow=flawed" });
+    const editor = await editors.open("/?workflow=flawed");
     const { page } = editor;
     const problemsOf = (id: string) => page.locator(`.react-flow__node[data-id="${id}"] .lf-node-problems`);
     await expect
@@ -90,7 +80,7 @@ describe("what the editor says about runs and drafts", { timeout: TEST_TIMEOUT_M
   });
 
   it("asks before ?workflow= replaces a newer draft of that workflow, and keeps the draft when told", async () => {
-    editor = await openEditor({ server, path: "/?workflow=arithmetic" });
+    const editor = await editors.open("/?workflow=arithmetic");
     const { page } = editor;
     await clickModule(page, "two");
     await setParam(page, "value", "42");
@@ -110,7 +100,7 @@ describe("what the editor says about runs and drafts", { timeout: TEST_TIMEOUT_M
   });
 
   it("keeps a note written on the canvas in the document across a reload", async () => {
-    editor = await openEditor({ server });
+    const editor = await editors.open();
     const { page } = editor;
     await page.getByRole("button", { name: "Add note", exact: true }).click();
     await page.getByLabel("Note note1 text").fill("calibrate the balance first");

@@ -3,8 +3,7 @@
  * keyboard, found by accessible names (docs/editor.md, "For tests"). One Chromium and one server
  * for the file; every test has a fresh browser context, so it starts with no draft.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
+import { describe, expect, it } from "vitest";
 import {
   canvas,
   clickModule,
@@ -18,46 +17,26 @@ import {
   sidebarTab,
   statusLine,
 } from "./editor-actions.js";
-import {
-  closeSharedBrowser,
-  type EditorSession,
-  openEditor,
-  sharedBrowser,
-  waitForEditorReady,
-} from "./editor-fixture.js";
+import { waitForEditorReady } from "./editor-fixture.js";
+import { editorForEachTest } from "./editor-per-test.js";
 
 /** A slow, shared 2-core machine: waits are for events, but may take long. */
 const TEST_TIMEOUT_MS = 120_000;
 const WAIT = { timeout: 30_000 };
 const ATTACHED = { state: "attached", ...WAIT } as const;
 
-let server: ServerProcess;
-let editor: EditorSession;
-
-beforeAll(async () => {
-  [server] = await Promise.all([startServerProcess(), sharedBrowser()]);
-});
-afterAll(async () => {
-  await closeSharedBrowser();
-  await server?.stop();
-});
-beforeEach(async () => {
-  editor = await openEditor({ server });
-});
-afterEach(async (context) => {
-  await editor?.close(context.task);
-});
+const currentEditor = editorForEachTest();
 
 /** Waits until the module `id` shows run state `status` (its `data-status`). */
 async function moduleStatus(id: string, status: string): Promise<void> {
-  await editor.page
-    .locator(`.react-flow__node[data-id="${id}"][data-status="${status}"]`)
+  await currentEditor()
+    .page.locator(`.react-flow__node[data-id="${id}"][data-status="${status}"]`)
     .waitFor({ state: "visible", ...WAIT });
 }
 
 describe("the workflow editor in Chromium", { timeout: TEST_TIMEOUT_MS }, () => {
   it("builds a three-module workflow by drag and drop, sets parameters, runs it and shows the outputs", async () => {
-    const { page } = editor;
+    const { page } = currentEditor();
     await dragModuleOntoCanvas(page, "Constant", { x: 80, y: 120 });
     await dragModuleOntoCanvas(page, "Expression", { x: 340, y: 120 });
     await dragModuleOntoCanvas(page, "Log", { x: 600, y: 120 });
@@ -90,7 +69,7 @@ describe("the workflow editor in Chromium", { timeout: TEST_TIMEOUT_MS }, () => 
   });
 
   it("restores the draft from IndexedDB after a reload, and after the tab is closed", async () => {
-    const { page, context } = editor;
+    const { page, context } = currentEditor();
     await dragModuleOntoCanvas(page, "Constant", { x: 80, y: 120 });
     await dragModuleOntoCanvas(page, "Log", { x: 400, y: 120 });
     await dragConnection(page, "constant1.value", "log1.value");
@@ -101,7 +80,7 @@ describe("the workflow editor in Chromium", { timeout: TEST_TIMEOUT_MS }, () => 
       .poll(() => page.evaluate(readDraftFromIndexedDb), WAIT)
       .toMatchObject({ modules: 2, connections: 1, value: 42 });
 
-    await editor.reload();
+    await currentEditor().reload();
     await expect.poll(() => canvas(page).getAttribute("data-modules"), WAIT).toBe("2");
     await connectionEdge(page, "constant1.value", "log1.value").waitFor(ATTACHED);
     await expect.poll(() => statusLine(page).textContent(), WAIT).toContain("Restored your draft");
@@ -113,7 +92,7 @@ describe("the workflow editor in Chromium", { timeout: TEST_TIMEOUT_MS }, () => 
     await moduleNode(page, "add1").waitFor(ATTACHED);
     await page.close({ runBeforeUnload: true });
     const reopened = await context.newPage();
-    await reopened.goto(editor.url);
+    await reopened.goto(currentEditor().url);
     await waitForEditorReady(reopened);
     await expect.poll(() => canvas(reopened).getAttribute("data-modules"), WAIT).toBe("3");
     await moduleNode(reopened, "add1").waitFor(ATTACHED);
@@ -121,7 +100,7 @@ describe("the workflow editor in Chromium", { timeout: TEST_TIMEOUT_MS }, () => 
   });
 
   it("undoes and redoes a connection with the buttons and with Ctrl+Z / Ctrl+Shift+Z", async () => {
-    const { page } = editor;
+    const { page } = currentEditor();
     await dragModuleOntoCanvas(page, "Constant", { x: 80, y: 120 });
     await dragModuleOntoCanvas(page, "Log", { x: 400, y: 120 });
     await dragConnection(page, "constant1.value", "log1.value");
@@ -145,7 +124,7 @@ describe("the workflow editor in Chromium", { timeout: TEST_TIMEOUT_MS }, () => 
   });
 
   it("refuses a connection between incompatible port types and says why in the status line", async () => {
-    const { page } = editor;
+    const { page } = currentEditor();
     await dragModuleOntoCanvas(page, "Text template", { x: 80, y: 120 });
     await dragModuleOntoCanvas(page, "Add", { x: 400, y: 120 });
     await dragConnection(page, "template1.text", "add1.a");
