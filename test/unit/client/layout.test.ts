@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { layoutModules } from "../../../client/editor/core/layout.js";
 import { moduleSize, type Rect } from "../../../client/editor/core/module-box.js";
+import type { Position } from "../../../client/editor/core/modules.js";
 import { catalog, doc } from "./catalog-fixture.js";
 
 /** A diamond (k1, k2 -> s1 -> s2, k1 -> s2) with every module piled on the origin. */
@@ -30,6 +31,19 @@ function rectsAfter(d: ReturnType<typeof piled>, positions: Map<string, { x: num
 const overlap = (a: Rect, b: Rect) =>
   a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
+/** k -> s, and "other" connected to neither, each at the given place. */
+const linkedPairAndOther = (k: Position, s: Position, other: Position) =>
+  doc((w) =>
+    w
+      .module("k", "basic.Constant")
+      .at("k", k.x, k.y)
+      .module("s", "basic.Add")
+      .at("s", s.x, s.y)
+      .module("other", "basic.Constant")
+      .at("other", other.x, other.y)
+      .connect("k.value", "s.a"),
+  );
+
 describe("auto-layout", () => {
   it("lays out the whole workflow without overlaps, upstream left of downstream", () => {
     const d = piled();
@@ -47,21 +61,7 @@ describe("auto-layout", () => {
   });
 
   it("moves only the selection, keeping the top-left corner of its box", () => {
-    const d = doc((w) =>
-      w
-        .module("k", "basic.Constant")
-        .module("s", "basic.Add")
-        .module("other", "basic.Constant")
-        .connect("k.value", "s.a"),
-    );
-    const placed = {
-      ...d,
-      modules: d.modules.map((m) =>
-        m.id === "k"
-          ? { ...m, position: { x: 500, y: 300 } }
-          : { ...m, position: m.id === "s" ? { x: 400, y: 320 } : { x: 2000, y: 2000 } },
-      ),
-    };
+    const placed = linkedPairAndOther({ x: 500, y: 300 }, { x: 400, y: 320 }, { x: 2000, y: 2000 });
     const positions = layoutModules(placed, catalog, new Set(["k", "s"]));
     expect([...positions.keys()].sort()).toEqual(["k", "s"]);
     const k = positions.get("k")!;
@@ -72,21 +72,8 @@ describe("auto-layout", () => {
   });
 
   it("moves a tidied selection, whole, off a module it would cover, to the nearest free spot", () => {
-    const d = doc((w) =>
-      w
-        .module("k", "basic.Constant")
-        .module("s", "basic.Add")
-        .module("other", "basic.Constant")
-        .connect("k.value", "s.a"),
-    );
     // k and s piled at (0, 0); once laid out left to right, s would land on "other" at (280, 0).
-    const placed = {
-      ...d,
-      modules: d.modules.map((m) => ({
-        ...m,
-        position: m.id === "other" ? { x: 280, y: 0 } : { x: 0, y: 0 },
-      })),
-    };
+    const placed = linkedPairAndOther({ x: 0, y: 0 }, { x: 0, y: 0 }, { x: 280, y: 0 });
     const positions = layoutModules(placed, catalog, new Set(["k", "s"]));
     const rects = rectsAfter(placed, positions);
     const other = rects.get("other")!;

@@ -31,6 +31,23 @@ describe("free spot near a point", () => {
   });
 });
 
+/** A store holding n1 -> s side by side, both selected. */
+function pairSelected(): EditorStore {
+  const s = new EditorStore(
+    doc((w) =>
+      w
+        .module("n1", "basic.Constant")
+        .at("n1", 0, 0)
+        .module("s", "basic.Add")
+        .at("s", 260, 0)
+        .connect("n1.value", "s.a"),
+    ),
+  );
+  s.setCatalog(catalogEntries);
+  s.select(selectModules(["n1", "s"]));
+  return s;
+}
+
 describe("placing new and pasted modules", () => {
   const store = () => {
     const s = new EditorStore();
@@ -48,18 +65,7 @@ describe("placing new and pasted modules", () => {
   });
 
   it("pastes beside the copied modules, over none of them", () => {
-    const s = new EditorStore(
-      doc((w) =>
-        w
-          .module("n1", "basic.Constant")
-          .at("n1", 0, 0)
-          .module("s", "basic.Add")
-          .at("s", 260, 0)
-          .connect("n1.value", "s.a"),
-      ),
-    );
-    s.setCatalog(catalogEntries);
-    s.select(selectModules(["n1", "s"]));
+    const s = pairSelected();
     s.copy();
     s.paste();
     s.paste();
@@ -69,18 +75,7 @@ describe("placing new and pasted modules", () => {
   });
 
   it("duplicates the selection beside it, inner connections kept, clipboard untouched", () => {
-    const s = new EditorStore(
-      doc((w) =>
-        w
-          .module("n1", "basic.Constant")
-          .at("n1", 0, 0)
-          .module("s", "basic.Add")
-          .at("s", 260, 0)
-          .connect("n1.value", "s.a"),
-      ),
-    );
-    s.setCatalog(catalogEntries);
-    s.select(selectModules(["n1", "s"]));
+    const s = pairSelected();
     s.duplicateSelection();
     const { doc: d, selection } = s.getState();
     expect([...selection.modules]).toEqual(["n2", "s1"]);
