@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } fr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { repoRoot } from "./labflow-cli.js";
+import { sharedFolder } from "./shared-folder.js";
 
 export interface SlurmCluster {
   url: string;
@@ -79,7 +79,7 @@ export function slurmCluster(): SlurmCluster {
   // --close keeps the lock's descriptor out of up.sh, whose daemons (munged, slurmrestd) would
   // otherwise inherit it and hold the lock for as long as the cluster runs: every other test file
   // then waited for it until its timeout (a CI run on a fresh machine failed so).
-  const upScript = join(repoRoot, "..", "shared", "slurm", "up.sh");
+  const upScript = join(sharedFolder(), "slurm", "up.sh");
   const lockFile = join(tmpdir(), "labflow-slurm-up.lock");
   const waitSeconds = 300;
   let out: string;
