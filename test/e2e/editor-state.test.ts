@@ -112,4 +112,28 @@ describe("what the editor says about runs and drafts", { timeout: TEST_TIMEOUT_M
     await page.getByRole("button", { name: "Delete note note1" }).click();
     await page.getByLabel("Note note1 text").waitFor({ state: "detached", ...WAIT });
   });
+
+  it("keeps the whole workflow in view when the Jobs panel opens beside the canvas", async () => {
+    const { page } = await editors.open("/?workflow=timed-demo");
+    await page.locator('.react-flow__node[data-id="count"]').waitFor(WAIT);
+    const allInPane = () =>
+      page.evaluate(() => {
+        const pane = document.querySelector(".react-flow")?.getBoundingClientRect();
+        const nodes = [...document.querySelectorAll(".react-flow__node")].map((n) =>
+          n.getBoundingClientRect(),
+        );
+        return (
+          !!pane &&
+          nodes.length === 6 &&
+          nodes.every(
+            (n) =>
+              n.left >= pane.left && n.right <= pane.right && n.top >= pane.top && n.bottom <= pane.bottom,
+          )
+        );
+      });
+    await expect.poll(allInPane, WAIT).toBe(true);
+    await page.getByRole("button", { name: "Jobs", exact: true }).click();
+    await page.getByRole("region", { name: "Jobs" }).waitFor(WAIT);
+    await expect.poll(allInPane, WAIT).toBe(true);
+  });
 });

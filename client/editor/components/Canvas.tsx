@@ -49,6 +49,7 @@ import type { ProblemMap } from "../core/problems.js";
 import { selectModules } from "../core/selection.js";
 import { useConnectHandlers } from "../hooks/useConnectHandlers.js";
 import { useEditor, useStore } from "../hooks/useEditor.js";
+import { useKeepFramed } from "../hooks/useKeepFramed.js";
 import type { RunView } from "../run/run-state.js";
 import { FindBox } from "./FindBox.js";
 import { type GroupFlowNode, GroupNode } from "./GroupNode.js";
@@ -91,6 +92,7 @@ export function Canvas({ problems, run, findOpen, onFindClose }: CanvasProps) {
   const section = useRef<HTMLElement>(null);
   const [startView, setStartView] = useState<Viewport>();
   const [paneSize, setPaneSize] = useState({ width: 0, height: 0 });
+  useKeepFramed(section);
   useLayoutEffect(() => {
     const box = section.current?.getBoundingClientRect();
     const size = { width: box?.width ?? 0, height: box?.height ?? 0 };
