@@ -60,28 +60,18 @@ export type EngineListener = EventListener<EngineEvent>;
  * events nobody receives; `hasJobListeners` counts both.
  */
 export class EngineEvents extends EventBus<EngineEvent> {
-  private readonly jobListeners = new Set<EventListener<JobRecord>>();
+  private readonly jobs = new EventBus<JobRecord>();
 
   get hasJobListeners(): boolean {
-    return this.hasListeners || this.jobListeners.size > 0;
+    return this.hasListeners || this.jobs.hasListeners;
   }
 
   onJob(listener: EventListener<JobRecord>): () => void {
-    this.jobListeners.add(listener);
-    return () => {
-      this.jobListeners.delete(listener);
-    };
+    return this.jobs.on(listener);
   }
 
   override emit(event: EngineEvent): void {
     super.emit(event);
-    if (event.type !== "job") return;
-    for (const listener of this.jobListeners) {
-      try {
-        listener(event.job);
-      } catch (error) {
-        console.error("labflow: an event listener failed:", error);
-      }
-    }
+    if (event.type === "job") this.jobs.emit(event.job);
   }
 }
