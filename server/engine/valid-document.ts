@@ -9,8 +9,11 @@
  */
 import {
   CURRENT_DOCUMENT_VERSION,
+  DESCRIPTION_MAX,
+  LABEL_MAX,
   MODULE_ID_PATTERN,
   MODULE_TYPE_PATTERN,
+  NAME_MAX,
   PORT_NAME_PATTERN,
   WorkflowDocument,
 } from "../schema/workflow-document.js";
@@ -33,11 +36,11 @@ export function validDocument(input: unknown): WorkflowDocument | undefined {
   if (!isPlain(input) || !onlyKeys(input, DOCUMENT_KEYS)) return undefined;
   if (input.version !== CURRENT_DOCUMENT_VERSION) return undefined;
   const { name } = input;
-  if (typeof name !== "string" || name.length < 1 || name.length > 200) return undefined;
+  if (typeof name !== "string" || name.length < 1 || name.length > NAME_MAX) return undefined;
   const document: Json = { version: CURRENT_DOCUMENT_VERSION, name };
   if (Object.hasOwn(input, "description")) {
     const { description } = input;
-    if (typeof description !== "string" || description.length > 10_000) return undefined;
+    if (typeof description !== "string" || description.length > DESCRIPTION_MAX) return undefined;
     document.description = description;
   }
   const modules = moduleList(input.modules);
@@ -80,7 +83,7 @@ function moduleInstance(value: unknown): Json | undefined {
   }
   if (Object.hasOwn(value, "label")) {
     const { label } = value;
-    if (typeof label !== "string" || label.length > 200) return undefined;
+    if (typeof label !== "string" || label.length > LABEL_MAX) return undefined;
     module.label = label;
   }
   if (Object.hasOwn(value, "params")) {

@@ -11,6 +11,10 @@ export const CURRENT_DOCUMENT_VERSION = 1;
 export const MODULE_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 export const PORT_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export const MODULE_TYPE_PATTERN = /^[a-z][a-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$/;
+/** Longest document name, description and module label (shared with the engine's fast path). */
+export const NAME_MAX = 200;
+export const DESCRIPTION_MAX = 10_000;
+export const LABEL_MAX = 200;
 
 /** Module ids name places in error messages and in file names, so they are kept plain. */
 export const ModuleId = z
@@ -31,7 +35,7 @@ export const ModuleInstance = z.strictObject({
   type: ModuleType,
   /** The module version the document was made with; absent means the current one. */
   version: z.number().int().positive().optional(),
-  label: z.string().max(200).optional(),
+  label: z.string().max(LABEL_MAX).optional(),
   params: z.record(z.string(), z.unknown()).optional(),
   position: Position.optional(),
 });
@@ -59,8 +63,8 @@ export const Group = z.strictObject({
 
 export const WorkflowDocument = z.strictObject({
   version: z.literal(CURRENT_DOCUMENT_VERSION),
-  name: z.string().min(1).max(200),
-  description: z.string().max(10_000).optional(),
+  name: z.string().min(1).max(NAME_MAX),
+  description: z.string().max(DESCRIPTION_MAX).optional(),
   modules: z.array(ModuleInstance),
   connections: z.array(Connection).default([]),
   /** Comments on the canvas; optional, so documents written before notes existed stay valid. */
