@@ -8,7 +8,7 @@
  */
 import type { Edge } from "@xyflow/react";
 import type { ModuleFlowNode } from "./flow-elements.js";
-import { STATUS_COLOURS } from "./status-colours.js";
+import { STATUS_COLOURS, statusColour } from "./status-colours.js";
 
 export interface ShapeBox {
   id: string;
@@ -32,7 +32,7 @@ export interface ShapeScene {
 export const WIRE_COLOUR = "#9aa5b1";
 export const SELECTED_COLOUR = "#1f6fb2";
 /** A module with problems (the CSS --st-failed). */
-export const PROBLEM_COLOUR = "#c9372c";
+export const PROBLEM_COLOUR = STATUS_COLOURS.failed as string;
 
 function handlePoint(node: ModuleFlowNode, handleId: string | null | undefined) {
   const h = node.handles?.find((candidate) => candidate.id === handleId);
@@ -54,7 +54,7 @@ export function buildShapeScene(nodes: readonly ModuleFlowNode[], edges: readonl
       y: n.position.y,
       width: n.initialWidth ?? 0,
       height: n.initialHeight ?? 0,
-      colour: STATUS_COLOURS[n.data.run?.status ?? "idle"] ?? "#c3ccd5",
+      colour: statusColour(n.data.run?.status),
       selected: n.selected === true,
       problem: (n.data.problems?.length ?? 0) > 0,
     });

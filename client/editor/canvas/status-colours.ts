@@ -10,3 +10,7 @@ export const STATUS_COLOURS: Readonly<Record<string, string>> = {
   skipped: "#9aa1a7",
   cancelled: "#7d7d7d",
 };
+
+/** The colour of a module in a run state (no state: idle). */
+export const statusColour = (status: string | undefined): string =>
+  STATUS_COLOURS[status ?? "idle"] ?? (STATUS_COLOURS.idle as string);

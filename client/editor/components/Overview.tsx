@@ -7,7 +7,7 @@
 import { useStore as useFlowStore, useReactFlow } from "@xyflow/react";
 import { type PointerEvent, useCallback, useEffect, useMemo, useRef } from "react";
 import type { ModuleFlowNode } from "../canvas/flow-elements.js";
-import { STATUS_COLOURS } from "../canvas/status-colours.js";
+import { statusColour } from "../canvas/status-colours.js";
 
 const WIDTH = 200;
 const HEIGHT = 140;
@@ -59,7 +59,7 @@ function drawModules(nodes: readonly ModuleFlowNode[], content: Rect | undefined
   const context = picture.getContext("2d");
   if (!context) return undefined;
   for (const n of nodes) {
-    context.fillStyle = STATUS_COLOURS[n.data.run?.status ?? "idle"] ?? "#c3ccd5";
+    context.fillStyle = statusColour(n.data.run?.status);
     context.fillRect(
       (n.position.x - content.x) * scale,
       (n.position.y - content.y) * scale,
