@@ -10,6 +10,7 @@ import type { JobRecord, ModuleFailure } from "../engine/records.js";
 import type { ServerMessage } from "../schema/messages.js";
 import { JOB_STATE_LETTER } from "../schema/states.js";
 import type {
+  CancelJobAnswer,
   JobView,
   ModuleErrorView,
   ModuleStateView,
@@ -41,6 +42,14 @@ export function jobView(job: JobRecord): JobView {
 
 function progressClockView(clock: ProgressClock): ProgressClockView {
   return { startedAt: new Date(clock.startedAt).toISOString(), endsAt: new Date(clock.endsAt).toISOString() };
+}
+
+/** The answer to a job's cancel: the job as it is now, and what its handle said. */
+export function cancelJobAnswer(cancelled: { job: JobRecord; message?: string }): CancelJobAnswer {
+  return {
+    job: jobView(cancelled.job),
+    ...(cancelled.message !== undefined ? { message: cancelled.message } : {}),
+  };
 }
 
 export function moduleErrorView(error: ModuleFailure): ModuleErrorView {

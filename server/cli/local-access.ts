@@ -1,4 +1,4 @@
-import { eventMessage, jobView, runDetail } from "../app/views.js";
+import { cancelJobAnswer, eventMessage, jobView, runDetail } from "../app/views.js";
 import type { Engine } from "../engine/engine.js";
 import type { RunRecord } from "../engine/records.js";
 import { type LabflowRuntime, openRuntime } from "../labflow-runtime.js";
@@ -114,8 +114,7 @@ export class LocalAccess implements LabflowAccess {
   }
 
   async cancelJob(jobId: string) {
-    const { job, message } = await this.runtime.monitor.cancelJob(jobId);
-    return { job: jobView(job), ...(message !== undefined ? { message } : {}) };
+    return cancelJobAnswer(await this.runtime.monitor.cancelJob(jobId));
   }
 
   async jobLog(jobId: string, stream: "stdout" | "stderr", offset: number) {

@@ -7,7 +7,7 @@ import {
   listFolderFiles,
   openFolderFile,
 } from "../../app/result-files.js";
-import { jobView } from "../../app/views.js";
+import { cancelJobAnswer, jobView } from "../../app/views.js";
 import { jobData, jobDataCsv, streamJobDataCsv } from "../../devices/lab/job-data.js";
 import { FileQuery, JobFilesQuery, JobIntervalRequest, JobsQuery, LogQuery } from "../../schema/api.js";
 import { JobDataQuery } from "../../schema/pipelines-api.js";
@@ -40,8 +40,7 @@ export function jobsRoutes({ runtime }: LabflowApp): Router {
       res.json(jobView(monitor.resume(req.params.id)));
     })
     .post("/:id/cancel", async (req, res) => {
-      const { job, message } = await monitor.cancelJob(req.params.id);
-      res.json({ job: jobView(job), ...(message !== undefined ? { message } : {}) });
+      res.json(cancelJobAnswer(await monitor.cancelJob(req.params.id)));
     })
     .put("/:id/interval", (req, res) => {
       const { intervalMs } = parseBody(JobIntervalRequest, req.body);
