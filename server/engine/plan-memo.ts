@@ -1,6 +1,7 @@
 import type { ModuleServices } from "../../modules/sdk/instruments.js";
 import type { ModuleRegistry } from "../../modules/sdk/registry.js";
 import type { Workspace } from "../../modules/sdk/workspace.js";
+import { deepFreeze } from "./deep-freeze.js";
 import { computeSignatures, type FreshStart } from "./signature.js";
 import { refuseByServices, type ValidGraph, validateWorkflow } from "./validate-workflow.js";
 
@@ -101,10 +102,4 @@ function documentKey(document: unknown): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function deepFreeze(value: unknown): void {
-  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const inner of Object.values(value)) deepFreeze(inner);
 }

@@ -6,6 +6,7 @@ import type { ModuleRegistry } from "../../modules/sdk/registry.js";
 import { checkGraph, unknownParamMessage } from "../schema/graph-check.js";
 import type { Problem } from "../schema/problem.js";
 import { type ModuleInstance, WorkflowDocument } from "../schema/workflow-document.js";
+import { deepFreeze } from "./deep-freeze.js";
 import { EngineError } from "./engine-error.js";
 import { upgradeDocument } from "./upgrade-document.js";
 import { validDocument } from "./valid-document.js";
@@ -130,6 +131,9 @@ class AcceptedParams {
       kept = new Map();
       this.byType.set(definition, kept);
     }
+    // Shared from here by every module of this type with these params (and, through a kept
+    // plan, by later runs): frozen, so that no module can change another's.
+    deepFreeze(data);
     kept.set(key, data);
   }
 }
